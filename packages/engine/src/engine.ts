@@ -1,0 +1,86 @@
+import { Worker } from 'node:worker_threads';
+import { EngineError, type SerializedEngineError } from './errors.js';
+import type { GenerationResult } from './generate.js';
+import { validateGenerationOptions, type GenerationOptions } from './generation-options.js';
+import type { SessionSettings } from './session.js';
+import type { FromThread, ModelInfo, ThreadInit, ToThread } from './thread-protocol.js';
+
+interface Pending {
+  resolve: (result: GenerationResult) => void;
+  reject: (err: EngineError) => void;
+}
+
+/**
+ * A loaded model running on its own thread. Start it once per process and share it; calls are
+ * served in order.
+ */
+export class Engine {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(
+    private readonly thread: Worker,
+    readonly info: ModelInfo,
+  ) {
+    thread.on('message', (message: FromThread) => {
+      if (message.type !== 'result' && message.type !== 'failed') return;
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.type === 'result') waiter?.resolve(message.result);
+      else waiter?.reject(EngineError.fromJSON(message.error));
+    });
+    thread.on('error', (err) => this.failAll(`generation thread crashed: ${err.message}`));
+    thread.on('exit', () => this.failAll('generation thread exited'));
+  }
+
+  /** Loads the model folder on a new thread; rejects with an EngineError if it cannot. */
+  static start(modelDir: string, settings: SessionSettings = {}): Promise<Engine> {
+    const init: ThreadInit = { modelDir, settings };
+    const thread = new Worker(new URL('./engine-thread.js', import.meta.url), { workerData: init });
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: FromThread) => {
+        if (message.type === 'ready') {
+          cleanup();
+          resolve(new Engine(thread, message.info));
+        } else if (message.type === 'load-failed') {
+          cleanup();
+          void thread.terminate();
+          reject(EngineError.fromJSON(message.error));
+        }
+      };
+      const onError = (err: Error) => {
+        cleanup();
+        reject(new EngineError('MODEL_INVALID', `model thread failed to start: ${err.message}`, 'The model could not be loaded.'));
+      };
+      const cleanup = () => {
+        thread.off('message', onMessage);
+        thread.off('error', onError);
+      };
+      thread.on('message', onMessage);
+      thread.on('error', onError);
+    });
+  }
+
+  generate(prompt: string, options: Partial<GenerationOptions> = {}): Promise<GenerationResult> {
+    if (this.closed) return Promise.reject(new EngineError('ENGINE_CLOSED', 'engine is closed', 'The worker is shutting down.'));
+    const validated = validateGenerationOptions(options);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const message: ToThread = { type: 'generate', id, prompt, options: { ...validated } };
+      this.thread.postMessage(message);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.thread.terminate();
+  }
+
+  private failAll(reason: string): void {
+    const error: SerializedEngineError = { code: 'ENGINE_FAILURE', message: reason, userMessage: 'The model failed while generating a reply.' };
+    for (const waiter of this.pending.values()) waiter.reject(EngineError.fromJSON(error));
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,1 @@
+export { ensureTinySeq2Seq, TINY_MODEL_MARKER, type TinySeq2SeqOptions } from './tiny-seq2seq.js';
