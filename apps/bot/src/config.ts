@@ -1,0 +1,24 @@
+import { DEFAULT_QUEUE_PREFIX } from '@parley/jobs';
+import { parseEnv } from '@parley/service-kit';
+import { z } from 'zod';
+
+const schema = z.object({
+  SLACK_SIGNING_SECRET: z.string().min(1, "copy the Signing Secret from your Slack app's Basic Information page"),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions'),
+  /** Overrides Slack's Web API base URL (a proxy, or a local fake in tests). */
+  SLACK_API_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+  /** Most messages of one thread sent to the model. */
+  SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
+  MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
+});
+
+export type BotConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
+  return parseEnv(schema, env);
+}

@@ -1,0 +1,56 @@
+import { assertRedisReachable, ConfigError, connectRedis, createLogger, exitOnStartupFailure, onShutdown } from '@parley/service-kit';
+import { WebClient } from '@slack/web-api';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from './config.js';
+import { Intake } from './core/intake.js';
+import { createSlackApp } from './slack/create-app.js';
+import { startSlackDelivery } from './slack/slack-delivery.js';
+
+const APP = 'parley-bot';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(APP);
+  await assertRedisReachable(config.REDIS_URL);
+
+  const client = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }),
+    retryConfig: { retries: 2 },
+  });
+  const auth = await client.auth.test().catch((err: { data?: { error?: string } }) => {
+    throw new ConfigError(`SLACK_BOT_TOKEN was refused by Slack (${err.data?.error ?? 'no answer'})`);
+  });
+  const bot = { userId: auth.user_id ?? '', botId: auth.bot_id ?? '' };
+
+  const intake = new Intake(config.REDIS_URL, config.PARLEY_QUEUE_PREFIX, (err) => log.error({ err: err.message }, 'intake queue error'));
+  const { app } = createSlackApp({
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    token: config.SLACK_BOT_TOKEN,
+    apiUrl: config.SLACK_API_URL,
+    bot,
+    intake,
+    log,
+    maxMessages: config.SUMMARIZE_MAX_MESSAGES,
+    maxNewTokens: config.MAX_NEW_TOKENS,
+  });
+  const redis = connectRedis(config.REDIS_URL, 'consumer');
+  redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));
+  const delivery = startSlackDelivery({ client, redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
+
+  const server = await app.start({ port: config.PORT, host: config.HOST });
+  const { port } = server.address() as AddressInfo;
+  log.info({ port, team: auth.team_id, botUserId: bot.userId }, 'slack adapter listening');
+
+  onShutdown(
+    async () => {
+      await app.stop();
+      await delivery.close();
+      await intake.close();
+      redis.disconnect();
+    },
+    config.SHUTDOWN_DEADLINE_MS,
+    (msg) => log.info(msg),
+  );
+}
+
+main().catch((err: unknown) => exitOnStartupFailure(APP, err));

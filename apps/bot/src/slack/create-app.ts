@@ -1,0 +1,37 @@
+import type { Logger } from '@parley/service-kit';
+import bolt from '@slack/bolt';
+import type { Intake } from '../core/intake.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerSummarizeCommand } from './summarize-command.js';
+
+const { App, HTTPReceiver } = bolt;
+
+export interface SlackAppOptions {
+  signingSecret: string;
+  token: string;
+  apiUrl: string | undefined;
+  bot: { userId: string; botId: string };
+  intake: Intake;
+  log: Logger;
+  maxMessages: number;
+  maxNewTokens: number;
+}
+
+/** The Slack adapter in HTTP mode: Bolt verifies every request's signature before a listener runs. */
+export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver: bolt.HTTPReceiver } {
+  const logger = boltLogger(opts.log);
+  const receiver = new HTTPReceiver({ signingSecret: opts.signingSecret, logger, endpoints: '/slack/events' });
+  const app = new App({
+    token: opts.token,
+    receiver,
+    logger,
+    botId: opts.bot.botId,
+    botUserId: opts.bot.userId,
+    clientOptions: { ...(opts.apiUrl && { slackApiUrl: opts.apiUrl }), retryConfig: { retries: 2 } },
+  });
+  registerSummarizeCommand(app, opts);
+  app.error(async (err) => {
+    opts.log.error({ code: err.code, name: err.name }, 'unhandled Slack listener error');
+  });
+  return { app, receiver };
+}

@@ -1,0 +1,44 @@
+import { replyJobSchema, replyQueueName } from '@parley/jobs';
+import { redisOptions, type Logger } from '@parley/service-kit';
+import type { WebClient } from '@slack/web-api';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { formatReply } from './format-reply.js';
+
+/**
+ * Posts finished replies into their Slack thread. It consumes the `replies-slack` queue, so a
+ * reply produced while the bot was down is posted when it comes back. A Redis marker per reply
+ * keeps a retried delivery from posting twice.
+ */
+export function startSlackDelivery(opts: {
+  client: WebClient;
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  log: Logger;
+}): Worker {
+  const worker = new Worker(
+    replyQueueName('slack'),
+    async (job: Job) => {
+      const parsed = replyJobSchema.safeParse(job.data);
+      if (!parsed.success || parsed.data.target.platform !== 'slack') throw new UnrecoverableError('invalid reply payload');
+      const { target, outcome, requestId } = parsed.data;
+      const marker = `${opts.prefix}:posted:${job.id}`;
+      if (await opts.redis.exists(marker)) return { skipped: true };
+      const res = await opts.client.chat.postMessage({
+        channel: target.channelId,
+        thread_ts: target.threadTs,
+        text: formatReply(outcome, requestId),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      await opts.redis.set(marker, res.ts ?? '1', 'EX', 7 * 24 * 3600);
+      opts.log.info({ requestId, ok: outcome.ok }, 'reply posted');
+      return { ts: res.ts };
+    },
+    { connection: { url: opts.redisUrl, ...redisOptions('consumer') }, prefix: opts.prefix, concurrency: 4 },
+  );
+  worker.on('failed', (job, err) => opts.log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed'));
+  worker.on('error', (err) => opts.log.error({ err: err.message }, 'delivery worker error'));
+  return worker;
+}

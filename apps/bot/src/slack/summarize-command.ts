@@ -1,0 +1,58 @@
+import { requestJobId } from '@parley/jobs';
+import type { Logger } from '@parley/service-kit';
+import type { App } from '@slack/bolt';
+import type { Intake } from '../core/intake.js';
+import { UserFacingError } from '../core/user-facing-error.js';
+import { readThread } from './read-thread.js';
+import { parseThreadLink } from './thread-link.js';
+
+export interface SummarizeCommandDeps {
+  intake: Intake;
+  log: Logger;
+  bot: { userId: string; botId: string };
+  maxMessages: number;
+  maxNewTokens: number;
+}
+
+const USAGE =
+  'Slack does not run commands inside threads, so point me at one: ' +
+  '*Copy link* on any message of the thread, then `/summarize <link>`.';
+
+/**
+ * `/summarize <thread link>`: acknowledge at once (Slack allows 3 s), then read the thread and
+ * queue the job. Problems after the ack reach the user through `respond`, privately.
+ */
+export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): void {
+  app.command('/summarize', async ({ command, ack, respond, client }) => {
+    const requestId = requestJobId('summarize', command.team_id, command.trigger_id);
+    const ref = parseThreadLink(command.text);
+    if (!ref) {
+      await ack({ response_type: 'ephemeral', text: USAGE });
+      return;
+    }
+    await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing that thread…' });
+    try {
+      const messages = await readThread(client, ref, {
+        limit: deps.maxMessages,
+        botUserId: deps.bot.userId,
+        botId: deps.bot.botId,
+      });
+      if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
+        throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can summarize.');
+      }
+      await deps.intake.submit({
+        version: 1,
+        task: 'summarize',
+        requestId,
+        target: { platform: 'slack', teamId: command.team_id, channelId: ref.channelId, threadTs: ref.threadTs, userId: command.user_id },
+        messages,
+        generation: { maxNewTokens: deps.maxNewTokens },
+      });
+      deps.log.info({ requestId, messages: messages.length }, 'summarize queued');
+    } catch (err) {
+      const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
+      deps.log.warn({ requestId, code: failure.code }, 'summarize not queued');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${failure.userMessage} (ref \`${requestId}\`)` });
+    }
+  });
+}

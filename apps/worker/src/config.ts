@@ -1,0 +1,21 @@
+import { DEFAULT_QUEUE_PREFIX } from '@parley/jobs';
+import { parseEnv } from '@parley/service-kit';
+import { z } from 'zod';
+
+const schema = z.object({
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+  MODEL_DIR: z.string().min(1, 'set it to the folder of a Hugging Face ONNX export'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).optional(),
+  ORT_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** How long a job may hold its lock between renewals; short values only in tests. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(30_000),
+});
+
+export type WorkerConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  return parseEnv(schema, env);
+}

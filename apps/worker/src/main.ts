@@ -1,0 +1,63 @@
+import { Engine } from '@parley/engine';
+import { INFERENCE_QUEUE, PLATFORMS, replyQueueName, type Platform } from '@parley/jobs';
+import { assertRedisReachable, createLogger, exitOnStartupFailure, onShutdown, redisOptions } from '@parley/service-kit';
+import { Queue, Worker } from 'bullmq';
+import { loadConfig } from './config.js';
+import { createProcessor } from './processor.js';
+
+const APP = 'parley-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(APP);
+  await assertRedisReachable(config.REDIS_URL);
+  const engine = await Engine.start(config.MODEL_DIR, {
+    executionProvider: config.ORT_EXECUTION_PROVIDER,
+    ...(config.ORT_INTRA_OP_THREADS && { intraOpThreads: config.ORT_INTRA_OP_THREADS }),
+  });
+  log.info({ model: engine.info }, 'model loaded');
+  if (engine.info.isRandomTestModel) log.warn('MODEL_DIR holds the random-weight test model: replies will be random text');
+
+  const connection = { url: config.REDIS_URL, ...redisOptions('consumer') };
+  const prefix = config.PARLEY_QUEUE_PREFIX;
+  const replyQueues = new Map<Platform, Queue>(
+    PLATFORMS.map((p) => [
+      p,
+      new Queue(replyQueueName(p), {
+        connection,
+        prefix,
+        defaultJobOptions: {
+          attempts: 8,
+          backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+          removeOnComplete: { age: 24 * 3600 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      }),
+    ]),
+  );
+  for (const q of replyQueues.values()) q.on('error', (err) => log.error({ err: err.message, queue: q.name }, 'queue error'));
+
+  const worker = new Worker(INFERENCE_QUEUE, createProcessor({ engine, replyQueue: (p) => replyQueues.get(p)!, log }), {
+    connection,
+    prefix,
+    concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.WORKER_LOCK_MS,
+    stalledInterval: config.WORKER_LOCK_MS,
+    maxStalledCount: 2,
+  });
+  worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  await worker.waitUntilReady();
+  log.info({ queue: INFERENCE_QUEUE, prefix, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
+
+  onShutdown(
+    async () => {
+      await worker.close();
+      await Promise.all([...replyQueues.values()].map((q) => q.close()));
+      await engine.close();
+    },
+    config.SHUTDOWN_DEADLINE_MS,
+    (msg) => log.info(msg),
+  );
+}
+
+main().catch((err: unknown) => exitOnStartupFailure(APP, err));

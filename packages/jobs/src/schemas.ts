@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/** Limits that keep one job's payload bounded in Redis. */
+export const LIMITS = {
+  messagesPerJob: 5000,
+  charsPerMessage: 40_000,
+  replyChars: 40_000,
+} as const;
+
+export const conversationMessageSchema = z.object({
+  id: z.string().min(1),
+  author: z.string().max(200),
+  text: z.string().max(LIMITS.charsPerMessage),
+  isBot: z.boolean(),
+});
+export type ConversationMessage = z.infer<typeof conversationMessageSchema>;
+
+export const slackTargetSchema = z.object({
+  platform: z.literal('slack'),
+  teamId: z.string().min(1),
+  channelId: z.string().min(1),
+  threadTs: z.string().regex(/^\d+\.\d+$/),
+  userId: z.string().min(1),
+});
+
+export const demoTargetSchema = z.object({
+  platform: z.literal('demo'),
+  runId: z.string().min(1),
+});
+
+export const replyTargetSchema = z.discriminatedUnion('platform', [slackTargetSchema, demoTargetSchema]);
+export type ReplyTarget = z.infer<typeof replyTargetSchema>;
+
+export const generationSettingsSchema = z.object({
+  maxNewTokens: z.number().int().min(1).max(4096),
+});
+export type GenerationSettings = z.infer<typeof generationSettingsSchema>;
+
+export const summarizeJobSchema = z.object({
+  version: z.literal(1),
+  task: z.literal('summarize'),
+  requestId: z.string().min(1),
+  target: replyTargetSchema,
+  messages: z.array(conversationMessageSchema).max(LIMITS.messagesPerJob),
+  generation: generationSettingsSchema,
+});
+export type SummarizeJob = z.infer<typeof summarizeJobSchema>;
+
+export const replySuccessSchema = z.object({
+  ok: z.literal(true),
+  text: z.string().max(LIMITS.replyChars),
+  task: z.literal('summarize'),
+  model: z.object({ name: z.string(), isRandomTestModel: z.boolean() }),
+  messagesCovered: z.number().int().min(0),
+  generation: generationSettingsSchema,
+  stats: z.object({ promptTokens: z.number().int(), newTokens: z.number().int(), generationMs: z.number() }),
+});
+
+export const replyFailureSchema = z.object({
+  ok: z.literal(false),
+  /** Stable code, for logs and for matching. */
+  code: z.string(),
+  /** Short, safe to show in the chat. */
+  userMessage: z.string().max(500),
+});
+
+export const replyJobSchema = z.object({
+  version: z.literal(1),
+  requestId: z.string().min(1),
+  target: replyTargetSchema,
+  outcome: z.discriminatedUnion('ok', [replySuccessSchema, replyFailureSchema]),
+});
+export type ReplyJob = z.infer<typeof replyJobSchema>;
+export type ReplyOutcome = ReplyJob['outcome'];

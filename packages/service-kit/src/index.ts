@@ -1,0 +1,5 @@
+export { ConfigError, parseEnv } from './config-error.js';
+export { createLogger, type Logger } from './logger.js';
+export { assertRedisReachable, connectRedis, redactUrl, redisOptions, type RoleOptions } from './redis.js';
+export { onShutdown } from './shutdown.js';
+export { exitOnStartupFailure } from './startup.js';
