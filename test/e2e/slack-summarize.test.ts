@@ -1,0 +1,151 @@
+import { Engine } from '@parley/engine';
+import { INFERENCE_QUEUE, replyQueueName } from '@parley/jobs';
+import { renderSummarizePrompt } from '@parley/prompts';
+import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeSlackText } from '../../apps/bot/src/slack/format-reply.js';
+import { AppProcess } from '../helpers/app-process.js';
+import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
+import { MODEL_CACHE } from '../helpers/paths.js';
+import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { postSlashCommand, waitFor } from '../helpers/slack-request.js';
+
+const SIGNING_SECRET = 'test-signing-secret';
+const CHANNEL = 'C0GENERAL';
+const THREAD_TS = '1790000000.000100';
+const MAX_NEW_TOKENS = 24;
+
+const THREAD: FakeSlackMessage[] = [
+  { ts: THREAD_TS, user: 'U0MAYA', text: 'Can we ship the release on Friday? QA signed off except the login bug.' },
+  { ts: '1790000001.000200', user: 'U0OMAR', text: 'Fix for the login bug is in review, it lands Wednesday.', thread_ts: THREAD_TS },
+  { ts: '1790000002.000300', user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, text: 'An earlier Parley answer.', thread_ts: THREAD_TS },
+  { ts: '1790000003.000400', user: 'U0LENA', text: 'I will write the release notes. Who owns rollback?', thread_ts: THREAD_TS },
+];
+
+function slashCommand(fake: FakeSlack, text: string, triggerId = randomUUID()): Record<string, string> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: FAKE_TEAM.id,
+    team_domain: FAKE_TEAM.name,
+    channel_id: CHANNEL,
+    channel_name: 'general',
+    user_id: 'U0MAYA',
+    user_name: 'maya',
+    command: '/summarize',
+    text,
+    api_app_id: 'A0PARLEY',
+    response_url: fake.responseUrl(triggerId),
+    trigger_id: triggerId,
+  };
+}
+
+const threadLink = (channel: string, ts: string) =>
+  `https://parley-test.slack.invalid/archives/${channel}/p${ts.replace('.', '')}`;
+
+describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread reply', () => {
+  const fake = new FakeSlack();
+  const prefix = uniquePrefix('e2e');
+  let modelDir: string;
+  let bot: AppProcess;
+  let worker: AppProcess;
+  let commandUrl: string;
+  let inference: Queue;
+  let replies: Queue;
+
+  beforeAll(async () => {
+    modelDir = await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
+    await fake.start();
+    fake.threads.set(`${CHANNEL}/${THREAD_TS}`, THREAD);
+    fake.channelErrors.set('C0PRIVATE', 'not_in_channel');
+    const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
+    worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1' });
+    bot = new AppProcess('bot', {
+      ...common,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: FAKE_BOT.token,
+      SLACK_API_URL: fake.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MAX_NEW_TOKENS: String(MAX_NEW_TOKENS),
+    });
+    const listening = await bot.waitForLog('slack adapter listening');
+    commandUrl = `http://127.0.0.1:${String(listening['port'])}/slack/events`;
+    await worker.waitForLog('worker ready');
+    inference = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
+    replies = new Queue(replyQueueName('slack'), { connection: { url: REDIS_URL }, prefix });
+  });
+
+  afterAll(async () => {
+    await Promise.all([bot?.stop(), worker?.stop()]);
+    await Promise.all([inference?.close(), replies?.close()]);
+    await fake.stop();
+    await dropPrefix(prefix);
+  });
+
+  const jobCount = async (q: Queue) =>
+    Object.values(await q.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized')).reduce((a, b) => a + b, 0);
+
+  it('acks within 3 s, queues one job for a request delivered twice, and replies once in the thread with model text', async () => {
+    const fields = slashCommand(fake, `<${threadLink(CHANNEL, '1790000001000200')}?thread_ts=${THREAD_TS}&cid=${CHANNEL}>`);
+    const started = performance.now();
+    const [first, second] = await Promise.all([
+      postSlashCommand(commandUrl, fields, SIGNING_SECRET),
+      postSlashCommand(commandUrl, fields, SIGNING_SECRET),
+    ]);
+    for (const ack of [first, second]) {
+      expect(ack.status).toBe(200);
+      expect(ack.elapsedMs).toBeLessThan(3000);
+      expect(JSON.parse(ack.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on it') });
+    }
+
+    const post = await waitFor(() => fake.callsTo('chat.postMessage')[0], 30_000, 'the reply in the thread');
+    const replyMs = performance.now() - started;
+    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
+
+    // What the model should have said: the same prompt, run here through the engine directly.
+    const seen = THREAD.filter((m) => m.user !== FAKE_BOT.userId).map((m) => ({ id: m.ts, author: m.user!, text: m.text, isBot: false }));
+    const engine = await Engine.start(modelDir, { intraOpThreads: 1 });
+    const expected = await engine.generate(renderSummarizePrompt(seen).text, { maxNewTokens: MAX_NEW_TOKENS });
+    await engine.close();
+    expect(expected.text.length).toBeGreaterThan(0);
+    expect(String(post.args['text']).startsWith(escapeSlackText(expected.text))).toBe(true);
+    expect(String(post.args['text'])).toContain(`${seen.length} messages`);
+
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(await jobCount(inference)).toBe(1);
+    expect(await jobCount(replies)).toBe(1);
+    console.info(
+      `[latency] ack ${first.elapsedMs.toFixed(0)} ms / ${second.elapsedMs.toFixed(0)} ms; command to reply posted ${replyMs.toFixed(0)} ms`,
+    );
+  });
+
+  it('rejects a request with a bad signature with 401 and queues nothing', async () => {
+    const before = { jobs: await jobCount(inference), reads: fake.callsTo('conversations.replies').length };
+    const res = await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, THREAD_TS)), 'not-the-secret');
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await jobCount(inference)).toBe(before.jobs);
+    expect(fake.callsTo('conversations.replies')).toHaveLength(before.reads);
+  });
+
+  it('answers a command without a thread link with how to use it, and queues nothing', async () => {
+    const before = await jobCount(inference);
+    const res = await postSlashCommand(commandUrl, slashCommand(fake, ''), SIGNING_SECRET);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/summarize <link>') });
+    expect(await jobCount(inference)).toBe(before);
+  });
+
+  it('tells the user to invite the bot when Slack says not_in_channel, with a reference id', async () => {
+    const before = await jobCount(inference);
+    const triggerId = randomUUID();
+    const res = await postSlashCommand(commandUrl, slashCommand(fake, threadLink('C0PRIVATE', THREAD_TS), triggerId), SIGNING_SECRET);
+    expect(res.status).toBe(200);
+    const notice = await waitFor(() => fake.responseUrlPosts.find((p) => p.path.endsWith(triggerId)), 5000, 'the private error notice');
+    expect(notice.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/invite me with `\/invite @Parley`.*ref `summarize-[0-9a-f]{32}`/i) });
+    expect(await jobCount(inference)).toBe(before);
+  });
+});

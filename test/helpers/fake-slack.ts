@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | undefined;
+}
+
+export interface FakeSlackMessage {
+  ts: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+  thread_ts?: string;
+}
+
+export const FAKE_TEAM = { id: 'T0PARLEY', name: 'parley-test' };
+export const FAKE_BOT = { userId: 'U0PARLEY', botId: 'B0PARLEY', token: 'xoxb-test-token' };
+
+/**
+ * Slack's Web API as a local server on 127.0.0.1, speaking the wire format @slack/web-api uses:
+ * POST /api/<method>, form-encoded bodies (nested values as JSON strings), Bearer token, and
+ * `{ok, …}` JSON answers. It also takes `response_url` posts. Every call is recorded.
+ */
+export class FakeSlack {
+  readonly calls: SlackApiCall[] = [];
+  readonly responseUrlPosts: { path: string; body: Record<string, unknown> }[] = [];
+  /** Threads by `channel/ts`. */
+  readonly threads = new Map<string, FakeSlackMessage[]>();
+  /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
+  readonly channelErrors = new Map<string, string>();
+  private server: Server | undefined;
+  private nextTs = 1_800_000_000;
+  url = '';
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response_url/${id}`;
+  }
+
+  callsTo(method: string): SlackApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = req.url ?? '/';
+    if (path.startsWith('/response_url/')) {
+      this.responseUrlPosts.push({ path, body: JSON.parse(raw) as Record<string, unknown> });
+      return send(res, 200, { ok: true });
+    }
+    const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
+    const args = parseForm(raw, req.headers['content-type']);
+    const token = req.headers.authorization?.replace(/^Bearer /, '');
+    this.calls.push({ method, args, token });
+    if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
+    const channelError = this.channelErrors.get(String(args['channel']));
+    if (channelError) return send(res, 200, { ok: false, error: channelError });
+    send(res, 200, this.answer(method, args));
+  }
+
+  private answer(method: string, args: Record<string, unknown>): object {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://parley-test.slack.invalid/', team: FAKE_TEAM.name, user: 'parley', team_id: FAKE_TEAM.id, user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId };
+      case 'conversations.replies':
+        return this.replies(args);
+      case 'chat.postMessage': {
+        const ts = `${this.nextTs++}.000100`;
+        return { ok: true, channel: args['channel'], ts, message: { type: 'message', ts, text: args['text'], bot_id: FAKE_BOT.botId } };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  /** conversations.replies with cursor pagination, as Slack pages long threads. */
+  private replies(args: Record<string, unknown>): object {
+    const thread = this.threads.get(`${String(args['channel'])}/${String(args['ts'])}`);
+    if (!thread) return { ok: false, error: 'thread_not_found' };
+    const limit = Number(args['limit'] ?? 1000);
+    const start = Number(args['cursor'] ?? 0);
+    const page = thread.slice(start, start + limit);
+    const next = start + limit < thread.length ? String(start + limit) : '';
+    return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+function parseForm(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.includes('application/json')) return JSON.parse(raw || '{}') as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    try {
+      out[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    } catch {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function send(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
