@@ -3,8 +3,8 @@ import { parseEnv } from '@parley/service-kit';
 import { z } from 'zod';
 
 const schema = z.object({
-  SLACK_SIGNING_SECRET: z.string().min(1, "copy the Signing Secret from your Slack app's Basic Information page"),
-  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions'),
+  SLACK_SIGNING_SECRET: z.string().min(1).describe("copy the Signing Secret from your Slack app's Basic Information page"),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-').describe("copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page"),
   /** Overrides Slack's Web API base URL (a proxy, or a local fake in tests). */
   SLACK_API_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

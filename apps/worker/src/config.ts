@@ -5,7 +5,7 @@ import { z } from 'zod';
 const schema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
-  MODEL_DIR: z.string().min(1, 'set it to the folder of a Hugging Face ONNX export'),
+  MODEL_DIR: z.string().min(1).describe('set it to the folder of a Hugging Face ONNX export (e.g. Xenova/flan-t5-small)'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).optional(),
   ORT_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),

@@ -1,0 +1,71 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+const CHAT_AND_QUEUE = ['bullmq', 'ioredis', '@slack/*', 'discord.js', '@discordjs/*'];
+const MODEL_RUNTIME = ['onnxruntime-node', 'onnxruntime-common', 'onnxruntime-web', '@huggingface/transformers'];
+const IO = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process'];
+const APPS = ['@parley/bot', '@parley/worker', '@parley/demo'];
+// A relative import that leaves its workspace: into apps/, packages/, or another workspace's src.
+const CROSS_WORKSPACE = { regex: '(^|/)(apps|packages)/|^(\\.\\./){2,}[^./][^/]*/src(/|$)', message: 'Import other workspaces by package name (@parley/…), never by relative path.' };
+
+/** The layer rule for one folder: what it must never import, and why. */
+function layer(files, why, names) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: names, message: why }, CROSS_WORKSPACE] }],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.build/**', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./packages/*/tsconfig.json', './apps/*/tsconfig.json', './tsconfig.test.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  // Layers: apps → packages, never the reverse; the engine knows no chat, queue or Redis code;
+  // prompts know no model runtime and do no I/O; the job contract depends on zod alone.
+  layer(['packages/engine/**'], 'The engine knows nothing of chat platforms, queues, Redis or other Parley packages.', [
+    ...CHAT_AND_QUEUE,
+    '@parley/*',
+  ]),
+  layer(['packages/prompts/**'], 'Prompts are pure: no model runtime, no I/O, no queues or chat code.', [
+    ...MODEL_RUNTIME,
+    ...CHAT_AND_QUEUE,
+    ...IO,
+    '@parley/*',
+  ]),
+  layer(['packages/jobs/**'], 'The job contract depends on zod only.', [...MODEL_RUNTIME, ...CHAT_AND_QUEUE, ...IO, '@parley/*']),
+  layer(['packages/tiny-models/**', 'packages/service-kit/**'], 'Packages never import apps.', [...APPS]),
+  layer(['apps/bot/**'], 'The bot never runs a model, and apps never import each other.', [
+    ...MODEL_RUNTIME,
+    '@parley/engine',
+    '@parley/tiny-models',
+    '@parley/worker',
+    '@parley/demo',
+  ]),
+  layer(['apps/worker/**'], 'Apps never import each other, and the worker holds no chat client.', [
+    '@slack/*',
+    'discord.js',
+    '@discordjs/*',
+    '@parley/bot',
+    '@parley/demo',
+  ]),
+  layer(['apps/demo/**'], 'Apps never import each other.', ['@parley/bot', '@parley/worker', ...MODEL_RUNTIME]),
+  {
+    files: ['**/test/**', 'test/**', 'vitest.config.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

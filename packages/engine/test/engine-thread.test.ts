@@ -1,0 +1,56 @@
+import { Engine } from '@parley/engine';
+import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { generateGreedy } from '../src/generate.js';
+import { validateGenerationOptions } from '../src/generation-options.js';
+import { Seq2SeqModel } from '../src/seq2seq-model.js';
+import { MODEL_CACHE, tinySeq2Seq } from './model-fixture.js';
+
+describe('Engine (generation on a worker thread)', () => {
+  it('returns what the in-process loop returns, and reports the model it loaded', async () => {
+    const dir = await tinySeq2Seq();
+    const prompt = 'summarize: Omar: the deploy is blocked by the failing test.';
+    const engine = await Engine.start(dir, { intraOpThreads: 1 });
+    try {
+      expect(engine.info).toMatchObject({ modelDir: dir, modelType: 't5', maxInputTokens: 512, isRandomTestModel: true });
+      const viaThread = await engine.generate(prompt, { maxNewTokens: 10 });
+      const model = await Seq2SeqModel.load(dir, { intraOpThreads: 1 });
+      const direct = await generateGreedy(model, model.tokenizer.encode(prompt), validateGenerationOptions({ maxNewTokens: 10 }));
+      expect(viaThread).toEqual(direct);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('keeps the caller’s event loop free while it generates (the same work in-process blocks it)', async () => {
+    // A wider model than the default fixture, so that one forward pass takes long enough to see.
+    const dir = await ensureTinySeq2Seq({
+      cacheDir: MODEL_CACHE,
+      shape: { dModel: 256, dFf: 2048, dKv: 64, numHeads: 4, encoderLayers: 8, decoderLayers: 1 },
+    });
+    const prompt = 'summarize: ' + 'the plan for the release '.repeat(80);
+    const maxLagMs = async (work: () => Promise<unknown>) => {
+      const lag = monitorEventLoopDelay({ resolution: 5 });
+      lag.enable();
+      await work();
+      lag.disable();
+      return lag.max / 1e6;
+    };
+
+    const model = await Seq2SeqModel.load(dir, { intraOpThreads: 1 });
+    const options = validateGenerationOptions({ maxNewTokens: 4 });
+    const inProcess = await maxLagMs(() => generateGreedy(model, model.tokenizer.encode(prompt), options));
+    await model.release();
+
+    const engine = await Engine.start(dir, { intraOpThreads: 1 });
+    try {
+      const threaded = await maxLagMs(() => engine.generate(prompt, { maxNewTokens: 4 }));
+      console.info(`[event loop] max lag in-process ${inProcess.toFixed(0)} ms, on the engine thread ${threaded.toFixed(0)} ms`);
+      expect(inProcess).toBeGreaterThan(40);
+      expect(threaded).toBeLessThan(inProcess / 2);
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateGreedy } from '../src/generate.js';
+import { validateGenerationOptions } from '../src/generation-options.js';
+import { argmax } from '../src/greedy.js';
+import { Seq2SeqModel } from '../src/seq2seq-model.js';
+import { tinySeq2Seq } from './model-fixture.js';
+
+describe('argmax', () => {
+  it('picks the largest value of the requested row', () => {
+    const m = Float32Array.from([0.1, 0.9, 0.3, /* row 1 */ 5, -1, 7]);
+    expect(argmax(m, 3, 0)).toBe(1);
+    expect(argmax(m, 3, 1)).toBe(2);
+  });
+
+  it('takes the first index on ties and handles all-negative rows', () => {
+    expect(argmax(Float32Array.from([2, 2, 1]), 3)).toBe(0);
+    expect(argmax(Float32Array.from([-3, -1, -2]), 3)).toBe(1);
+  });
+});
+
+describe('greedy decoding on the tiny model', () => {
+  let dir: string;
+  let model: Seq2SeqModel;
+  const prompt = 'summarize: Lena: release notes are done. Omar: rollback plan is ready.';
+
+  beforeAll(async () => {
+    dir = await tinySeq2Seq();
+    model = await Seq2SeqModel.load(dir, { intraOpThreads: 1 });
+  });
+
+  it('picks the argmax token at every step, and decodes the ids to the returned text', async () => {
+    const ids = model.tokenizer.encode(prompt);
+    const steps: number[] = [];
+    const result = await generateGreedy(model, ids, validateGenerationOptions({ maxNewTokens: 12 }), {
+      onStepLogits: (logits) => steps.push(argmax(logits, logits.length)),
+    });
+    expect(result.tokenIds).toEqual(steps);
+    expect(result.text).toBe(model.tokenizer.decode(result.tokenIds));
+    expect(new Set(result.tokenIds).size).toBeGreaterThan(3);
+  });
+
+  it('is deterministic and stops after max_new_tokens', async () => {
+    const ids = model.tokenizer.encode(prompt);
+    const a = await generateGreedy(model, ids, validateGenerationOptions({ maxNewTokens: 5 }));
+    const b = await generateGreedy(model, ids, validateGenerationOptions({ maxNewTokens: 9 }));
+    expect(a.tokenIds).toHaveLength(5);
+    expect(a.finishReason).toBe('length');
+    expect(b.tokenIds.slice(0, 5)).toEqual(a.tokenIds);
+  });
+
+  it('stops at the end-of-sequence token named by generation_config.json, without emitting it', async () => {
+    const ids = model.tokenizer.encode(prompt);
+    const free = await generateGreedy(model, ids, validateGenerationOptions({ maxNewTokens: 6 }));
+    const eos = free.tokenIds[3]!;
+    const copy = await mkdtemp(join(tmpdir(), 'parley-eos-'));
+    await cp(dir, copy, { recursive: true });
+    const genPath = join(copy, 'generation_config.json');
+    const gen = JSON.parse(await readFile(genPath, 'utf8')) as Record<string, unknown>;
+    await writeFile(genPath, JSON.stringify({ ...gen, eos_token_id: [eos] }));
+    const withEos = await Seq2SeqModel.load(copy, { intraOpThreads: 1 });
+    const stopped = await generateGreedy(withEos, ids, validateGenerationOptions({ maxNewTokens: 6 }));
+    expect(stopped.finishReason).toBe('eos');
+    expect(stopped.tokenIds).toEqual(free.tokenIds.slice(0, free.tokenIds.indexOf(eos)));
+  });
+});

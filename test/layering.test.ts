@@ -1,0 +1,50 @@
+import { ESLint } from 'eslint';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/paths.js';
+
+/**
+ * Proves the lint step fails the build on a layer violation: each case lints a real source file
+ * with one import added, through the repository's own ESLint config.
+ */
+const VIOLATIONS: [file: string, importLine: string][] = [
+  ['packages/engine/src/greedy.ts', "import { Queue } from 'bullmq';"],
+  ['packages/engine/src/greedy.ts', "import { Redis } from 'ioredis';"],
+  ['packages/engine/src/greedy.ts', "import bolt from '@slack/bolt';"],
+  ['packages/engine/src/greedy.ts', "import { Client } from 'discord.js';"],
+  ['packages/engine/src/greedy.ts', "import { renderSummarizePrompt } from '@parley/prompts';"],
+  ['packages/engine/src/greedy.ts', "import { loadConfig } from '../../../apps/worker/src/config.js';"],
+  ['packages/prompts/src/summarize.ts', "import ort from 'onnxruntime-node';"],
+  ['packages/prompts/src/summarize.ts', "import { readFileSync } from 'node:fs';"],
+  ['packages/prompts/src/summarize.ts', "import { argmax } from '../../engine/src/greedy.js';"],
+  ['packages/jobs/src/queues.ts', "import { Queue } from 'bullmq';"],
+  ['apps/bot/src/config.ts', "import { Engine } from '@parley/engine';"],
+  ['apps/bot/src/config.ts', "import ort from 'onnxruntime-node';"],
+  ['apps/bot/src/config.ts', "import { createProcessor } from '../../worker/src/processor.js';"],
+  ['apps/worker/src/config.ts', "import bolt from '@slack/bolt';"],
+];
+
+describe('layer rules in the lint step', () => {
+  let eslint: ESLint;
+  beforeAll(() => {
+    eslint = new ESLint({ cwd: REPO_ROOT });
+  });
+
+  const layerErrors = async (file: string, extraLine: string) => {
+    const source = `${extraLine}\n${readFileSync(`${REPO_ROOT}${file}`, 'utf8')}`;
+    const [result] = await eslint.lintText(source, { filePath: `${REPO_ROOT}${file}` });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2);
+  };
+
+  it.each(VIOLATIONS)('%s may not contain: %s', async (file, line) => {
+    const errors = await layerErrors(file, line);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.line).toBe(1);
+  });
+
+  it('allows the imports each layer is meant to have', async () => {
+    expect(await layerErrors('packages/engine/src/greedy.ts', "import ort from 'onnxruntime-node';")).toEqual([]);
+    expect(await layerErrors('apps/worker/src/config.ts', "import { Engine } from '@parley/engine';")).toEqual([]);
+    expect(await layerErrors('apps/bot/src/config.ts', "import { Queue } from 'bullmq';")).toEqual([]);
+  });
+});

@@ -1,0 +1,21 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+
+describe('loopback guard (test setup)', () => {
+  it('fails a connection to any host but loopback', async () => {
+    const err = (await fetch('http://parley-guard-check.invalid/').catch((e: unknown) => e)) as Error & { cause?: Error };
+    expect(err.cause?.message).toMatch(/loopback guard: blocked a connection to parley-guard-check\.invalid:80/);
+  });
+
+  it('lets 127.0.0.1 through', async () => {
+    const server = createServer((_, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      expect(await res.text()).toBe('ok');
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppProcess } from './helpers/app-process.js';
+import { REDIS_URL } from './helpers/redis.js';
+
+/** A process that cannot start says why in one line on stderr, with no stack trace, and exits 1. */
+async function startupFailure(app: 'bot' | 'worker', env: Record<string, string>): Promise<string> {
+  const proc = new AppProcess(app, { REDIS_URL, ...env });
+  expect(await proc.exited).toBe(1);
+  const lines = proc.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(proc.stderr).not.toMatch(/\n\s+at /);
+  return lines[0]!;
+}
+
+describe('startup errors', () => {
+  it('the bot without its Slack signing secret', async () => {
+    const line = await startupFailure('bot', { SLACK_BOT_TOKEN: 'xoxb-x' });
+    expect(line).toBe(
+      "parley-bot: cannot start: SLACK_SIGNING_SECRET is not set; copy the Signing Secret from your Slack app's Basic Information page",
+    );
+  });
+
+  it('the worker pointed at a missing model folder', async () => {
+    const missing = join(await mkdtemp(join(tmpdir(), 'parley-')), 'no-such-model');
+    const line = await startupFailure('worker', { MODEL_DIR: missing });
+    expect(line).toBe(
+      `parley-worker: cannot start [MODEL_NOT_FOUND]: model folder ${missing} does not exist (expected a Hugging Face ONNX export: ` +
+        'config.json, tokenizer.json, tokenizer_config.json, onnx/encoder_model.onnx and onnx/decoder_model_merged.onnx)',
+    );
+  });
+
+  it('the worker with no Redis to talk to', async () => {
+    const line = await startupFailure('worker', { MODEL_DIR: '/x', REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(line).toBe('parley-worker: cannot start: no Redis answers at redis://127.0.0.1:1: start redis-server, or set REDIS_URL');
+  });
+});
