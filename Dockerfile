@@ -1,0 +1,27 @@
+# One image for every Parley process; compose picks the command.
+# GPU workers: build with --build-arg ONNXRUNTIME_NODE_INSTALL=cuda12 (needs network to NuGet at build time).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ARG ONNXRUNTIME_NODE_INSTALL=skip
+ENV ONNXRUNTIME_NODE_INSTALL=${ONNXRUNTIME_NODE_INSTALL}
+COPY package.json package-lock.json .npmrc tsconfig.base.json tsconfig.json ./
+COPY packages/jobs/package.json packages/jobs/
+COPY packages/prompts/package.json packages/prompts/
+COPY packages/engine/package.json packages/engine/
+COPY packages/tiny-models/package.json packages/tiny-models/
+COPY packages/service-kit/package.json packages/service-kit/
+COPY apps/bot/package.json apps/bot/
+COPY apps/worker/package.json apps/worker/
+COPY apps/demo/package.json apps/demo/
+RUN npm ci --no-audit --no-fund
+COPY packages packages
+COPY apps apps
+RUN npx tsc -b packages/jobs packages/prompts packages/engine packages/tiny-models packages/service-kit apps/bot apps/worker apps/demo \
+ && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app /app
+USER node
+CMD ["node", "apps/worker/dist/main.js"]

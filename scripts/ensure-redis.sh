@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes sure a Redis answers for Parley's tests and demo.
+# Prints the REDIS_URL to use on stdout; explanations go to stderr.
+#   eval "$(scripts/ensure-redis.sh)"    # exports REDIS_URL
+set -euo pipefail
+
+url="${REDIS_URL:-redis://127.0.0.1:6379}"
+
+ping() { # host port -> 0 if a Redis answers PONG
+  exec 3<>"/dev/tcp/$1/$2" 2>/dev/null || return 1
+  printf 'PING\r\n' >&3
+  local reply=''
+  read -r -t 2 reply <&3 || true
+  exec 3>&-
+  [[ "$reply" == +PONG* || "$reply" == -NOAUTH* ]]
+}
+
+hostport="${url#redis://}"; hostport="${hostport##*@}"; hostport="${hostport%%/*}"
+host="${hostport%%:*}"; port="${hostport##*:}"; [[ "$port" == "$host" ]] && port=6379
+if ping "$host" "$port"; then
+  echo "export REDIS_URL=$url"
+  exit 0
+fi
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "No Redis answers at $url, and redis-server is not installed." >&2
+  echo "Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)," >&2
+  echo "or point REDIS_URL at a running Redis 6.2 or newer." >&2
+  exit 1
+fi
+
+free_port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+dir=$(mktemp -d "${TMPDIR:-/tmp}/parley-redis-XXXXXX")
+redis-server --port "$free_port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
+  --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >&2
+for _ in $(seq 1 50); do
+  if ping 127.0.0.1 "$free_port"; then
+    echo "Started redis-server on 127.0.0.1:$free_port (pid file $dir/redis.pid)." >&2
+    echo "export REDIS_URL=redis://127.0.0.1:$free_port"
+    exit 0
+  fi
+  sleep 0.1
+done
+echo "redis-server did not start; see $dir/redis.log" >&2
+exit 1
