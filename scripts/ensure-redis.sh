@@ -7,7 +7,7 @@ set -euo pipefail
 url="${REDIS_URL:-redis://127.0.0.1:6379}"
 
 ping() { # host port -> 0 if a Redis answers PONG
-  exec 3<>"/dev/tcp/$1/$2" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1
   printf 'PING\r\n' >&3
   local reply=''
   read -r -t 2 reply <&3 || true

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const bot = { userId: auth.user_id ?? '', botId: auth.bot_id ?? '' };
 
   const intake = new Intake(config.REDIS_URL, config.PARLEY_QUEUE_PREFIX, (err) => log.error({ err: err.message }, 'intake queue error'));
+  await intake.ready();
   const { app } = createSlackApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
     token: config.SLACK_BOT_TOKEN,

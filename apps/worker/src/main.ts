@@ -15,6 +15,11 @@ async function main(): Promise<void> {
     executionProvider: config.ORT_EXECUTION_PROVIDER,
     ...(config.ORT_INTRA_OP_THREADS && { intraOpThreads: config.ORT_INTRA_OP_THREADS }),
   });
+  engine.onCrash = (reason) => {
+    // Without its model this process can only fail jobs; exit so the supervisor restarts it.
+    log.fatal({ reason }, 'generation thread died; exiting');
+    process.exit(1);
+  };
   log.info({ model: engine.info }, 'model loaded');
   if (engine.info.isRandomTestModel) log.warn('MODEL_DIR holds the random-weight test model: replies will be random text');
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { EngineError, type SerializedEngineError } from './errors.js';
+import { EngineError } from './errors.js';
 import type { GenerationResult } from './generate.js';
 import { validateGenerationOptions, type GenerationOptions } from './generation-options.js';
 import type { SessionSettings } from './session.js';
@@ -18,6 +18,7 @@ export class Engine {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  private exitReason: string | null = null;
 
   private constructor(
     private readonly thread: Worker,
@@ -30,9 +31,12 @@ export class Engine {
       if (message.type === 'result') waiter?.resolve(message.result);
       else waiter?.reject(EngineError.fromJSON(message.error));
     });
-    thread.on('error', (err) => this.failAll(`generation thread crashed: ${err.message}`));
-    thread.on('exit', () => this.failAll('generation thread exited'));
+    thread.on('error', (err) => this.stopped(`generation thread crashed: ${err.message}`));
+    thread.on('exit', (code) => this.stopped(`generation thread exited with code ${code}`));
   }
+
+  /** Called once if the generation thread dies while the engine is not being closed. */
+  onCrash: (reason: string) => void = () => {};
 
   /** Loads the model folder on a new thread; rejects with an EngineError if it cannot. */
   static start(modelDir: string, settings: SessionSettings = {}): Promise<Engine> {
@@ -64,6 +68,7 @@ export class Engine {
 
   generate(prompt: string, options: Partial<GenerationOptions> = {}): Promise<GenerationResult> {
     if (this.closed) return Promise.reject(new EngineError('ENGINE_CLOSED', 'engine is closed', 'The worker is shutting down.'));
+    if (this.exitReason) return Promise.reject(this.failure(this.exitReason));
     const validated = validateGenerationOptions(options);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -78,9 +83,15 @@ export class Engine {
     await this.thread.terminate();
   }
 
-  private failAll(reason: string): void {
-    const error: SerializedEngineError = { code: 'ENGINE_FAILURE', message: reason, userMessage: 'The model failed while generating a reply.' };
-    for (const waiter of this.pending.values()) waiter.reject(EngineError.fromJSON(error));
+  private stopped(reason: string): void {
+    if (this.exitReason) return;
+    this.exitReason = reason;
+    for (const waiter of this.pending.values()) waiter.reject(this.failure(reason));
     this.pending.clear();
+    if (!this.closed) this.onCrash(reason);
+  }
+
+  private failure(reason: string): EngineError {
+    return new EngineError('ENGINE_FAILURE', reason, 'The model failed while generating a reply.');
   }
 }

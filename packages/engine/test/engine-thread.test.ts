@@ -54,3 +54,17 @@ describe('Engine (generation on a worker thread)', () => {
     }
   });
 });
+
+describe('Engine when its thread dies', () => {
+  it('rejects pending and later requests with ENGINE_FAILURE and reports the crash once', async () => {
+    const engine = await Engine.start(await tinySeq2Seq(), { intraOpThreads: 1 });
+    const crashes: string[] = [];
+    engine.onCrash = (reason) => crashes.push(reason);
+    const pending = engine.generate('summarize: ' + 'word '.repeat(200), { maxNewTokens: 64 });
+    // Kill the thread from outside, as an out-of-memory abort would.
+    await (engine as unknown as { thread: { terminate(): Promise<number> } }).thread.terminate();
+    await expect(pending).rejects.toMatchObject({ code: 'ENGINE_FAILURE' });
+    await expect(engine.generate('summarize: again')).rejects.toMatchObject({ code: 'ENGINE_FAILURE' });
+    expect(crashes).toHaveLength(1);
+  });
+});

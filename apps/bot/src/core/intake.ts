@@ -36,6 +36,11 @@ export class Intake {
     }
   }
 
+  /** Resolves once the queue's Redis connection is up; producers fail fast rather than buffer. */
+  async ready(): Promise<void> {
+    await this.queue.waitUntilReady();
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }
