@@ -1,0 +1,24 @@
+import { Engine } from '@parley/engine';
+import { renderSummarizePrompt } from '@parley/prompts';
+import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { describe, expect, it } from 'vitest';
+import { SAMPLE_THREAD } from '../apps/demo/src/sample-thread.js';
+import { AppProcess } from './helpers/app-process.js';
+import { MODEL_CACHE } from './helpers/paths.js';
+import { REDIS_URL } from './helpers/redis.js';
+
+describe('npm run demo', () => {
+  it('builds the test model with a warning, and prints the thread and the reply the worker generated', async () => {
+    const demo = new AppProcess('demo', { REDIS_URL });
+    expect(await demo.exited).toBe(0);
+    const stdout = demo.logs.map((l) => l.msg ?? '').join('\n');
+    expect(demo.stderr).toMatch(/WARNING: MODEL_DIR is not set.*tiny random-weight test model/s);
+    for (const m of SAMPLE_THREAD) expect(stdout).toContain(`${m.author}: ${m.text}`);
+
+    const engine = await Engine.start(await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE }), { intraOpThreads: 1 });
+    const expected = await engine.generate(renderSummarizePrompt(SAMPLE_THREAD).text, { maxNewTokens: 48 });
+    await engine.close();
+    expect(stdout).toContain(`Reply from the worker:\n  ${expected.text}\n`);
+    expect(stdout).toMatch(/random test model.*max_new_tokens=48 · 6 messages/);
+  });
+});
