@@ -1,5 +1,5 @@
 import { Engine } from '@parley/engine';
-import { INFERENCE_QUEUE, PLATFORMS, replyQueueName, type Platform } from '@parley/jobs';
+import { INFERENCE_QUEUE, JOB_RETENTION, PLATFORMS, replyQueueName, type Platform } from '@parley/jobs';
 import { assertRedisReachable, createLogger, exitOnStartupFailure, onShutdown, redisOptions } from '@parley/service-kit';
 import { Queue, Worker } from 'bullmq';
 import { loadConfig } from './config.js';
@@ -34,8 +34,7 @@ async function main(): Promise<void> {
         defaultJobOptions: {
           attempts: 8,
           backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-          removeOnComplete: { age: 24 * 3600 },
-          removeOnFail: { age: 7 * 24 * 3600 },
+          ...JOB_RETENTION,
         },
       }),
     ]),

@@ -10,3 +10,12 @@ export function replyQueueName(platform: Platform): string {
 }
 
 export const DEFAULT_QUEUE_PREFIX = 'parley';
+
+/**
+ * How long finished jobs stay in Redis. A request id deduplicates only while its job is kept,
+ * so this is also the window in which a redelivered request is recognised.
+ */
+export const JOB_RETENTION = {
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;

@@ -1,4 +1,4 @@
-import { INFERENCE_QUEUE, summarizeJobSchema, type SummarizeJob } from '@parley/jobs';
+import { INFERENCE_QUEUE, JOB_RETENTION, summarizeJobSchema, type SummarizeJob } from '@parley/jobs';
 import { redisOptions } from '@parley/service-kit';
 import { Queue } from 'bullmq';
 import { UserFacingError } from './user-facing-error.js';
@@ -17,8 +17,7 @@ export class Intake {
       defaultJobOptions: {
         attempts: 3,
         backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
-        removeOnComplete: { age: 24 * 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
+        ...JOB_RETENTION,
       },
     });
     this.queue.on('error', onError);
