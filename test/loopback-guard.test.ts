@@ -8,6 +8,13 @@ describe('loopback guard (test setup)', () => {
     expect(err.cause?.message).toMatch(/loopback guard: blocked a connection to parley-guard-check\.invalid:80/);
   });
 
+  it('fails "localhost" and ::1 as well: only 127.0.0.1 is allowed', async () => {
+    for (const url of ['http://localhost:65001/', 'http://[::1]:65001/']) {
+      const err = (await fetch(url).catch((e: unknown) => e)) as Error & { cause?: Error };
+      expect(err.cause?.message).toMatch(/loopback guard: blocked a connection to (localhost|::1):65001/);
+    }
+  });
+
   it('lets 127.0.0.1 through', async () => {
     const server = createServer((_, res) => res.end('ok'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,9 +1,10 @@
-// Fails any TCP connection to a host other than loopback, in the test process and (through
+// Fails any TCP connection to a host other than 127.0.0.1, in the test process and (through
 // NODE_OPTIONS=--require) in every process a test starts. A tripwire: tests must never reach
 // Slack, Discord, a model hub or anything else off this machine.
 const net = require('node:net');
 
-const ALLOWED = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
+// Only the IPv4 loopback address, written out: not even "localhost", which may resolve elsewhere.
+const ALLOWED = new Set(['127.0.0.1', '::ffff:127.0.0.1']);
 const original = net.Socket.prototype.connect;
 
 function targetOf(args) {

@@ -11,33 +11,41 @@ const port = parentPort!;
 const init = workerData as ThreadInit;
 const send = (message: FromThread) => port.postMessage(message);
 
-let model: Seq2SeqModel;
-try {
-  model = await Seq2SeqModel.load(init.modelDir, init.settings);
-  send({
-    type: 'ready',
-    info: {
-      modelDir: init.modelDir,
-      modelType: model.config.modelType,
-      maxInputTokens: model.config.maxInputTokens,
-      isRandomTestModel: model.config.isRandomTestModel,
-    },
-  });
-} catch (err) {
-  send({ type: 'load-failed', error: asEngineError(err).toJSON() });
-  process.exit(0);
+async function load(): Promise<Seq2SeqModel | null> {
+  try {
+    const model = await Seq2SeqModel.load(init.modelDir, init.settings);
+    send({
+      type: 'ready',
+      info: {
+        modelDir: init.modelDir,
+        modelType: model.config.modelType,
+        maxInputTokens: model.config.maxInputTokens,
+        isRandomTestModel: model.config.isRandomTestModel,
+      },
+    });
+    return model;
+  } catch (err) {
+    send({ type: 'load-failed', error: asEngineError(err).toJSON() });
+    return null;
+  }
 }
 
-// One request at a time: concurrent runs would only contend for the same cores.
-let queue = Promise.resolve();
-port.on('message', (message: ToThread) => {
-  queue = queue.then(async () => {
-    try {
-      const options = validateGenerationOptions(message.options);
-      const result = await generateGreedy(model, model.tokenizer.encode(message.prompt), options);
-      send({ type: 'result', id: message.id, result });
-    } catch (err) {
-      send({ type: 'failed', id: message.id, error: asEngineError(err).toJSON() });
-    }
+function serve(model: Seq2SeqModel): void {
+  // One request at a time: concurrent runs would only contend for the same cores.
+  let queue = Promise.resolve();
+  port.on('message', (message: ToThread) => {
+    queue = queue.then(async () => {
+      try {
+        const options = validateGenerationOptions(message.options);
+        const result = await generateGreedy(model, model.tokenizer.encode(message.prompt), options);
+        send({ type: 'result', id: message.id, result });
+      } catch (err) {
+        send({ type: 'failed', id: message.id, error: asEngineError(err).toJSON() });
+      }
+    });
   });
-});
+}
+
+// Without a model the thread registers no listener and ends on its own, after its last message.
+const model = await load();
+if (model) serve(model);

@@ -53,16 +53,20 @@ export class Engine {
           reject(EngineError.fromJSON(message.error));
         }
       };
-      const onError = (err: Error) => {
+      const failed = (reason: string) => {
         cleanup();
-        reject(new EngineError('MODEL_INVALID', `model thread failed to start: ${err.message}`, 'The model could not be loaded.'));
+        reject(new EngineError('MODEL_INVALID', `model thread failed to start: ${reason}`, 'The model could not be loaded.'));
       };
+      const onError = (err: Error) => failed(err.message);
+      const onExit = (code: number) => failed(`it exited with code ${code} before loading ${modelDir}`);
       const cleanup = () => {
         thread.off('message', onMessage);
         thread.off('error', onError);
+        thread.off('exit', onExit);
       };
       thread.on('message', onMessage);
       thread.on('error', onError);
+      thread.on('exit', onExit);
     });
   }
 

@@ -1,4 +1,5 @@
 import type ort from 'onnxruntime-node';
+import { readLogits } from './float16.js';
 import { emptyPast, nextPast, type PastKeyValues } from './kv-cache.js';
 import { resolveSeq2SeqFiles } from './model-files.js';
 import { readJson, readModelConfig, type ModelConfig } from './model-config.js';
@@ -61,11 +62,10 @@ export class Seq2SeqModel {
     const out = await this.decoder.run(feeds);
     const logits = out['logits'] as ort.Tensor;
     const [batch, length, vocabSize] = logits.dims as [number, number, number];
-    const data = logits.data as Float32Array;
+    const data = logits.data as Float32Array | Uint16Array;
     const last = new Float32Array(batch * vocabSize);
     for (let b = 0; b < batch; b++) {
-      const start = (b * length + length - 1) * vocabSize;
-      last.set(data.subarray(start, start + vocabSize), b * vocabSize);
+      readLogits(data, (b * length + length - 1) * vocabSize, vocabSize, last, b * vocabSize);
     }
     return { logits: last, vocabSize, past: nextPast(out, past) };
   }
