@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure a Redis answers for Parley's tests and demo.
-# Prints the REDIS_URL to use on stdout; explanations go to stderr.
+# Prints the REDIS_URL to use on stdout (and, when it started a server, the pid file that stops
+# it as PARLEY_STARTED_REDIS_PIDFILE); explanations go to stderr.
 #   eval "$(scripts/ensure-redis.sh)"    # exports REDIS_URL
 set -euo pipefail
 
@@ -35,8 +36,9 @@ redis-server --port "$free_port" --bind 127.0.0.1 --daemonize yes --save '' --ap
   --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >&2
 for _ in $(seq 1 50); do
   if ping 127.0.0.1 "$free_port"; then
-    echo "Started redis-server on 127.0.0.1:$free_port (pid file $dir/redis.pid)." >&2
+    echo "Started redis-server on 127.0.0.1:$free_port; stop it with: kill \$(cat $dir/redis.pid)" >&2
     echo "export REDIS_URL=redis://127.0.0.1:$free_port"
+    echo "export PARLEY_STARTED_REDIS_PIDFILE=$dir/redis.pid"
     exit 0
   fi
   sleep 0.1

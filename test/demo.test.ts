@@ -19,6 +19,6 @@ describe('npm run demo', () => {
     const expected = await engine.generate(renderSummarizePrompt(SAMPLE_THREAD).text, { maxNewTokens: 48 });
     await engine.close();
     expect(stdout).toContain(`Reply from the worker:\n  ${expected.text}\n`);
-    expect(stdout).toMatch(/random test model.*max_new_tokens=48 · 6 messages/);
+    expect(stdout).toMatch(/random test model.*max_new_tokens=48 · 6 of 6 messages/);
   });
 });

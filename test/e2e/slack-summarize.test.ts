@@ -17,19 +17,23 @@ const CHANNEL = 'C0GENERAL';
 const THREAD_TS = '1790000000.000100';
 const MAX_NEW_TOKENS = 24;
 
+/** Appears in a message; must never appear in any log line of the bot or the worker. */
+const CANARY = 'CANARY-5e1f0b';
+
 const THREAD: FakeSlackMessage[] = [
-  { ts: THREAD_TS, user: 'U0MAYA', text: 'Can we ship the release on Friday? QA signed off except the login bug.' },
+  { ts: THREAD_TS, user: 'U0MAYA', text: `Can we ship the release on Friday? QA signed off except the login bug. ${CANARY}` },
   { ts: '1790000001.000200', user: 'U0OMAR', text: 'Fix for the login bug is in review, it lands Wednesday.', thread_ts: THREAD_TS },
   { ts: '1790000002.000300', user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, text: 'An earlier Parley answer.', thread_ts: THREAD_TS },
   { ts: '1790000003.000400', user: 'U0LENA', text: 'I will write the release notes. Who owns rollback?', thread_ts: THREAD_TS },
 ];
 
-function slashCommand(fake: FakeSlack, text: string, triggerId = randomUUID()): Record<string, string> {
+function slashCommand(fake: FakeSlack, text: string, opts: { triggerId?: string; channel?: string } = {}): Record<string, string> {
+  const triggerId = opts.triggerId ?? randomUUID();
   return {
     token: 'legacy-verification-token',
     team_id: FAKE_TEAM.id,
     team_domain: FAKE_TEAM.name,
-    channel_id: CHANNEL,
+    channel_id: opts.channel ?? CHANNEL,
     channel_name: 'general',
     user_id: 'U0MAYA',
     user_name: 'maya',
@@ -40,6 +44,16 @@ function slashCommand(fake: FakeSlack, text: string, triggerId = randomUUID()): 
     trigger_id: triggerId,
   };
 }
+
+const LONG_TS = '1790001000.000100';
+const LONG_THREAD: FakeSlackMessage[] = Array.from({ length: 300 }, (_, i) => ({
+  ts: `${1790001000 + i}.000100`,
+  user: `U0P${i % 7}`,
+  text: `Update ${i}: the deploy plan for the team is on track, we will review it on Friday.`,
+  ...(i > 0 && { thread_ts: LONG_TS }),
+}));
+const HUGE_TS = '1790002000.000100';
+const HUGE_THREAD: FakeSlackMessage[] = [{ ts: HUGE_TS, user: 'U0LENA', text: 'meeting notes '.repeat(1500) }];
 
 const threadLink = (channel: string, ts: string) =>
   `https://parley-test.slack.invalid/archives/${channel}/p${ts.replace('.', '')}`;
@@ -70,6 +84,8 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       HOST: '127.0.0.1',
       MAX_NEW_TOKENS: String(MAX_NEW_TOKENS),
     });
+    fake.threads.set(`${CHANNEL}/${LONG_TS}`, LONG_THREAD);
+    fake.threads.set(`${CHANNEL}/${HUGE_TS}`, HUGE_THREAD);
     const listening = await bot.waitForLog('slack adapter listening');
     commandUrl = `http://127.0.0.1:${String(listening['port'])}/slack/events`;
     await worker.waitForLog('worker ready');
@@ -79,6 +95,11 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
 
   afterAll(async () => {
     await Promise.all([bot?.stop(), worker?.stop()]);
+    for (const proc of [bot, worker]) {
+      const everything = JSON.stringify(proc.logs) + proc.stderr;
+      expect(proc.logs.length).toBeGreaterThan(2);
+      expect(everything).not.toContain(CANARY);
+    }
     await Promise.all([inference?.close(), replies?.close()]);
     await fake.stop();
     await dropPrefix(prefix);
@@ -114,6 +135,9 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(String(post.args['text'])).toContain(`${seen.length} messages`);
 
     await new Promise((r) => setTimeout(r, 1000));
+    // Both deliveries got all the way to the queue; the second add was the no-op.
+    expect(fake.callsTo('conversations.replies').filter((c) => c.args['ts'] === THREAD_TS)).toHaveLength(2);
+    expect(bot.logs.filter((l) => l.msg === 'summarize queued')).toHaveLength(2);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     expect(await jobCount(inference)).toBe(1);
     expect(await jobCount(replies)).toBe(1);
@@ -142,10 +166,46 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
   it('tells the user to invite the bot when Slack says not_in_channel, with a reference id', async () => {
     const before = await jobCount(inference);
     const triggerId = randomUUID();
-    const res = await postSlashCommand(commandUrl, slashCommand(fake, threadLink('C0PRIVATE', THREAD_TS), triggerId), SIGNING_SECRET);
+    const res = await postSlashCommand(
+      commandUrl,
+      slashCommand(fake, threadLink('C0PRIVATE', THREAD_TS), { triggerId, channel: 'C0PRIVATE' }),
+      SIGNING_SECRET,
+    );
     expect(res.status).toBe(200);
     const notice = await waitFor(() => fake.responseUrlPosts.find((p) => p.path.endsWith(triggerId)), 5000, 'the private error notice');
     expect(notice.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/invite me with `\/invite @Parley`.*ref `summarize-[0-9a-f]{32}`/i) });
     expect(await jobCount(inference)).toBe(before);
+  });
+
+  it('refuses a thread of another channel, so nobody summarizes a channel they are not in', async () => {
+    const before = { jobs: await jobCount(inference), reads: fake.callsTo('conversations.replies').length };
+    const res = await postSlashCommand(commandUrl, slashCommand(fake, threadLink('C0OTHER', THREAD_TS)), SIGNING_SECRET);
+    expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('in the channel where that thread is') });
+    expect(fake.callsTo('conversations.replies')).toHaveLength(before.reads);
+    expect(await jobCount(inference)).toBe(before.jobs);
+  });
+
+  it('summarizes the most recent messages of a thread longer than the model window, and says how many', async () => {
+    const posted = fake.callsTo('chat.postMessage').length;
+    await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, LONG_TS)), SIGNING_SECRET);
+    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the long-thread reply');
+    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: LONG_TS });
+    // Slack pages the thread: 300 messages take two conversations.replies calls of at most 200.
+    expect(fake.callsTo('conversations.replies').filter((c) => c.args['ts'] === LONG_TS)).toHaveLength(2);
+    const covered = /last (\d+) of 300 messages/.exec(String(post.args['text']));
+    expect(covered).not.toBeNull();
+    expect(Number(covered![1])).toBeGreaterThan(5);
+    expect(Number(covered![1])).toBeLessThan(300);
+  });
+
+  it('answers a message too long for the model with a clear error in the thread, without retrying', async () => {
+    const posted = fake.callsTo('chat.postMessage').length;
+    await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, HUGE_TS)), SIGNING_SECRET);
+    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the error reply');
+    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: HUGE_TS });
+    expect(String(post.args['text'])).toMatch(/^:warning: The input is too long for this model \(\d+ tokens, limit 512\)\. \(ref `summarize-[0-9a-f]{32}`\)$/);
+    const failed = await inference.getJobs(['failed']);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.attemptsMade).toBe(1);
   });
 });

@@ -36,7 +36,11 @@ async function main(): Promise<void> {
   });
   const redis = connectRedis(config.REDIS_URL, 'consumer');
   redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));
-  const delivery = startSlackDelivery({ client, redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
+  const postingClient = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }),
+    retryConfig: { retries: 0 },
+  });
+  const delivery = startSlackDelivery({ client: postingClient, redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
 
   const server = await app.start({ port: config.PORT, host: config.HOST });
   const { port } = server.address() as AddressInfo;

@@ -7,6 +7,7 @@ const success = {
   text: 'Ship on Friday.',
   model: { name: 'flan-t5-small', isRandomTestModel: false },
   messagesCovered: 6,
+  messagesInThread: 6,
   generation: { maxNewTokens: 128 },
   stats: { promptTokens: 80, newTokens: 5, generationMs: 40 },
 };
@@ -20,6 +21,12 @@ describe('formatReply', () => {
 
   it('ends with a footer naming the task, coverage, model and settings', () => {
     expect(formatReply(success, 'summarize-abc')).toBe('Ship on Friday.\n\n_summarize · 6 messages · flan-t5-small · greedy, max_new_tokens=128_');
+  });
+
+  it('says how much of a thread too long for the model it covered', () => {
+    expect(formatReply({ ...success, messagesCovered: 40, messagesInThread: 900 }, 'r')).toContain(
+      'last 40 of 900 messages (the rest did not fit the model)',
+    );
   });
 
   it('says plainly when the reply comes from the random test model', () => {

@@ -96,7 +96,8 @@ function printResult(reply: ReplyJob, elapsedMs: number): void {
   out.write(`  ${o.text}\n\n`);
   out.write(
     `  model ${o.model.name}${o.model.isRandomTestModel ? ' (random test model)' : ''} · greedy, ` +
-      `max_new_tokens=${o.generation.maxNewTokens} · ${o.messagesCovered} messages · ${o.stats.promptTokens} prompt tokens · ` +
+      `max_new_tokens=${o.generation.maxNewTokens} · ${o.messagesCovered} of ${o.messagesInThread} messages · ` +
+      `${o.stats.promptTokens} prompt tokens · ` +
       `${o.stats.newTokens} new tokens in ${o.stats.generationMs} ms · ${Math.round(elapsedMs)} ms from enqueue to reply\n`,
   );
 }

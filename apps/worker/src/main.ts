@@ -1,9 +1,10 @@
 import { Engine } from '@parley/engine';
-import { INFERENCE_QUEUE, JOB_RETENTION, PLATFORMS, replyQueueName, type Platform } from '@parley/jobs';
+import { INFERENCE_QUEUE } from '@parley/jobs';
 import { assertRedisReachable, createLogger, exitOnStartupFailure, onShutdown, redisOptions } from '@parley/service-kit';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { loadConfig } from './config.js';
-import { createProcessor } from './processor.js';
+import { createProcessor, replyToFailedJob } from './processor.js';
+import { Replies } from './replies.js';
 
 const APP = 'parley-worker';
 
@@ -25,29 +26,19 @@ async function main(): Promise<void> {
 
   const connection = { url: config.REDIS_URL, ...redisOptions('consumer') };
   const prefix = config.PARLEY_QUEUE_PREFIX;
-  const replyQueues = new Map<Platform, Queue>(
-    PLATFORMS.map((p) => [
-      p,
-      new Queue(replyQueueName(p), {
-        connection,
-        prefix,
-        defaultJobOptions: {
-          attempts: 8,
-          backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-          ...JOB_RETENTION,
-        },
-      }),
-    ]),
-  );
-  for (const q of replyQueues.values()) q.on('error', (err) => log.error({ err: err.message, queue: q.name }, 'queue error'));
+  const replies = new Replies(connection, prefix);
+  replies.onError((err, queue) => log.error({ err: err.message, queue }, 'queue error'));
 
-  const worker = new Worker(INFERENCE_QUEUE, createProcessor({ engine, replyQueue: (p) => replyQueues.get(p)!, log }), {
+  const worker = new Worker(INFERENCE_QUEUE, createProcessor({ engine, replies, log }), {
     connection,
     prefix,
     concurrency: config.WORKER_CONCURRENCY,
     lockDuration: config.WORKER_LOCK_MS,
     stalledInterval: config.WORKER_LOCK_MS,
     maxStalledCount: 2,
+  });
+  worker.on('failed', (job) => {
+    if (job) replyToFailedJob(job, replies, log).catch((err: Error) => log.error({ jobId: job.id, err: err.message }, 'failure reply not sent'));
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
   await worker.waitUntilReady();
@@ -56,7 +47,7 @@ async function main(): Promise<void> {
   onShutdown(
     async () => {
       await worker.close();
-      await Promise.all([...replyQueues.values()].map((q) => q.close()));
+      await replies.close();
       await engine.close();
     },
     config.SHUTDOWN_DEADLINE_MS,

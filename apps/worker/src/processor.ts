@@ -1,45 +1,40 @@
 import { EngineError, type Engine } from '@parley/engine';
-import {
-  replyJobId,
-  summarizeJobSchema,
-  type Platform,
-  type ReplyJob,
-  type ReplyOutcome,
-  type SummarizeJob,
-} from '@parley/jobs';
+import { summarizeJobSchema, type SummarizeJob } from '@parley/jobs';
 import type { Logger } from '@parley/service-kit';
-import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Replies } from './replies.js';
 import { runSummarize } from './summarize-task.js';
 
 /** Engine errors that retrying cannot fix: the input or the model is wrong, not the moment. */
 const PERMANENT_ENGINE_ERRORS = new Set(['PROMPT_TOO_LONG', 'INVALID_OPTION', 'MODEL_NOT_FOUND', 'MODEL_INVALID']);
 
+export const GENERIC_FAILURE = 'Parley could not finish this request. Please try again.';
+
 export interface ProcessorDeps {
   engine: Engine;
-  replyQueue: (platform: Platform) => Queue;
+  replies: Replies;
   log: Logger;
+}
+
+export function parseJob(job: Job): SummarizeJob | null {
+  const parsed = summarizeJobSchema.safeParse(job.data);
+  return parsed.success ? parsed.data : null;
 }
 
 /**
  * The BullMQ processor for inference jobs. It never talks to a chat platform: it hands the
  * outcome, success or a user-facing failure, to the platform's reply queue.
  */
-export function createProcessor({ engine, replyQueue, log }: ProcessorDeps) {
-  const sendReply = async (job: Job, data: SummarizeJob, outcome: ReplyOutcome) => {
-    const reply: ReplyJob = { version: 1, requestId: data.requestId, target: data.target, outcome };
-    await replyQueue(data.target.platform).add('reply', reply, { jobId: replyJobId(job.id!) });
-  };
-
+export function createProcessor({ engine, replies, log }: ProcessorDeps) {
   return async (job: Job): Promise<{ ok: boolean }> => {
-    const parsed = summarizeJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      log.error({ jobId: job.id, issues: parsed.error.issues.length }, 'job payload failed validation');
+    const data = parseJob(job);
+    if (!data) {
+      log.error({ jobId: job.id }, 'job payload failed validation');
       throw new UnrecoverableError('invalid job payload');
     }
-    const data = parsed.data;
     try {
       const outcome = await runSummarize(engine, data);
-      await sendReply(job, data, outcome);
+      await replies.send(job.id!, data, outcome);
       log.info({ jobId: job.id, requestId: data.requestId, ...(outcome.ok && outcome.stats) }, 'job done');
       return { ok: true };
     } catch (err) {
@@ -48,11 +43,23 @@ export function createProcessor({ engine, replyQueue, log }: ProcessorDeps) {
       const code = err instanceof EngineError ? err.code : 'WORKER_FAILURE';
       log.error({ jobId: job.id, requestId: data.requestId, code, permanent, attempt: job.attemptsMade + 1 }, 'job failed');
       if (permanent || lastAttempt) {
-        const userMessage = err instanceof EngineError ? err.userMessage : 'Something went wrong while generating the reply.';
-        await sendReply(job, data, { ok: false, code, userMessage });
+        const userMessage = err instanceof EngineError ? err.userMessage : GENERIC_FAILURE;
+        await replies.send(job.id!, data, { ok: false, code, userMessage });
       }
       if (permanent) throw new UnrecoverableError(code);
       throw err;
     }
   };
+}
+
+/**
+ * A job can fail without the processor seeing it, e.g. after stalling more often than allowed
+ * because its worker kept dying. The user still gets an answer.
+ */
+export async function replyToFailedJob(job: Job, replies: Replies, log: Logger): Promise<void> {
+  if ((await job.getState()) !== 'failed') return;
+  const data = parseJob(job);
+  if (!data) return;
+  await replies.send(job.id!, data, { ok: false, code: 'JOB_FAILED', userMessage: GENERIC_FAILURE });
+  log.warn({ jobId: job.id, requestId: data.requestId }, 'failure reply sent for a failed job');
 }

@@ -36,6 +36,10 @@ function serve(model: Seq2SeqModel): void {
   port.on('message', (message: ToThread) => {
     queue = queue.then(async () => {
       try {
+        if (message.type === 'count') {
+          send({ type: 'counted', id: message.id, tokens: model.tokenizer.encode(message.text).length });
+          return;
+        }
         const options = validateGenerationOptions(message.options);
         const result = await generateGreedy(model, model.tokenizer.encode(message.prompt), options);
         send({ type: 'result', id: message.id, result });

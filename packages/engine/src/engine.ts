@@ -6,7 +6,7 @@ import type { SessionSettings } from './session.js';
 import type { FromThread, ModelInfo, ThreadInit, ToThread } from './thread-protocol.js';
 
 interface Pending {
-  resolve: (result: GenerationResult) => void;
+  resolve: (value: never) => void;
   reject: (err: EngineError) => void;
 }
 
@@ -25,11 +25,11 @@ export class Engine {
     readonly info: ModelInfo,
   ) {
     thread.on('message', (message: FromThread) => {
-      if (message.type !== 'result' && message.type !== 'failed') return;
+      if (message.type === 'ready' || message.type === 'load-failed') return;
       const waiter = this.pending.get(message.id);
       this.pending.delete(message.id);
-      if (message.type === 'result') waiter?.resolve(message.result);
-      else waiter?.reject(EngineError.fromJSON(message.error));
+      if (message.type === 'failed') waiter?.reject(EngineError.fromJSON(message.error));
+      else waiter?.resolve((message.type === 'result' ? message.result : message.tokens) as never);
     });
     thread.on('error', (err) => this.stopped(`generation thread crashed: ${err.message}`));
     thread.on('exit', (code) => this.stopped(`generation thread exited with code ${code}`));
@@ -71,14 +71,22 @@ export class Engine {
   }
 
   generate(prompt: string, options: Partial<GenerationOptions> = {}): Promise<GenerationResult> {
+    const validated = validateGenerationOptions(options);
+    return this.request<GenerationResult>((id) => ({ type: 'generate', id, prompt, options: { ...validated } }));
+  }
+
+  /** Tokens the model's own tokenizer makes of `text`, special tokens included. */
+  countTokens(text: string): Promise<number> {
+    return this.request<number>((id) => ({ type: 'count', id, text }));
+  }
+
+  private request<T>(message: (id: number) => ToThread): Promise<T> {
     if (this.closed) return Promise.reject(new EngineError('ENGINE_CLOSED', 'engine is closed', 'The worker is shutting down.'));
     if (this.exitReason) return Promise.reject(this.failure(this.exitReason));
-    const validated = validateGenerationOptions(options);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const message: ToThread = { type: 'generate', id, prompt, options: { ...validated } };
-      this.thread.postMessage(message);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      this.thread.postMessage(message(id));
     });
   }
 

@@ -16,10 +16,13 @@ export interface ModelInfo {
   isRandomTestModel: boolean;
 }
 
-export type ToThread = { type: 'generate'; id: number; prompt: string; options: GenerationOptions };
+export type ToThread =
+  | { type: 'generate'; id: number; prompt: string; options: GenerationOptions }
+  | { type: 'count'; id: number; text: string };
 
 export type FromThread =
   | { type: 'ready'; info: ModelInfo }
   | { type: 'load-failed'; error: SerializedEngineError }
   | { type: 'result'; id: number; result: GenerationResult }
+  | { type: 'counted'; id: number; tokens: number }
   | { type: 'failed'; id: number; error: SerializedEngineError };

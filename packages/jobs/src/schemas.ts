@@ -51,7 +51,9 @@ export const replySuccessSchema = z.object({
   text: z.string().max(LIMITS.replyChars),
   task: z.literal('summarize'),
   model: z.object({ name: z.string(), isRandomTestModel: z.boolean() }),
+  /** Messages the model saw; fewer than `messagesInThread` when the thread exceeded its window. */
   messagesCovered: z.number().int().min(0),
+  messagesInThread: z.number().int().min(0),
   generation: generationSettingsSchema,
   stats: z.object({ promptTokens: z.number().int(), newTokens: z.number().int(), generationMs: z.number() }),
 });

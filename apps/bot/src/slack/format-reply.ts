@@ -14,7 +14,9 @@ export function formatReply(outcome: ReplyOutcome, requestId: string): string {
   const model = outcome.model.isRandomTestModel ? `${outcome.model.name} (random test model, output is noise)` : outcome.model.name;
   const footer = [
     outcome.task,
-    `${outcome.messagesCovered} messages`,
+    outcome.messagesCovered < outcome.messagesInThread
+      ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages (the rest did not fit the model)`
+      : `${outcome.messagesCovered} messages`,
     model,
     `greedy, max_new_tokens=${outcome.generation.maxNewTokens}`,
   ].join(' · ');

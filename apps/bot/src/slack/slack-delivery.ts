@@ -5,10 +5,14 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { formatReply } from './format-reply.js';
 
+/** Slack errors that another attempt cannot fix. */
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'token_revoked', 'msg_too_long', 'no_text', 'missing_scope']);
+
 /**
  * Posts finished replies into their Slack thread. It consumes the `replies-slack` queue, so a
  * reply produced while the bot was down is posted when it comes back. A Redis marker per reply
- * keeps a retried delivery from posting twice.
+ * keeps a retried delivery from posting twice. `client` must not retry on its own: a post whose
+ * answer was lost would be posted again; BullMQ's attempts retry instead.
  */
 export function startSlackDelivery(opts: {
   client: WebClient;
@@ -25,13 +29,18 @@ export function startSlackDelivery(opts: {
       const { target, outcome, requestId } = parsed.data;
       const marker = `${opts.prefix}:posted:${job.id}`;
       if (await opts.redis.exists(marker)) return { skipped: true };
-      const res = await opts.client.chat.postMessage({
-        channel: target.channelId,
-        thread_ts: target.threadTs,
-        text: formatReply(outcome, requestId),
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const res = await opts.client.chat
+        .postMessage({
+          channel: target.channelId,
+          thread_ts: target.threadTs,
+          text: formatReply(outcome, requestId),
+          unfurl_links: false,
+          unfurl_media: false,
+        })
+        .catch((err: { data?: { error?: string } }) => {
+          const code = err.data?.error;
+          throw code && PERMANENT.has(code) ? new UnrecoverableError(`slack: ${code}`) : err;
+        });
       await opts.redis.set(marker, res.ts ?? '1', 'EX', 7 * 24 * 3600);
       opts.log.info({ requestId, ok: outcome.ok }, 'reply posted');
       return { ts: res.ts };

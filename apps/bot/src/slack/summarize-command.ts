@@ -18,6 +18,8 @@ const USAGE =
   'Slack does not run commands inside threads, so point me at one: ' +
   '*Copy link* on any message of the thread, then `/summarize <link>`.';
 
+const OTHER_CHANNEL = 'Run `/summarize <link>` in the channel where that thread is: the summary is posted in the thread.';
+
 /**
  * `/summarize <thread link>`: acknowledge at once (Slack allows 3 s), then read the thread and
  * queue the job. Problems after the ack reach the user through `respond`, privately.
@@ -28,6 +30,12 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
     const ref = parseThreadLink(command.text);
     if (!ref) {
       await ack({ response_type: 'ephemeral', text: USAGE });
+      return;
+    }
+    if (ref.channelId !== command.channel_id) {
+      // The summary is posted in the thread; asking from inside its channel shows the requester
+      // can see that thread, so nobody summarizes a channel they are not in.
+      await ack({ response_type: 'ephemeral', text: OTHER_CHANNEL });
       return;
     }
     await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing that thread…' });
