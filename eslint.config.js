@@ -5,8 +5,8 @@ const CHAT_AND_QUEUE = ['bullmq', 'ioredis', '@slack/*', 'discord.js', '@discord
 const MODEL_RUNTIME = ['onnxruntime-node', 'onnxruntime-common', 'onnxruntime-web', '@huggingface/transformers'];
 const IO = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process'];
 const APPS = ['@parley/bot', '@parley/worker', '@parley/demo'];
-// A relative import that leaves its workspace: into apps/, packages/, or another workspace's src.
-const CROSS_WORKSPACE = { regex: '(^|/)(apps|packages)/|^(\\.\\./){2,}[^./][^/]*/src(/|$)', message: 'Import other workspaces by package name (@parley/…), never by relative path.' };
+// A relative import that leaves its workspace: into apps/, packages/, or another workspace's src or dist.
+const CROSS_WORKSPACE = { regex: '(^|/)(apps|packages)/|^(\\.\\./){2,}[^./][^/]*/(src|dist)(/|$)', message: 'Import other workspaces by package name (@parley/…), never by relative path.' };
 
 /** The layer rule for one folder: what it must never import, and why. */
 function layer(files, why, names) {
@@ -14,6 +14,10 @@ function layer(files, why, names) {
     files,
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: names, message: why }, CROSS_WORKSPACE] }],
+      // A dynamic import() would slip past the rule above; the layered packages need none.
+      ...(files.some((f) => f.startsWith('packages/')) && {
+        'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: `${why} (no dynamic import() in packages)` }],
+      }),
     },
   };
 }

@@ -7,7 +7,7 @@ import { AppProcess } from './helpers/app-process.js';
 import { MODEL_CACHE } from './helpers/paths.js';
 import { REDIS_URL } from './helpers/redis.js';
 
-describe('npm run demo', () => {
+describe('the demo app (what `npm run demo` runs after building)', () => {
   it('builds the test model with a warning, and prints the thread and the reply the worker generated', async () => {
     const demo = new AppProcess('demo', { REDIS_URL });
     expect(await demo.exited).toBe(0);

@@ -17,6 +17,8 @@ const CHANNEL = 'C0GENERAL';
 const THREAD_TS = '1790000000.000100';
 const MAX_NEW_TOKENS = 24;
 
+const NAMES: Record<string, string> = { U0MAYA: 'Maya', U0OMAR: 'Omar', U0LENA: 'Lena' };
+
 /** Appears in a message; must never appear in any log line of the bot or the worker. */
 const CANARY = 'CANARY-5e1f0b';
 
@@ -72,6 +74,7 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     modelDir = await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
     await fake.start();
     fake.threads.set(`${CHANNEL}/${THREAD_TS}`, THREAD);
+    for (const [id, name] of Object.entries(NAMES)) fake.users.set(id, name);
     fake.channelErrors.set('C0PRIVATE', 'not_in_channel');
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1' });
@@ -126,7 +129,7 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
 
     // What the model should have said: the same prompt, run here through the engine directly.
-    const seen = THREAD.filter((m) => m.user !== FAKE_BOT.userId).map((m) => ({ id: m.ts, author: m.user!, text: m.text, isBot: false }));
+    const seen = THREAD.filter((m) => m.user !== FAKE_BOT.userId).map((m) => ({ id: m.ts, author: NAMES[m.user!]!, text: m.text, isBot: false }));
     const engine = await Engine.start(modelDir, { intraOpThreads: 1 });
     const expected = await engine.generate(renderSummarizePrompt(seen).text, { maxNewTokens: MAX_NEW_TOKENS });
     await engine.close();
@@ -138,6 +141,8 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     // Both deliveries got all the way to the queue; the second add was the no-op.
     expect(fake.callsTo('conversations.replies').filter((c) => c.args['ts'] === THREAD_TS)).toHaveLength(2);
     expect(bot.logs.filter((l) => l.msg === 'summarize queued')).toHaveLength(2);
+    // Authors are looked up once each, then served from the bot's cache.
+    expect(fake.callsTo('users.info').map((c) => c.args['user']).sort()).toEqual(['U0LENA', 'U0MAYA', 'U0OMAR']);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     expect(await jobCount(inference)).toBe(1);
     expect(await jobCount(replies)).toBe(1);

@@ -28,6 +28,8 @@ export class FakeSlack {
   readonly responseUrlPosts: { path: string; body: Record<string, unknown> }[] = [];
   /** Threads by `channel/ts`. */
   readonly threads = new Map<string, FakeSlackMessage[]>();
+  /** Display names by user id, for users.info. */
+  readonly users = new Map<string, string>();
   /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
   readonly channelErrors = new Map<string, string>();
   private server: Server | undefined;
@@ -78,6 +80,11 @@ export class FakeSlack {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://parley-test.slack.invalid/', team: FAKE_TEAM.name, user: 'parley', team_id: FAKE_TEAM.id, user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId };
+      case 'users.info': {
+        const name = this.users.get(String(args['user']));
+        if (!name) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { id: args['user'], name: name.toLowerCase(), real_name: name, profile: { display_name: name, real_name: name } } };
+      }
       case 'conversations.replies':
         return this.replies(args);
       case 'chat.postMessage': {

@@ -5,6 +5,7 @@ import { loadConfig } from './config.js';
 import { Intake } from './core/intake.js';
 import { createSlackApp } from './slack/create-app.js';
 import { startSlackDelivery } from './slack/slack-delivery.js';
+import { UserNames } from './slack/user-names.js';
 
 const APP = 'parley-bot';
 
@@ -13,10 +14,12 @@ async function main(): Promise<void> {
   const log = createLogger(APP);
   await assertRedisReachable(config.REDIS_URL);
 
-  const client = new WebClient(config.SLACK_BOT_TOKEN, {
-    ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }),
-    retryConfig: { retries: 2 },
-  });
+  const slackClient = (retries: number) =>
+    new WebClient(config.SLACK_BOT_TOKEN, {
+      ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }),
+      retryConfig: { retries },
+    });
+  const client = slackClient(2);
   const auth = await client.auth.test().catch((err: { data?: { error?: string } }) => {
     throw new ConfigError(`SLACK_BOT_TOKEN was refused by Slack (${err.data?.error ?? 'no answer'})`);
   });
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
     token: config.SLACK_BOT_TOKEN,
     apiUrl: config.SLACK_API_URL,
     bot,
+    names: new UserNames(client),
     intake,
     log,
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,
@@ -36,11 +40,8 @@ async function main(): Promise<void> {
   });
   const redis = connectRedis(config.REDIS_URL, 'consumer');
   redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));
-  const postingClient = new WebClient(config.SLACK_BOT_TOKEN, {
-    ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }),
-    retryConfig: { retries: 0 },
-  });
-  const delivery = startSlackDelivery({ client: postingClient, redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
+  // Posting is not idempotent: a lost answer must not make the client post again by itself.
+  const delivery = startSlackDelivery({ client: slackClient(0), redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
 
   const server = await app.start({ port: config.PORT, host: config.HOST });
   const { port } = server.address() as AddressInfo;

@@ -2,6 +2,7 @@ import type { ConversationMessage } from '@parley/jobs';
 import type { WebClient } from '@slack/web-api';
 import { fromSlackError } from './slack-api-error.js';
 import type { ThreadRef } from './thread-link.js';
+import type { UserNames } from './user-names.js';
 
 interface SlackMessage {
   ts?: string;
@@ -13,13 +14,14 @@ interface SlackMessage {
 }
 
 /**
- * Reads a whole thread with conversations.replies, page by page, up to `limit` messages.
- * Parley's own messages are left out, so its earlier answers don't feed back into the model.
+ * Reads a whole thread with conversations.replies, page by page, up to `limit` messages, with
+ * authors as display names. Parley's own messages are left out, so its earlier answers don't
+ * feed back into the model.
  */
 export async function readThread(
   client: WebClient,
   ref: ThreadRef,
-  opts: { limit: number; botUserId: string; botId: string },
+  opts: { limit: number; botUserId: string; botId: string; names: UserNames },
 ): Promise<ConversationMessage[]> {
   const messages: ConversationMessage[] = [];
   let cursor: string | undefined;
@@ -46,5 +48,8 @@ export async function readThread(
   } catch (err) {
     throw fromSlackError(err);
   }
-  return messages.slice(0, opts.limit);
+  const kept = messages.slice(0, opts.limit);
+  const authors = new Set(kept.filter((m) => !m.isBot).map((m) => m.author));
+  const names = new Map(await Promise.all([...authors].map(async (id) => [id, await opts.names.nameOf(id)] as const)));
+  return kept.map((m) => ({ ...m, author: names.get(m.author) ?? m.author }));
 }

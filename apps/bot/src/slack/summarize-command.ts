@@ -5,11 +5,13 @@ import type { Intake } from '../core/intake.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { readThread } from './read-thread.js';
 import { parseThreadLink } from './thread-link.js';
+import type { UserNames } from './user-names.js';
 
 export interface SummarizeCommandDeps {
   intake: Intake;
   log: Logger;
   bot: { userId: string; botId: string };
+  names: UserNames;
   maxMessages: number;
   maxNewTokens: number;
 }
@@ -44,6 +46,7 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
         limit: deps.maxMessages,
         botUserId: deps.bot.userId,
         botId: deps.bot.botId,
+        names: deps.names,
       });
       if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
         throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can summarize.');
