@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** Limits that keep one job's payload bounded in Redis. */
 export const LIMITS = {
   messagesPerJob: 5000,
+  /** Slack's own limit for one message. */
   charsPerMessage: 40_000,
+  /** All message text of one job together. */
+  charsPerJob: 1_000_000,
   replyChars: 40_000,
 } as const;
 
@@ -14,6 +17,18 @@ export const conversationMessageSchema = z.object({
   isBot: z.boolean(),
 });
 export type ConversationMessage = z.infer<typeof conversationMessageSchema>;
+
+function totalChars(messages: readonly { text: string }[]): number {
+  return messages.reduce((sum, m) => sum + m.text.length, 0);
+}
+
+/** The most recent messages whose text fits in one job's payload limit. */
+export function keepRecentWithinPayload<M extends { text: string }>(messages: readonly M[]): M[] {
+  let chars = 0;
+  let start = messages.length;
+  while (start > 0 && chars + messages[start - 1]!.text.length <= LIMITS.charsPerJob) chars += messages[--start]!.text.length;
+  return messages.slice(start);
+}
 
 export const slackTargetSchema = z.object({
   platform: z.literal('slack'),
@@ -41,7 +56,10 @@ export const summarizeJobSchema = z.object({
   task: z.literal('summarize'),
   requestId: z.string().min(1),
   target: replyTargetSchema,
-  messages: z.array(conversationMessageSchema).max(LIMITS.messagesPerJob),
+  messages: z
+    .array(conversationMessageSchema)
+    .max(LIMITS.messagesPerJob)
+    .refine((ms) => totalChars(ms) <= LIMITS.charsPerJob, `message text may total at most ${LIMITS.charsPerJob} characters`),
   generation: generationSettingsSchema,
 });
 export type SummarizeJob = z.infer<typeof summarizeJobSchema>;

@@ -1,4 +1,4 @@
-import { requestJobId } from '@parley/jobs';
+import { keepRecentWithinPayload, requestJobId } from '@parley/jobs';
 import type { Logger } from '@parley/service-kit';
 import type { App } from '@slack/bolt';
 import type { Intake } from '../core/intake.js';
@@ -42,12 +42,13 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
     }
     await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing that thread…' });
     try {
-      const messages = await readThread(client, ref, {
+      const thread = await readThread(client, ref, {
         limit: deps.maxMessages,
         botUserId: deps.bot.userId,
         botId: deps.bot.botId,
         names: deps.names,
       });
+      const messages = keepRecentWithinPayload(thread);
       if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
         throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can summarize.');
       }
