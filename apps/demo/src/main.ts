@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const connection = { url: redisUrl, ...redisOptions('consumer') };
 
   const worker = spawn(process.execPath, [workerMain], {
-    env: { ...process.env, MODEL_DIR: modelDir, REDIS_URL: redisUrl, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' },
+    env: { ...process.env, MODEL_DIR: modelDir, REDIS_URL: redisUrl, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const workerExit = new Promise<number>((resolve) => worker.on('exit', (code) => resolve(code ?? 1)));
