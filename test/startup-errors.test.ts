@@ -28,7 +28,9 @@ describe('startup errors', () => {
     const line = await startupFailure('worker', { MODEL_DIR: missing });
     expect(line).toBe(
       `parley-worker: cannot start [MODEL_NOT_FOUND]: model folder ${missing} does not exist (expected a Hugging Face ONNX export: ` +
-        'config.json, tokenizer.json, tokenizer_config.json, onnx/encoder_model.onnx and onnx/decoder_model_merged.onnx)',
+        'config.json, tokenizer.json, tokenizer_config.json, and either onnx/encoder_model.onnx with onnx/decoder_model_merged.onnx ' +
+        '(or onnx/decoder_model.onnx + onnx/decoder_with_past_model.onnx) for encoder–decoder models, or onnx/model.onnx for ' +
+        'decoder-only and token-classification models)',
     );
   });
 

@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { asEngineError } from './errors.js';
-import { generateGreedy } from './generate.js';
-import { validateGenerationOptions } from './generation-options.js';
-import { Seq2SeqModel } from './seq2seq-model.js';
+import { generateText } from './generation/run-generation.js';
+import { loadModel, type LoadedModel } from './models/load-model.js';
 import type { FromThread, ThreadInit, ToThread } from './thread-protocol.js';
 
 // onnxruntime's run() blocks the thread it is called on, so the model lives here, and the
@@ -11,14 +10,15 @@ const port = parentPort!;
 const init = workerData as ThreadInit;
 const send = (message: FromThread) => port.postMessage(message);
 
-async function load(): Promise<Seq2SeqModel | null> {
+async function load(): Promise<LoadedModel | null> {
   try {
-    const model = await Seq2SeqModel.load(init.modelDir, init.settings);
+    const model = await loadModel(init.modelDir, init.options);
     send({
       type: 'ready',
       info: {
         modelDir: init.modelDir,
         modelType: model.config.modelType,
+        family: model.kind,
         maxInputTokens: model.config.maxInputTokens,
         isRandomTestModel: model.config.isRandomTestModel,
       },
@@ -30,21 +30,33 @@ async function load(): Promise<Seq2SeqModel | null> {
   }
 }
 
-function serve(model: Seq2SeqModel): void {
-  // One request at a time: concurrent runs would only contend for the same cores.
+function serve(model: LoadedModel): void {
+  const cancels = new Map<number, AbortController>();
+  // One request at a time: concurrent runs would only contend for the same cores. Cancel
+  // messages are handled between decoding steps, while a request runs.
   let queue = Promise.resolve();
   port.on('message', (message: ToThread) => {
+    if (message.type === 'cancel') {
+      cancels.get(message.id)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    cancels.set(message.id, controller);
     queue = queue.then(async () => {
       try {
         if (message.type === 'count') {
           send({ type: 'counted', id: message.id, tokens: model.tokenizer.encode(message.text).length });
           return;
         }
-        const options = validateGenerationOptions(message.options);
-        const result = await generateGreedy(model, model.tokenizer.encode(message.prompt), options);
+        const result = await generateText(model, message.prompt, message.options, {
+          signal: controller.signal,
+          ...(message.stream && { onText: (text: string) => send({ type: 'delta', id: message.id, text }) }),
+        });
         send({ type: 'result', id: message.id, result });
       } catch (err) {
         send({ type: 'failed', id: message.id, error: asEngineError(err).toJSON() });
+      } finally {
+        cancels.delete(message.id);
       }
     });
   });

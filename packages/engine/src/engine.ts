@@ -1,24 +1,34 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError } from './errors.js';
-import type { GenerationResult } from './generate.js';
-import { validateGenerationOptions, type GenerationOptions } from './generation-options.js';
-import type { SessionSettings } from './session.js';
+import type { GenerationOptions } from './generation/generation-config.js';
+import type { TextGenerationResult } from './generation/run-generation.js';
+import type { LoadOptions } from './models/load-model.js';
+import { PieceQueue } from './piece-queue.js';
 import type { FromThread, ModelInfo, ThreadInit, ToThread } from './thread-protocol.js';
 
 interface Pending {
   resolve: (value: never) => void;
   reject: (err: EngineError) => void;
+  onDelta?: (text: string) => void;
+}
+
+/** A streamed generation: iterate it for text pieces; `result` settles with the whole result. */
+export interface TextStreamHandle extends AsyncIterable<string> {
+  result: Promise<TextGenerationResult>;
 }
 
 /**
- * A loaded model running on its own thread. Start it once per process and share it; calls are
- * served in order.
+ * A loaded model running on its own thread. Start it once per process and share it; requests
+ * are served in order.
  */
 export class Engine {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
   private exitReason: string | null = null;
+
+  /** Called once if the generation thread dies while the engine is not being closed. */
+  onCrash: (reason: string) => void = () => {};
 
   private constructor(
     private readonly thread: Worker,
@@ -27,6 +37,10 @@ export class Engine {
     thread.on('message', (message: FromThread) => {
       if (message.type === 'ready' || message.type === 'load-failed') return;
       const waiter = this.pending.get(message.id);
+      if (message.type === 'delta') {
+        waiter?.onDelta?.(message.text);
+        return;
+      }
       this.pending.delete(message.id);
       if (message.type === 'failed') waiter?.reject(EngineError.fromJSON(message.error));
       else waiter?.resolve((message.type === 'result' ? message.result : message.tokens) as never);
@@ -35,12 +49,9 @@ export class Engine {
     thread.on('exit', (code) => this.stopped(`generation thread exited with code ${code}`));
   }
 
-  /** Called once if the generation thread dies while the engine is not being closed. */
-  onCrash: (reason: string) => void = () => {};
-
   /** Loads the model folder on a new thread; rejects with an EngineError if it cannot. */
-  static start(modelDir: string, settings: SessionSettings = {}): Promise<Engine> {
-    const init: ThreadInit = { modelDir, settings };
+  static start(modelDir: string, options: LoadOptions = {}): Promise<Engine> {
+    const init: ThreadInit = { modelDir, options };
     const thread = new Worker(new URL('./engine-thread.js', import.meta.url), { workerData: init });
     return new Promise((resolve, reject) => {
       const onMessage = (message: FromThread) => {
@@ -70,9 +81,23 @@ export class Engine {
     });
   }
 
-  generate(prompt: string, options: Partial<GenerationOptions> = {}): Promise<GenerationResult> {
-    const validated = validateGenerationOptions(options);
-    return this.request<GenerationResult>((id) => ({ type: 'generate', id, prompt, options: { ...validated } }));
+  /** Generates a reply to `prompt` with the model's defaults overlaid by `options`. */
+  generate(prompt: string, options: Partial<GenerationOptions> = {}, signal?: AbortSignal): Promise<TextGenerationResult> {
+    return this.request<TextGenerationResult>((id) => ({ type: 'generate', id, prompt, options, stream: false }), undefined, signal);
+  }
+
+  /**
+   * Like generate, but yields the text as it is produced. The pieces join to exactly
+   * `result.text`. Aborting `signal` ends the generation early (finishReason 'aborted').
+   */
+  stream(prompt: string, options: Partial<GenerationOptions> = {}, signal?: AbortSignal): TextStreamHandle {
+    const pieces = new PieceQueue();
+    const result = this.request<TextGenerationResult>((id) => ({ type: 'generate', id, prompt, options, stream: true }), (t) => pieces.push(t), signal);
+    result.then(
+      () => pieces.end(),
+      (err: unknown) => pieces.fail(err),
+    );
+    return { result, [Symbol.asyncIterator]: () => pieces.iterator() };
   }
 
   /** Tokens the model's own tokenizer makes of `text`, special tokens included. */
@@ -80,13 +105,18 @@ export class Engine {
     return this.request<number>((id) => ({ type: 'count', id, text }));
   }
 
-  private request<T>(message: (id: number) => ToThread): Promise<T> {
+  private request<T>(message: (id: number) => ToThread, onDelta?: (text: string) => void, signal?: AbortSignal): Promise<T> {
     if (this.closed) return Promise.reject(new EngineError('ENGINE_CLOSED', 'engine is closed', 'The worker is shutting down.'));
     if (this.exitReason) return Promise.reject(this.failure(this.exitReason));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject, ...(onDelta && { onDelta }) });
       this.thread.postMessage(message(id));
+      if (signal) {
+        const cancel = () => this.thread.postMessage({ type: 'cancel', id } satisfies ToThread);
+        if (signal.aborted) cancel();
+        else signal.addEventListener('abort', cancel, { once: true });
+      }
     });
   }
 

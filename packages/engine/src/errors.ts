@@ -8,6 +8,7 @@ export type EngineErrorCode =
   | 'MODEL_INVALID'
   | 'INVALID_OPTION'
   | 'PROMPT_TOO_LONG'
+  | 'WRONG_TASK'
   | 'ENGINE_CLOSED'
   | 'ENGINE_FAILURE';
 
@@ -50,11 +51,12 @@ export function invalidOption(parameter: string, value: unknown, allowed: string
   return new EngineError('INVALID_OPTION', message, `Setting ${message}.`);
 }
 
-export function promptTooLong(tokens: number, limit: number): EngineError {
+export function promptTooLong(tokens: number, limit: number, context?: string): EngineError {
+  const within = context ? ` ${context}` : '';
   return new EngineError(
     'PROMPT_TOO_LONG',
-    `prompt has ${tokens} tokens; the model accepts at most ${limit}`,
-    `The input is too long for this model (${tokens} tokens, limit ${limit}).`,
+    `prompt has ${tokens} tokens; the model accepts at most ${limit}${within}`,
+    `The input is too long for this model (${tokens} tokens, limit ${limit}${within}).`,
   );
 }
 

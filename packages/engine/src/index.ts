@@ -1,6 +1,9 @@
-export { Engine } from './engine.js';
+export { Engine, type TextStreamHandle } from './engine.js';
 export { EngineError, type EngineErrorCode, type SerializedEngineError } from './errors.js';
-export type { GenerationResult } from './generate.js';
-export { DEFAULT_GENERATION_OPTIONS, MAX_NEW_TOKENS_LIMIT, type GenerationOptions } from './generation-options.js';
-export type { SessionSettings } from './session.js';
+export type { FinishReason } from './generation/generate.js';
+export { DEFAULTS as GENERATION_DEFAULTS, LIMITS as GENERATION_LIMITS, type GenerationConfig, type GenerationOptions } from './generation/generation-config.js';
+export type { TextGenerationResult } from './generation/run-generation.js';
+export type { Dtype } from './models/model-files.js';
+export type { LoadOptions } from './models/load-model.js';
+export type { SessionSettings } from './models/session.js';
 export type { ModelInfo } from './thread-protocol.js';

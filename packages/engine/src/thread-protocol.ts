@@ -1,28 +1,32 @@
 import type { SerializedEngineError } from './errors.js';
-import type { GenerationResult } from './generate.js';
-import type { GenerationOptions } from './generation-options.js';
-import type { SessionSettings } from './session.js';
+import type { GenerationOptions } from './generation/generation-config.js';
+import type { TextGenerationResult } from './generation/run-generation.js';
+import type { LoadOptions } from './models/load-model.js';
 
 /** Messages between the Engine (main thread) and the generation thread. */
 export interface ThreadInit {
   modelDir: string;
-  settings: SessionSettings;
+  options: LoadOptions;
 }
 
 export interface ModelInfo {
   modelDir: string;
   modelType: string;
+  /** seq2seq and causal models generate text; token-classification models extract entities. */
+  family: 'seq2seq' | 'causal' | 'token-classification';
   maxInputTokens: number;
   isRandomTestModel: boolean;
 }
 
 export type ToThread =
-  | { type: 'generate'; id: number; prompt: string; options: GenerationOptions }
-  | { type: 'count'; id: number; text: string };
+  | { type: 'generate'; id: number; prompt: string; options: Partial<GenerationOptions>; stream: boolean }
+  | { type: 'count'; id: number; text: string }
+  | { type: 'cancel'; id: number };
 
 export type FromThread =
   | { type: 'ready'; info: ModelInfo }
   | { type: 'load-failed'; error: SerializedEngineError }
-  | { type: 'result'; id: number; result: GenerationResult }
+  | { type: 'delta'; id: number; text: string }
+  | { type: 'result'; id: number; result: TextGenerationResult }
   | { type: 'counted'; id: number; tokens: number }
   | { type: 'failed'; id: number; error: SerializedEngineError };

@@ -2,10 +2,9 @@ import { Engine } from '@parley/engine';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { generateGreedy } from '../src/generate.js';
-import { validateGenerationOptions } from '../src/generation-options.js';
-import { Seq2SeqModel } from '../src/seq2seq-model.js';
-import { MODEL_CACHE, tinySeq2Seq } from './model-fixture.js';
+import { generateText } from '../src/generation/run-generation.js';
+import { loadModel } from '../src/models/load-model.js';
+import { MODEL_CACHE, loadSeq2Seq, tinySeq2Seq } from './helpers.js';
 
 describe('Engine (generation on a worker thread)', () => {
   it('returns what the in-process loop returns, and reports the model it loaded', async () => {
@@ -13,10 +12,9 @@ describe('Engine (generation on a worker thread)', () => {
     const prompt = 'summarize: Omar: the deploy is blocked by the failing test.';
     const engine = await Engine.start(dir, { intraOpThreads: 1 });
     try {
-      expect(engine.info).toMatchObject({ modelDir: dir, modelType: 't5', maxInputTokens: 512, isRandomTestModel: true });
-      const viaThread = await engine.generate(prompt, { maxNewTokens: 10 });
-      const model = await Seq2SeqModel.load(dir, { intraOpThreads: 1 });
-      const direct = await generateGreedy(model, model.tokenizer.encode(prompt), validateGenerationOptions({ maxNewTokens: 10 }));
+      expect(engine.info).toMatchObject({ modelDir: dir, modelType: 't5', family: 'seq2seq', maxInputTokens: 512, isRandomTestModel: true });
+      const viaThread = await engine.generate(prompt, { maxNewTokens: 10, seed: 3 });
+      const direct = await generateText(await loadSeq2Seq(dir), prompt, { maxNewTokens: 10, seed: 3 });
       expect(viaThread).toEqual(direct);
     } finally {
       await engine.close();
@@ -38,9 +36,8 @@ describe('Engine (generation on a worker thread)', () => {
       return lag.max / 1e6;
     };
 
-    const model = await Seq2SeqModel.load(dir, { intraOpThreads: 1 });
-    const options = validateGenerationOptions({ maxNewTokens: 4 });
-    const inProcess = await maxLagMs(() => generateGreedy(model, model.tokenizer.encode(prompt), options));
+    const model = await loadModel(dir, { intraOpThreads: 1 });
+    const inProcess = await maxLagMs(() => generateText(model, prompt, { maxNewTokens: 4 }));
     await model.release();
 
     const engine = await Engine.start(dir, { intraOpThreads: 1 });

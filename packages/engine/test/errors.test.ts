@@ -3,8 +3,8 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateGenerationOptions } from '../src/generation-options.js';
-import { tinySeq2Seq } from './model-fixture.js';
+import { resolveGenerationConfig } from '../src/generation/generation-config.js';
+import { loadSeq2Seq, tinySeq2Seq } from './helpers.js';
 
 async function copyModel(dir: string): Promise<string> {
   const copy = await mkdtemp(join(tmpdir(), 'parley-bad-model-'));
@@ -40,14 +40,30 @@ describe('engine errors name the problem', () => {
     expect(err).toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining('decoder_model_merged.onnx') });
   });
 
-  it('max_new_tokens outside 1..4096 is refused with the parameter, value and range', () => {
-    for (const bad of [0, -3, 1.5, 5000]) {
-      expect(() => validateGenerationOptions({ maxNewTokens: bad })).toThrow(
-        expect.objectContaining({ code: 'INVALID_OPTION', message: `max_new_tokens=${bad} is not allowed: expected an integer from 1 to 4096` }),
-      );
+  it('every bad generation setting is refused with the parameter, the value and the allowed range', async () => {
+    const model = await loadSeq2Seq();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ maxNewTokens: 0 }, 'max_new_tokens=0 is not allowed: expected an integer from 1 to 4096'],
+      [{ maxNewTokens: 1.5 }, 'max_new_tokens=1.5 is not allowed: expected an integer from 1 to 4096'],
+      [{ topP: 1.5 }, 'top_p=1.5 is not allowed: expected a number above 0 and at most 1'],
+      [{ topP: 0 }, 'top_p=0 is not allowed: expected a number above 0 and at most 1'],
+      [{ temperature: -1 }, 'temperature=-1 is not allowed: expected a number above 0 and at most 100'],
+      [{ topK: -2 }, 'top_k=-2 is not allowed: expected an integer from 0 to 100000'],
+      [{ repetitionPenalty: 0 }, 'repetition_penalty=0 is not allowed: expected a number above 0 and at most 100'],
+      [{ noRepeatNgramSize: 99 }, 'no_repeat_ngram_size=99 is not allowed: expected an integer from 0 to 32'],
+      [{ minNewTokens: 50, maxNewTokens: 10 }, 'min_new_tokens=50 is not allowed: expected an integer from 0 to 10'],
+      [{ numBeams: 0 }, 'num_beams=0 is not allowed: expected an integer from 1 to 16'],
+      [{ numBeams: 4, doSample: true }, 'num_beams=4 is not allowed: expected 1 when do_sample is true (beam sampling is not supported)'],
+      [{ seed: -1 }, 'seed=-1 is not allowed: expected an integer from 0 to 4294967295'],
+      [{ stop: [''] }, 'stop=[""] is not allowed: expected up to 8 non-empty strings of at most 200 characters'],
+      [{ doSample: 'yes' }, 'do_sample=yes is not allowed: expected true or false'],
+    ];
+    for (const [options, message] of cases) {
+      expect(() => resolveGenerationConfig(model.config.generation, options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message }));
     }
-    expect(validateGenerationOptions({ maxNewTokens: 1 })).toEqual({ maxNewTokens: 1 });
-    expect(Object.isFrozen(validateGenerationOptions())).toBe(true);
+    const ok = resolveGenerationConfig(model.config.generation, { maxNewTokens: 1, seed: 5 });
+    expect(ok).toMatchObject({ maxNewTokens: 1, seed: 5, doSample: false });
+    expect(Object.isFrozen(ok)).toBe(true);
   });
 
   it('a prompt longer than the context window is refused with a user-facing message, and the engine keeps serving', async () => {

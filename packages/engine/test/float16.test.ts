@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { halfToFloat, readLogits } from '../src/float16.js';
+import { halfToFloat, readLogits } from '../src/models/float16.js';
 
 describe('fp16 logits', () => {
   it('decodes half-precision bit patterns', () => {

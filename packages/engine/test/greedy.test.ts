@@ -1,13 +1,11 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateGreedy } from '../src/generate.js';
-import { validateGenerationOptions } from '../src/generation-options.js';
-import { argmax } from '../src/greedy.js';
-import { Seq2SeqModel } from '../src/seq2seq-model.js';
-import { tinySeq2Seq } from './model-fixture.js';
+import { argmax } from '../src/generation/argmax.js';
+import { generate } from '../src/generation/generate.js';
+import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
+import { configFor, loadSeq2Seq, tinySeq2Seq } from './helpers.js';
 
 describe('argmax', () => {
   it('picks the largest value of the requested row', () => {
@@ -26,19 +24,22 @@ describe('greedy decoding on the tiny model', () => {
   let dir: string;
   let model: Seq2SeqModel;
   const prompt = 'summarize: Lena: release notes are done. Omar: rollback plan is ready.';
+  const run = async (m: Seq2SeqModel, maxNewTokens: number) => {
+    const [r] = await generate(m, [{ prompt: m.tokenizer.encode(prompt), config: configFor(m, { maxNewTokens }) }]);
+    return r!;
+  };
 
   beforeAll(async () => {
     dir = await tinySeq2Seq();
-    model = await Seq2SeqModel.load(dir, { intraOpThreads: 1 });
+    model = await loadSeq2Seq(dir);
   });
 
   it('equals greedy decoding done the slow way (whole sequence each step, no cache), and decodes to its text', async () => {
-    const ids = model.tokenizer.encode(prompt);
-    const result = await generateGreedy(model, ids, validateGenerationOptions({ maxNewTokens: 12 }));
-    const encoder = await model.encode([ids]);
-    const slow = [model.config.decoderStartTokenId];
+    const result = await run(model, 12);
+    const encoder = await model.encode([model.tokenizer.encode(prompt)]);
+    const slow = [model.config.generation.decoderStartTokenId];
     for (let step = 0; step < 12; step++) {
-      const { logits, vocabSize } = await model.decode([slow], encoder, null);
+      const { logits, vocabSize } = await model.decode(encoder, [slow], null);
       slow.push(argmax(logits, vocabSize));
     }
     expect(result.tokenIds).toEqual(slow.slice(1));
@@ -47,25 +48,22 @@ describe('greedy decoding on the tiny model', () => {
   });
 
   it('is deterministic and stops after max_new_tokens', async () => {
-    const ids = model.tokenizer.encode(prompt);
-    const a = await generateGreedy(model, ids, validateGenerationOptions({ maxNewTokens: 5 }));
-    const b = await generateGreedy(model, ids, validateGenerationOptions({ maxNewTokens: 9 }));
+    const a = await run(model, 5);
+    const b = await run(model, 9);
     expect(a.tokenIds).toHaveLength(5);
     expect(a.finishReason).toBe('length');
     expect(b.tokenIds.slice(0, 5)).toEqual(a.tokenIds);
   });
 
   it('stops at the end-of-sequence token named by generation_config.json, without emitting it', async () => {
-    const ids = model.tokenizer.encode(prompt);
-    const free = await generateGreedy(model, ids, validateGenerationOptions({ maxNewTokens: 6 }));
+    const free = await run(model, 6);
     const eos = free.tokenIds[3]!;
     const copy = await mkdtemp(join(tmpdir(), 'parley-eos-'));
     await cp(dir, copy, { recursive: true });
     const genPath = join(copy, 'generation_config.json');
     const gen = JSON.parse(await readFile(genPath, 'utf8')) as Record<string, unknown>;
     await writeFile(genPath, JSON.stringify({ ...gen, eos_token_id: [eos] }));
-    const withEos = await Seq2SeqModel.load(copy, { intraOpThreads: 1 });
-    const stopped = await generateGreedy(withEos, ids, validateGenerationOptions({ maxNewTokens: 6 }));
+    const stopped = await run(await loadSeq2Seq(copy), 6);
     expect(stopped.finishReason).toBe('eos');
     expect(stopped.tokenIds).toEqual(free.tokenIds.slice(0, free.tokenIds.indexOf(eos)));
   });

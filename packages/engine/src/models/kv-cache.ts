@@ -1,13 +1,10 @@
 import ort from 'onnxruntime-node';
+import { gatherRows } from './tensors.js';
 
 /** past_key_values.* tensors keyed by input name. */
 export type PastKeyValues = Record<string, ort.Tensor>;
 
 const PAST_PREFIX = 'past_key_values.';
-
-export function pastInputNames(session: ort.InferenceSession): string[] {
-  return session.inputNames.filter((n) => n.startsWith(PAST_PREFIX));
-}
 
 /**
  * Zero-length past for the first step, shaped from the session's own input metadata: the batch
@@ -27,15 +24,21 @@ export function emptyPast(session: ort.InferenceSession, batch: number): PastKey
 
 /**
  * The next step's past from this step's presents. Cross-attention (encoder) entries are kept
- * from the first step: a merged decoder's cached branch returns empty placeholders for them.
+ * from the first step: a merged decoder's cached branch returns empty placeholders for them, and
+ * an unmerged with-past decoder does not return them at all.
  */
 export function nextPast(outputs: ort.InferenceSession.OnnxValueMapType, previous: PastKeyValues | null): PastKeyValues {
   const past: PastKeyValues = {};
   for (const [name, value] of Object.entries(outputs)) {
-    if (!name.startsWith('present.')) continue;
-    const pastName = PAST_PREFIX + name.slice('present.'.length);
-    const kept = previous?.[pastName];
-    past[pastName] = name.includes('.encoder.') && kept ? kept : (value as ort.Tensor);
+    if (!name.startsWith('present')) continue;
+    past[PAST_PREFIX + name.slice(name.indexOf('.') + 1)] = value as ort.Tensor;
+  }
+  for (const [name, kept] of Object.entries(previous ?? {})) {
+    if (name.includes('.encoder.')) past[name] = kept;
   }
   return past;
+}
+
+export function selectPast(past: PastKeyValues, rows: readonly number[]): PastKeyValues {
+  return Object.fromEntries(Object.entries(past).map(([name, t]) => [name, gatherRows(t, rows)]));
 }

@@ -1,0 +1,40 @@
+import { EngineError, promptTooLong } from '../errors.js';
+import type { GenerativeModel } from '../models/generative-model.js';
+import type { LoadedModel } from '../models/load-model.js';
+import { beamSearch } from './beam-search.js';
+import { generate, type GenerationResult, type RowRequest } from './generate.js';
+import { resolveGenerationConfig, type GenerationConfig, type GenerationOptions } from './generation-config.js';
+
+export interface TextGenerationResult extends GenerationResult {
+  /** The settings this generation ran with, seed included, so a reply can show and reproduce them. */
+  settings: GenerationConfig;
+}
+
+export function asGenerative(model: LoadedModel): GenerativeModel {
+  if (model.kind === 'token-classification') {
+    throw new EngineError('WRONG_TASK', `${model.config.modelType} is a token-classification model; it cannot generate text`, 'This model extracts entities; it cannot write text.');
+  }
+  return model as GenerativeModel;
+}
+
+/** Validates the request against the model, then runs greedy/sampled decoding or beam search. */
+export async function generateText(
+  loaded: LoadedModel,
+  prompt: string,
+  options: Partial<GenerationOptions>,
+  hooks: Pick<RowRequest, 'onText' | 'signal' | 'onStepLogits'> = {},
+): Promise<TextGenerationResult> {
+  const model = asGenerative(loaded);
+  const config = resolveGenerationConfig(model.config.generation, options);
+  const ids = model.tokenizer.encode(prompt);
+  const window = model.config.maxInputTokens;
+  // A decoder-only model's window holds the prompt and the reply; an encoder's only the prompt.
+  const needed = model.kind === 'causal' ? ids.length + config.maxNewTokens : ids.length;
+  if (needed > window) {
+    if (model.kind === 'seq2seq' || ids.length > window) throw promptTooLong(ids.length, window);
+    throw promptTooLong(ids.length, window - config.maxNewTokens, `with max_new_tokens=${config.maxNewTokens}`);
+  }
+  const request: RowRequest = { prompt: ids, config, ...hooks };
+  const [result] = config.numBeams > 1 ? [await beamSearch(model, request)] : await generate(model, [request]);
+  return { ...result!, settings: config };
+}

@@ -1,0 +1,59 @@
+import { modelInvalid } from '../errors.js';
+import { CausalLM } from './causal-lm.js';
+import { readJson, readModelConfig } from './model-config.js';
+import { resolveModelFiles, type Dtype } from './model-files.js';
+import { Seq2SeqModel } from './seq2seq-model.js';
+import { openSession, requireNames, shortPath, type SessionSettings } from './session.js';
+import { TokenClassifier } from './token-classifier.js';
+import { TextTokenizer } from './tokenizer.js';
+
+export type LoadedModel = Seq2SeqModel | CausalLM | TokenClassifier;
+
+export interface LoadOptions extends SessionSettings {
+  /** Which weight files: fp32 (`model.onnx`), fp16 (`model_fp16.onnx`), q8 (`model_quantized.onnx`). */
+  dtype?: Dtype;
+}
+
+const SEQ2SEQ_DECODER = 'a decoder taking input_ids and encoder_hidden_states and returning logits';
+
+/**
+ * Loads any supported export from its folder. The family is read off the files and the
+ * sessions' own input and output names, never from a list of architectures.
+ */
+export async function loadModel(dir: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  const files = resolveModelFiles(dir, options.dtype);
+  const tokenizerConfig = readJson(files.tokenizerConfig);
+  const tokenizer = TextTokenizer.fromJson(readJson(files.tokenizer), tokenizerConfig, files.tokenizer);
+  const config = readModelConfig(files.config, files.generationConfig, tokenizerConfig);
+  const { layout } = files;
+
+  if (layout.family === 'seq2seq') {
+    const encoder = await openSession(layout.encoder, options);
+    requireNames(encoder, layout.encoder, ['input_ids', 'attention_mask'], ['last_hidden_state'], 'an encoder (input_ids, attention_mask → last_hidden_state)');
+    if ('merged' in layout.decoder) {
+      const merged = await openSession(layout.decoder.merged, options);
+      requireNames(merged, layout.decoder.merged, ['input_ids', 'encoder_hidden_states', 'use_cache_branch'], ['logits'], `${SEQ2SEQ_DECODER}, with use_cache_branch`);
+      return new Seq2SeqModel(config, tokenizer, encoder, { merged });
+    }
+    const noPast = await openSession(layout.decoder.noPast, options);
+    const withPast = await openSession(layout.decoder.withPast, options);
+    requireNames(noPast, layout.decoder.noPast, ['input_ids', 'encoder_hidden_states'], ['logits'], SEQ2SEQ_DECODER);
+    requireNames(withPast, layout.decoder.withPast, ['input_ids', 'encoder_hidden_states'], ['logits'], `${SEQ2SEQ_DECODER}, with past_key_values inputs`);
+    return new Seq2SeqModel(config, tokenizer, encoder, { noPast, withPast });
+  }
+
+  const session = await openSession(layout.model, options);
+  const hasPast = session.inputNames.some((n) => n.startsWith('past_key_values.'));
+  if (hasPast) {
+    requireNames(session, layout.model, ['input_ids', 'attention_mask'], ['logits'], 'a decoder-only model (input_ids, attention_mask, past_key_values.* → logits, present.*)');
+    return new CausalLM(config, tokenizer, session);
+  }
+  if (session.outputNames.includes('logits') && session.inputNames.includes('input_ids') && Object.keys(config.id2label).length > 0) {
+    return new TokenClassifier(config, tokenizer, session);
+  }
+  throw modelInvalid(
+    `${shortPath(layout.model)} has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]: ` +
+      'expected a decoder-only export (input_ids, attention_mask, past_key_values.* → logits, present.*) or a ' +
+      'token-classification export (input_ids, attention_mask → logits, with id2label in config.json)',
+  );
+}

@@ -1,0 +1,20 @@
+import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { fileURLToPath } from 'node:url';
+import { resolveGenerationConfig, type GenerationConfig, type GenerationOptions } from '../src/generation/generation-config.js';
+import type { GenerativeModel } from '../src/models/generative-model.js';
+import { loadModel } from '../src/models/load-model.js';
+import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
+
+export const MODEL_CACHE = fileURLToPath(new URL('../../../.cache/models', import.meta.url));
+
+export function tinySeq2Seq(): Promise<string> {
+  return ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
+}
+
+export async function loadSeq2Seq(dir?: string): Promise<Seq2SeqModel> {
+  return (await loadModel(dir ?? (await tinySeq2Seq()), { intraOpThreads: 1 })) as Seq2SeqModel;
+}
+
+export function configFor(model: GenerativeModel, options: Partial<GenerationOptions> = {}): GenerationConfig {
+  return resolveGenerationConfig(model.config.generation, { seed: 1, ...options });
+}
