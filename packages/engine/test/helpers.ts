@@ -1,4 +1,7 @@
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveGenerationConfig, type GenerationConfig, type GenerationOptions } from '../src/generation/generation-config.js';
 import type { GenerativeModel } from '../src/models/generative-model.js';
@@ -17,4 +20,14 @@ export async function loadSeq2Seq(dir?: string): Promise<Seq2SeqModel> {
 
 export function configFor(model: GenerativeModel, options: Partial<GenerationOptions> = {}): GenerationConfig {
   return resolveGenerationConfig(model.config.generation, { seed: 1, ...options });
+}
+
+/** A copy of a model folder with some generation_config.json keys changed. */
+export async function copyWithGenerationConfig(changes: Record<string, unknown>, dir?: string): Promise<string> {
+  const copy = await mkdtemp(join(tmpdir(), 'parley-model-'));
+  await cp(dir ?? (await tinySeq2Seq()), copy, { recursive: true });
+  const path = join(copy, 'generation_config.json');
+  const gen = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  await writeFile(path, JSON.stringify({ ...gen, ...changes }));
+  return copy;
 }
