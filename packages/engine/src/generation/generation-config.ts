@@ -60,7 +60,8 @@ export const DEFAULTS: Readonly<GenerationOptions> = Object.freeze({
   minNewTokens: 0,
   doSample: false,
   temperature: 1,
-  topK: 0,
+  // Hugging Face's default: sampling draws from the 50 most likely tokens unless told otherwise.
+  topK: 50,
   topP: 1,
   repetitionPenalty: 1,
   noRepeatNgramSize: 0,
