@@ -1,3 +1,4 @@
+import { Layers } from './layers.js';
 import type { GraphBuilder } from './onnx-graph.js';
 import type { WeightBank } from './weight-bank.js';
 
@@ -10,51 +11,38 @@ export interface Dims {
   maxPositions: number;
 }
 
-/** Building blocks of a pre-norm transformer, written as ONNX nodes. */
+/** The T5-style pre-norm transformer blocks of the seq2seq fixture, bound to its dimensions. */
 export class Blocks {
+  readonly layers: Layers;
+
   constructor(
     private readonly g: GraphBuilder,
     private readonly w: WeightBank,
     private readonly d: Dims,
-  ) {}
+  ) {
+    this.layers = new Layers(g, w);
+  }
 
   layerNorm(x: string, name: string): string {
-    const scale = this.w.filled(`${name}.weight`, [this.d.dModel], 1);
-    const bias = this.w.filled(`${name}.bias`, [this.d.dModel], 0);
-    return this.g.op('LayerNormalization', [x, scale, bias], { axis: -1, epsilon: 1e-6 });
+    return this.layers.layerNorm(x, name, this.d.dModel, 1e-6);
   }
 
   linear(x: string, name: string, dIn: number, dOut: number, gain = 1): string {
-    return this.g.op('MatMul', [x, this.w.normal(name, [dIn, dOut], gain / Math.sqrt(dIn))]);
+    return this.layers.linear(x, name, dIn, dOut, { gain });
   }
 
-  /** [B, S, H·dk] → [B, H, S, dk] */
-  splitHeads(x: string): string {
-    const shape = this.g.constInt64([0, 0, this.d.numHeads, this.d.dKv]);
-    return this.g.op('Transpose', [this.g.op('Reshape', [x, shape])], { perm: [0, 2, 1, 3] });
-  }
-
-  /** [B, H, S, dk] → [B, S, H·dk] */
-  mergeHeads(x: string): string {
-    const shape = this.g.constInt64([0, 0, this.d.numHeads * this.d.dKv]);
-    return this.g.op('Reshape', [this.g.op('Transpose', [x], { perm: [0, 2, 1, 3] }), shape]);
-  }
-
-  /** Scaled dot-product attention; `bias` broadcasts to [B, H, S_q, S_k] (0 = keep, -1e9 = masked). */
   attention(q: string, k: string, v: string, bias: string): string {
-    const scores = this.g.op('MatMul', [q, this.g.op('Transpose', [k], { perm: [0, 1, 3, 2] })]);
-    const scaled = this.g.op('Mul', [scores, this.g.constFloat([1 / Math.sqrt(this.d.dKv)], [])]);
-    const probs = this.g.op('Softmax', [this.g.op('Add', [scaled, bias])], { axis: -1 });
-    return this.g.op('MatMul', [probs, v]);
+    return this.layers.attention(q, k, v, bias, this.d.dKv);
   }
 
   /** Projects hidden states to per-head keys or values. */
   heads(x: string, name: string): string {
-    return this.splitHeads(this.linear(x, name, this.d.dModel, this.d.numHeads * this.d.dKv));
+    return this.layers.splitHeads(this.linear(x, name, this.d.dModel, this.d.numHeads * this.d.dKv), this.d.numHeads, this.d.dKv);
   }
 
   output(attn: string, name: string): string {
-    return this.linear(this.mergeHeads(attn), name, this.d.numHeads * this.d.dKv, this.d.dModel);
+    const width = this.d.numHeads * this.d.dKv;
+    return this.linear(this.layers.mergeHeads(attn, width), name, width, this.d.dModel);
   }
 
   feedForward(x: string, name: string): string {
@@ -62,12 +50,8 @@ export class Blocks {
     return this.linear(hidden, `${name}.wo`, this.d.dFf, this.d.dModel);
   }
 
-  /** A padding mask [B, L] (int64, 1 = token) as an additive bias [B, 1, 1, L]. */
   paddingBias(mask: string): string {
-    const m = this.g.op('Cast', [mask], { to: 1 });
-    const inverted = this.g.op('Sub', [this.g.constFloat([1], []), m]);
-    const bias = this.g.op('Mul', [inverted, this.g.constFloat([-1e9], [])]);
-    return this.g.op('Unsqueeze', [bias, this.g.constInt64([1, 2])]);
+    return this.layers.paddingBias(mask);
   }
 
   /** Token plus learned absolute position embeddings for positions [start, start + S). */
@@ -79,8 +63,7 @@ export class Blocks {
     return { hidden: this.g.op('Add', [tokens, this.g.op('Gather', [posTable, positions])]), positions };
   }
 
-  /** Scalar int64 from a one-element shape slice. */
   scalar(oneElement: string): string {
-    return this.g.op('Squeeze', [oneElement]);
+    return this.layers.scalar(oneElement);
   }
 }

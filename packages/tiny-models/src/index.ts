@@ -1,1 +1,3 @@
-export { ensureTinySeq2Seq, TINY_MODEL_MARKER, type TinySeq2SeqOptions } from './tiny-seq2seq.js';
+export { TINY_MODEL_MARKER } from './tiny-model-marker.js';
+export { ensureTinySeq2Seq, FLAN_T5_SMALL_SHAPE, type Seq2SeqLayout, type TinySeq2SeqOptions } from './tiny-seq2seq.js';
+export type { Seq2SeqShape } from './seq2seq.js';

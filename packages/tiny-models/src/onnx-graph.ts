@@ -28,13 +28,23 @@ export function valueInfo(v: ValueDecl): onnxProto.onnx.IValueInfoProto {
   };
 }
 
+/** A tensor whose values are the bytes of `data`, little-endian as ONNX raw_data requires (and x86/ARM store). */
+export function rawTensor(name: string, dims: number[], dataType: number, data: ArrayBufferView): onnxProto.onnx.ITensorProto {
+  return { name, dims, dataType, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
 export function floatTensor(name: string, dims: number[], data: Float32Array): onnxProto.onnx.ITensorProto {
-  return { name, dims, dataType: DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return rawTensor(name, dims, DataType.FLOAT, data);
+}
+
+/** The float32 values of a FLOAT tensor built by `floatTensor` (a view, not a copy). */
+export function floatData(t: onnxProto.onnx.ITensorProto): Float32Array {
+  const raw = t.rawData!;
+  return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 }
 
 export function int64Tensor(name: string, dims: number[], values: number[]): onnxProto.onnx.ITensorProto {
-  const data = BigInt64Array.from(values.map((v) => BigInt(v)));
-  return { name, dims, dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };
+  return rawTensor(name, dims, DataType.INT64, BigInt64Array.from(values.map((v) => BigInt(v))));
 }
 
 function attribute(name: string, value: AttrValue): onnxProto.onnx.IAttributeProto {

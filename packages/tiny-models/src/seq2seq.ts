@@ -1,6 +1,6 @@
 import { Blocks, type Dims } from './blocks.js';
 import { DataType, GraphBuilder, encodeModel, type ValueDecl } from './onnx-graph.js';
-import { WeightBank } from './weight-bank.js';
+import type { WeightBank } from './weight-bank.js';
 
 export interface Seq2SeqShape extends Dims {
   encoderLayers: number;
@@ -9,13 +9,12 @@ export interface Seq2SeqShape extends Dims {
 
 const F = DataType.FLOAT;
 const I64 = DataType.INT64;
-const PRODUCER = 'parley-tiny-models';
+export const PRODUCER = 'parley-tiny-models';
 
 /** Scales the LM head so logits stay spread out instead of collapsing onto one token. */
 const LM_HEAD_GAIN = 3;
 
-export function buildEncoder(shape: Seq2SeqShape, seed: number): Uint8Array {
-  const bank = new WeightBank(seed);
+export function buildEncoder(shape: Seq2SeqShape, bank: WeightBank): Uint8Array {
   const g = new GraphBuilder('', bank.initializers);
   const b = new Blocks(g, bank, shape);
   const length = g.op('Shape', ['input_ids'], { start: 1, end: 2 });
@@ -43,55 +42,55 @@ export function buildEncoder(shape: Seq2SeqShape, seed: number): Uint8Array {
   );
 }
 
-function pastNames(shape: Seq2SeqShape): string[] {
+type Kind = 'decoder' | 'encoder';
+const PARTS: [Kind, 'key' | 'value'][] = [
+  ['decoder', 'key'],
+  ['decoder', 'value'],
+  ['encoder', 'key'],
+  ['encoder', 'value'],
+];
+
+/** Per layer, in Optimum's order: decoder.key, decoder.value, encoder.key, encoder.value. */
+function cacheNames(shape: Seq2SeqShape, prefix: 'past_key_values' | 'present', kinds: Kind[]): string[] {
   const names: string[] = [];
   for (let i = 0; i < shape.decoderLayers; i++) {
-    for (const part of ['decoder.key', 'decoder.value', 'encoder.key', 'encoder.value']) {
-      names.push(`past_key_values.${i}.${part}`);
-    }
+    for (const [kind, part] of PARTS) if (kinds.includes(kind)) names.push(`${prefix}.${i}.${kind}.${part}`);
   }
   return names;
 }
 
-function decoderOutputs(shape: Seq2SeqShape, withShapes: boolean): ValueDecl[] {
-  const out: ValueDecl[] = [
-    { name: 'logits', type: F, shape: withShapes ? ['batch_size', 'decoder_sequence_length', shape.vocabSize] : null },
-  ];
-  for (const past of pastNames(shape)) {
-    const isEncoder = past.includes('.encoder.');
-    const len = isEncoder ? 'encoder_sequence_length_out' : 'present_decoder_sequence_length';
-    out.push({
-      name: past.replace('past_key_values', 'present'),
-      type: F,
-      shape: withShapes ? ['batch_size', shape.numHeads, len, shape.dKv] : null,
-    });
-  }
-  return out;
+function cacheDecls(shape: Seq2SeqShape, names: string[], decoderLength: string): ValueDecl[] {
+  return names.map((name) => ({
+    name,
+    type: F,
+    shape: ['batch_size', shape.numHeads, name.includes('.encoder.') ? 'encoder_sequence_length_out' : decoderLength, shape.dKv],
+  }));
+}
+
+interface DecoderValues {
+  logits: string;
+  /** Per layer: self-attention key and value including the new positions. */
+  selfKv: [string, string][];
+  /** Per layer: cross-attention key and value, computed only without past. */
+  crossKv: [string, string][];
 }
 
 /**
  * The decoder as one graph body. With `withPast`, self-attention extends the cached keys and
- * cross-attention reuses the cached encoder keys (and, as in Optimum's merged export, the encoder
- * presents are empty). Without it, the past inputs are ignored and everything is computed.
+ * cross-attention reuses the cached encoder keys (encoder_hidden_states is then unused, as in
+ * Optimum's with-past decoder). Without it, everything is computed from the inputs.
  */
-function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, withPast: boolean): string[] {
+function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, usedTokens: number, withPast: boolean): DecoderValues {
   const b = new Blocks(g, bank, shape);
-  const pastLength = withPast
-    ? g.op('Shape', ['past_key_values.0.decoder.key'], { start: 2, end: 3 })
-    : g.constInt64([0]);
+  const pastLength = withPast ? g.op('Shape', ['past_key_values.0.decoder.key'], { start: 2, end: 3 }) : g.constInt64([0]);
   const newLength = g.op('Shape', ['input_ids'], { start: 1, end: 2 });
   const total = b.scalar(g.op('Add', [pastLength, newLength]));
   const { hidden: embedded, positions } = b.embed('input_ids', b.scalar(pastLength), total);
-  const keyPositions = g.op('Range', [g.constInt64([0], []), total, g.constInt64([1], [])]);
-  const allowed = g.op('LessOrEqual', [
-    g.op('Unsqueeze', [keyPositions, g.constInt64([0])]),
-    g.op('Unsqueeze', [positions, g.constInt64([1])]),
-  ]);
-  const causalBias = g.op('Where', [allowed, g.constFloat([0], []), g.constFloat([-1e9], [])]);
+  const causalBias = b.layers.causalBias(positions, total);
   const crossBias = b.paddingBias('encoder_attention_mask');
 
   let hidden = embedded;
-  const presents: string[] = [];
+  const values: DecoderValues = { logits: '', selfKv: [], crossKv: [] };
   for (let i = 0; i < shape.decoderLayers; i++) {
     const p = `decoder.layers.${i}`;
     const past = `past_key_values.${i}`;
@@ -102,82 +101,109 @@ function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, wit
       k = g.op('Concat', [`${past}.decoder.key`, k], { axis: 2 });
       v = g.op('Concat', [`${past}.decoder.value`, v], { axis: 2 });
     }
+    values.selfKv.push([k, v]);
     hidden = g.op('Add', [hidden, b.output(b.attention(b.heads(h, `${p}.self.q`), k, v, causalBias), `${p}.self.o`)]);
 
     const hc = b.layerNorm(hidden, `${p}.ln_cross`);
-    let ck: string;
-    let cv: string;
-    let presentCk: string;
-    let presentCv: string;
-    if (withPast) {
-      ck = `${past}.encoder.key`;
-      cv = `${past}.encoder.value`;
-      presentCk = g.constFloat([], [0, shape.numHeads, 1, shape.dKv]);
-      presentCv = g.constFloat([], [0, shape.numHeads, 1, shape.dKv]);
-    } else {
-      ck = presentCk = b.heads('encoder_hidden_states', `${p}.cross.k`);
-      cv = presentCv = b.heads('encoder_hidden_states', `${p}.cross.v`);
+    let ck = `${past}.encoder.key`;
+    let cv = `${past}.encoder.value`;
+    if (!withPast) {
+      ck = b.heads('encoder_hidden_states', `${p}.cross.k`);
+      cv = b.heads('encoder_hidden_states', `${p}.cross.v`);
+      values.crossKv.push([ck, cv]);
     }
     const cross = b.attention(b.heads(hc, `${p}.cross.q`), ck, cv, crossBias);
     hidden = g.op('Add', [hidden, b.output(cross, `${p}.cross.o`)]);
     hidden = g.op('Add', [hidden, b.feedForward(b.layerNorm(hidden, `${p}.ln_ff`), `${p}.ff`)]);
-    presents.push(k, v, presentCk, presentCv);
   }
   const final = b.layerNorm(hidden, 'decoder.final_ln');
   const logits = b.linear(final, 'lm_head', shape.dModel, shape.vocabSize, LM_HEAD_GAIN);
-  return [logits, ...presents];
+  values.logits = b.layers.maskUnusedTokens(logits, usedTokens, shape.vocabSize);
+  return values;
 }
 
-/** Identity nodes give each branch's outputs their own names, as If subgraph outputs require. */
-function branch(shape: Seq2SeqShape, bank: WeightBank, withPast: boolean) {
-  const prefix = withPast ? 'with_past/' : 'no_past/';
-  const g = new GraphBuilder(prefix, bank.initializers);
-  const values = decoderBody(g, bank, shape, withPast);
-  const outputs = decoderOutputs(shape, false).map((o, i) => ({
-    ...o,
-    name: g.op('Identity', [values[i]!], {}, `${prefix}${o.name}`),
-  }));
-  return g.graph(withPast ? 'decoder_with_past' : 'decoder_no_past', [], outputs);
+/** Output values in declaration order, with or without the cross-attention presents. */
+function orderedOutputs(shape: Seq2SeqShape, v: DecoderValues, cross: 'computed' | 'empty' | 'none', g: GraphBuilder): string[] {
+  const out = [v.logits];
+  for (let i = 0; i < shape.decoderLayers; i++) {
+    out.push(...v.selfKv[i]!);
+    // Optimum's merge gives the with-past branch empty constant cross presents of shape [0, heads, 1, d_kv].
+    if (cross === 'empty') out.push(g.constFloat([], [0, shape.numHeads, 1, shape.dKv]), g.constFloat([], [0, shape.numHeads, 1, shape.dKv]));
+    if (cross === 'computed') out.push(...v.crossKv[i]!);
+  }
+  return out;
 }
 
-function decoderInputs(shape: Seq2SeqShape): ValueDecl[] {
-  return [
-    { name: 'encoder_attention_mask', type: I64, shape: ['batch_size', 'encoder_sequence_length'] },
-    { name: 'input_ids', type: I64, shape: ['batch_size', 'decoder_sequence_length'] },
-    { name: 'encoder_hidden_states', type: F, shape: ['batch_size', 'encoder_sequence_length', shape.dModel] },
-    ...pastNames(shape).map((name) => ({
-      name,
-      type: F,
-      shape: [
-        'batch_size',
-        shape.numHeads,
-        name.includes('.encoder.') ? 'encoder_sequence_length_out' : 'past_decoder_sequence_length',
-        shape.dKv,
-      ],
-    })),
-  ];
+/** Routes `values` to the declared outputs' names (If branches need their own names, so `prefix` them). */
+function nameOutputs(g: GraphBuilder, values: string[], outputs: ValueDecl[], prefix = ''): ValueDecl[] {
+  return outputs.map((o, i) => ({ ...o, name: g.op('Identity', [values[i]!], {}, `${prefix}${o.name}`) }));
+}
+
+function logitsDecl(shape: Seq2SeqShape, length: string | number): ValueDecl {
+  return { name: 'logits', type: F, shape: ['batch_size', length, shape.vocabSize] };
+}
+
+const encoderMask: ValueDecl = { name: 'encoder_attention_mask', type: I64, shape: ['batch_size', 'encoder_sequence_length'] };
+const decoderIds: ValueDecl = { name: 'input_ids', type: I64, shape: ['batch_size', 'decoder_sequence_length'] };
+
+function encoderStates(shape: Seq2SeqShape): ValueDecl {
+  return { name: 'encoder_hidden_states', type: F, shape: ['batch_size', 'encoder_sequence_length', shape.dModel] };
 }
 
 /** `decoder_model_merged.onnx`: one file whose `use_cache_branch` input picks the branch. */
-export function buildMergedDecoder(shape: Seq2SeqShape, seed: number): Uint8Array {
-  const bank = new WeightBank(seed);
-  const thenBranch = branch(shape, bank, true);
-  const elseBranch = branch(shape, bank, false);
+export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+  const outputs = [
+    logitsDecl(shape, 'decoder_sequence_length'),
+    ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'present_decoder_sequence_length'),
+  ];
+  const branch = (withPast: boolean) => {
+    const prefix = withPast ? 'with_past/' : 'no_past/';
+    const g = new GraphBuilder(prefix, bank.initializers);
+    const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, withPast), withPast ? 'empty' : 'computed', g);
+    const unshaped = outputs.map((o) => ({ ...o, shape: null }));
+    return g.graph(withPast ? 'decoder_with_past' : 'decoder_no_past', [], nameOutputs(g, values, unshaped, prefix));
+  };
+  const thenBranch = branch(true);
+  const elseBranch = branch(false);
   const g = new GraphBuilder('', bank.initializers);
-  const outputs = decoderOutputs(shape, true);
-  g.multi(
-    'If',
-    ['use_cache_branch'],
-    outputs.map((o) => o.name),
-    { then_branch: thenBranch, else_branch: elseBranch },
-  );
-  return encodeModel(
-    g.graph(
-      'decoder_merged',
-      [...decoderInputs(shape), { name: 'use_cache_branch', type: DataType.BOOL, shape: [1] }],
-      outputs,
-      true,
-    ),
-    PRODUCER,
-  );
+  g.multi('If', ['use_cache_branch'], outputs.map((o) => o.name), { then_branch: thenBranch, else_branch: elseBranch });
+  const inputs = [
+    encoderMask,
+    decoderIds,
+    encoderStates(shape),
+    ...cacheDecls(shape, cacheNames(shape, 'past_key_values', ['decoder', 'encoder']), 'past_decoder_sequence_length'),
+    { name: 'use_cache_branch', type: DataType.BOOL, shape: [1] },
+  ];
+  return encodeModel(g.graph('decoder_merged', inputs, outputs, true), PRODUCER);
+}
+
+/** `decoder_model.onnx`: the first step, no past inputs; returns the self- and cross-attention presents. */
+export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+  const g = new GraphBuilder('', bank.initializers);
+  const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, false), 'computed', g);
+  const outputs = [
+    logitsDecl(shape, 'decoder_sequence_length'),
+    ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'decoder_sequence_length'),
+  ];
+  const inputs = [encoderMask, decoderIds, encoderStates(shape)];
+  return encodeModel(g.graph('decoder', inputs, nameOutputs(g, values, outputs), true), PRODUCER);
+}
+
+/**
+ * `decoder_with_past_model.onnx`: one new token per call; takes every past (self and cross), returns
+ * only the self-attention presents, and has no encoder_hidden_states input (it would be unused).
+ */
+export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+  const g = new GraphBuilder('', bank.initializers);
+  const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, true), 'none', g);
+  const outputs = [
+    logitsDecl(shape, 1),
+    ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder']), 'past_decoder_sequence_length + 1'),
+  ];
+  const inputs = [
+    encoderMask,
+    { ...decoderIds, shape: ['batch_size', 1] },
+    ...cacheDecls(shape, cacheNames(shape, 'past_key_values', ['decoder', 'encoder']), 'past_decoder_sequence_length'),
+  ];
+  return encodeModel(g.graph('decoder_with_past', inputs, nameOutputs(g, values, outputs), true), PRODUCER);
 }

@@ -1,18 +1,28 @@
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildEncoder, buildMergedDecoder, type Seq2SeqShape } from './seq2seq.js';
+import { ensureFolder, specKey } from './fixture-folder.js';
+import { buildDecoder, buildDecoderWithPast, buildEncoder, buildMergedDecoder, type Seq2SeqShape } from './seq2seq.js';
 import { buildVocab, tokenizerConfigJson, tokenizerJson } from './tokenizer-files.js';
+import { TINY_MODEL_MARKER, resolveVocabSize } from './tiny-model-marker.js';
+import { WeightBank } from './weight-bank.js';
 
 /** Bump when the generated graphs change, so cached fixtures are rebuilt. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
+
+export type Seq2SeqLayout = 'merged' | 'unmerged' | 'both';
 
 export interface TinySeq2SeqOptions {
   /** Folder that holds generated models; each spec gets its own subfolder. */
   cacheDir: string;
   seed?: number;
-  shape?: Partial<Omit<Seq2SeqShape, 'vocabSize'>>;
+  /** Model dimensions; `shape.vocabSize` works like the `vocabSize` option. */
+  shape?: Partial<Seq2SeqShape>;
+  /**
+   * 'merged' (default): encoder_model.onnx + decoder_model_merged.onnx. 'unmerged': encoder_model.onnx +
+   * decoder_model.onnx + decoder_with_past_model.onnx. 'both': all four. Every layout of one seed has the same weights.
+   */
+  layout?: Seq2SeqLayout;
+  /** Model vocabulary (embedding rows, logits) padded beyond the tokenizer's, as flan-t5 has 32128 logits for 32100 tokens. */
+  vocabSize?: number;
 }
 
 const DEFAULT_SHAPE: Omit<Seq2SeqShape, 'vocabSize'> = {
@@ -25,30 +35,20 @@ const DEFAULT_SHAPE: Omit<Seq2SeqShape, 'vocabSize'> = {
   decoderLayers: 2,
 };
 
-/** Marks a generated folder so Parley can warn that its output is random. */
-export const TINY_MODEL_MARKER = 'parley_tiny_random_model';
+/** flan-t5-small's dimensions (with 8 heads), for benchmarks; build it with `shape: FLAN_T5_SMALL_SHAPE`. */
+export const FLAN_T5_SMALL_SHAPE: Readonly<Seq2SeqShape> = Object.freeze({
+  dModel: 512,
+  dKv: 64,
+  numHeads: 8,
+  dFf: 1024,
+  maxPositions: 512,
+  encoderLayers: 8,
+  decoderLayers: 8,
+  vocabSize: 32128,
+});
 
-/**
- * Makes (or reuses) a random-weight T5-style model in the Hugging Face Optimum export layout:
- * config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
- * onnx/encoder_model.onnx and onnx/decoder_model_merged.onnx. Returns its folder.
- */
-export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<string> {
-  const seed = options.seed ?? 1234;
-  const vocab = buildVocab();
-  const shape: Seq2SeqShape = { ...DEFAULT_SHAPE, ...options.shape, vocabSize: vocab.length };
-  const key = createHash('sha256')
-    .update(JSON.stringify({ GENERATOR_VERSION, seed, shape }))
-    .digest('hex')
-    .slice(0, 12);
-  const dir = join(options.cacheDir, `tiny-t5-${key}`);
-  if (existsSync(join(dir, 'onnx', 'decoder_model_merged.onnx'))) return dir;
-
-  // Build beside the target and rename, so concurrent callers never see a half-written folder.
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(join(tmp, 'onnx'), { recursive: true });
-  const json = (name: string, value: object) => writeFile(join(tmp, name), JSON.stringify(value, null, 2));
-  await json('config.json', {
+export function seq2seqConfigJson(shape: Seq2SeqShape, seed: number): object {
+  return {
     architectures: ['T5ForConditionalGeneration'],
     model_type: 't5',
     is_encoder_decoder: true,
@@ -65,17 +65,45 @@ export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<st
     pad_token_id: 0,
     tie_word_embeddings: false,
     [TINY_MODEL_MARKER]: { seed, generator_version: GENERATOR_VERSION },
+  };
+}
+
+/**
+ * Makes (or reuses) a random-weight T5-style model in the Hugging Face Optimum export layout:
+ * config.json, generation_config.json, tokenizer.json, tokenizer_config.json, onnx/encoder_model.onnx
+ * and the decoder file(s) of `layout`. Returns its folder.
+ */
+export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<string> {
+  const seed = options.seed ?? 1234;
+  const layout = options.layout ?? 'merged';
+  const vocab = buildVocab();
+  const { vocabSize: shapeVocab, ...dims } = options.shape ?? {};
+  const shape: Seq2SeqShape = {
+    ...DEFAULT_SHAPE,
+    ...dims,
+    vocabSize: resolveVocabSize(vocab.length, options.vocabSize ?? shapeVocab),
+  };
+  const dir = join(options.cacheDir, `tiny-t5-${specKey({ GENERATOR_VERSION, seed, shape, layout })}`);
+  const decoders = {
+    merged: ['decoder_model_merged.onnx'],
+    unmerged: ['decoder_model.onnx', 'decoder_with_past_model.onnx'],
+    both: ['decoder_model_merged.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'],
+  }[layout];
+
+  return ensureFolder(dir, join('onnx', decoders.at(-1)!), async (out) => {
+    await out.json('config.json', seq2seqConfigJson(shape, seed));
+    await out.json('generation_config.json', { decoder_start_token_id: 0, eos_token_id: 1, pad_token_id: 0 });
+    await out.json('tokenizer.json', tokenizerJson(vocab));
+    await out.json('tokenizer_config.json', tokenizerConfigJson(shape.maxPositions));
+    const bank = new WeightBank(seed);
+    await out.bytes('onnx/encoder_model.onnx', buildEncoder(shape, bank.sibling()));
+    const builders = {
+      'decoder_model_merged.onnx': buildMergedDecoder,
+      'decoder_model.onnx': buildDecoder,
+      'decoder_with_past_model.onnx': buildDecoderWithPast,
+    } as const;
+    for (const file of decoders) {
+      await out.bytes(`onnx/${file}`, builders[file as keyof typeof builders](shape, bank.sibling(), vocab.length));
+    }
   });
-  await json('generation_config.json', { decoder_start_token_id: 0, eos_token_id: 1, pad_token_id: 0 });
-  await json('tokenizer.json', tokenizerJson(vocab));
-  await json('tokenizer_config.json', tokenizerConfigJson(shape.maxPositions));
-  await writeFile(join(tmp, 'onnx', 'encoder_model.onnx'), buildEncoder(shape, seed));
-  await writeFile(join(tmp, 'onnx', 'decoder_model_merged.onnx'), buildMergedDecoder(shape, seed));
-  try {
-    await rename(tmp, dir);
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    if (!existsSync(dir)) throw err;
-  }
-  return dir;
 }

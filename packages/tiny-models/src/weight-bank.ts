@@ -16,7 +16,16 @@ export class WeightBank {
   readonly initializers: onnxProto.onnx.ITensorProto[] = [];
   private readonly made = new Set<string>();
 
-  constructor(private readonly seed: number) {}
+  constructor(
+    private readonly seed: number,
+    /** Draws shared with sibling banks, so several files of one model draw each weight once. */
+    private readonly drawn = new Map<string, Float32Array>(),
+  ) {}
+
+  /** A bank for another graph of the same model: the same values, its own initializer list. */
+  sibling(): WeightBank {
+    return new WeightBank(this.seed, this.drawn);
+  }
 
   normal(name: string, dims: number[], std: number): string {
     return this.add(name, dims, () => new SeededRandom(this.seed ^ hashName(name)).normalArray(size(dims), std));
@@ -29,7 +38,12 @@ export class WeightBank {
   private add(name: string, dims: number[], make: () => Float32Array): string {
     if (!this.made.has(name)) {
       this.made.add(name);
-      this.initializers.push(floatTensor(name, dims, make()));
+      let data = this.drawn.get(name);
+      if (!data) {
+        data = make();
+        this.drawn.set(name, data);
+      }
+      this.initializers.push(floatTensor(name, dims, data));
     }
     return name;
   }
