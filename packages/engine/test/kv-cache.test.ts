@@ -2,7 +2,8 @@ import { Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../src/generation/generate.js';
 import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
-import { configFor, loadSeq2Seq } from './helpers.js';
+import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { configFor, loadSeq2Seq, MODEL_CACHE } from './helpers.js';
 
 const STEPS = 16;
 
@@ -51,5 +52,24 @@ describe('KV cache (merged decoder, use_cache_branch)', () => {
     let diff = 0;
     for (let i = 0; i < second.logits.length; i++) diff = Math.max(diff, Math.abs(second.logits[i]! - fromCorrupted.logits[i]!));
     expect(diff).toBeGreaterThan(1e-2);
+  });
+});
+
+describe('KV cache (unmerged decoder pair: decoder_model + decoder_with_past_model)', () => {
+  it('gives the same step logits and tokens as the merged decoder with the same weights', async () => {
+    const merged = await loadSeq2Seq();
+    const unmerged = await loadSeq2Seq(await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE, layout: 'unmerged' }));
+    const prompt = merged.tokenizer.encode('summarize: Lena wrote the notes and Omar owns the rollback plan.');
+    const trace = async (model: Seq2SeqModel) => {
+      const steps: Float32Array[] = [];
+      const [r] = await generate(model, [{ prompt, config: configFor(model, { maxNewTokens: 12 }), onStepLogits: (l) => steps.push(l.slice()) }]);
+      return { ids: r!.tokenIds, steps };
+    };
+    const a = await trace(merged);
+    const b = await trace(unmerged);
+    expect(b.ids).toEqual(a.ids);
+    let worst = 0;
+    a.steps.forEach((s, i) => s.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b.steps[i]![j]!)))));
+    expect(worst).toBeLessThan(1e-4);
   });
 });

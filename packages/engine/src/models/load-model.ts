@@ -38,7 +38,8 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     const noPast = await openSession(layout.decoder.noPast, options);
     const withPast = await openSession(layout.decoder.withPast, options);
     requireNames(noPast, layout.decoder.noPast, ['input_ids', 'encoder_hidden_states'], ['logits'], SEQ2SEQ_DECODER);
-    requireNames(withPast, layout.decoder.withPast, ['input_ids', 'encoder_hidden_states'], ['logits'], `${SEQ2SEQ_DECODER}, with past_key_values inputs`);
+    // The with-past decoder reads cross-attention from the cache; exports drop its unused encoder_hidden_states.
+    requireNames(withPast, layout.decoder.withPast, ['input_ids'], ['logits'], 'a decoder taking input_ids and past_key_values and returning logits');
     return new Seq2SeqModel(config, tokenizer, encoder, { noPast, withPast });
   }
 

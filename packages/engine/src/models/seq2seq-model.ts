@@ -72,7 +72,8 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
       session = past ? this.decoders.withPast : this.decoders.noPast;
       if (past) Object.assign(feeds, past);
     }
-    const out = await session.run(feeds);
+    const wanted = Object.fromEntries(Object.entries(feeds).filter(([name]) => session.inputNames.includes(name)));
+    const out = await session.run(wanted);
     return { ...lastLogits(out['logits'] as ort.Tensor), state: { ...encoded, past: nextPast(out, past) } };
   }
 
