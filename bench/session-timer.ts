@@ -11,14 +11,16 @@ export class SessionTimer {
   constructor() {
     const proto = (ort.InferenceSession as unknown as { prototype: { run: (...args: unknown[]) => Promise<unknown> } }).prototype;
     const original = proto.run;
-    const timer = this;
+    const record = (ms: number) => {
+      this.totalMs += ms;
+      this.calls++;
+    };
     proto.run = async function timedRun(this: unknown, ...args: unknown[]) {
       const started = performance.now();
       try {
         return await original.apply(this, args);
       } finally {
-        timer.totalMs += performance.now() - started;
-        timer.calls++;
+        record(performance.now() - started);
       }
     };
   }
