@@ -154,6 +154,14 @@ describe('alignTokens on a WordPiece tokenizer', () => {
     ]);
   });
 
+  it('lets one [UNK] cover a run of ideographs when the tokenizer does not isolate them', () => {
+    const options = { ...wordPieceOptions(true), handleChineseChars: false };
+    expect(alignTokens('𠮷野家 a', ['[UNK]', 'a'], options)).toEqual([
+      { start: 0, end: 4 },
+      { start: 5, end: 6 },
+    ]);
+  });
+
   it('skips runs of spaces, newlines and tabs, and spans a removed zero-width space', () => {
     const text = 'Wolfgang  \n\t met\u200bin';
     // The normalizer drops U+200B, so "met\u200bin" is one word, "metin": met ##i ##n.
@@ -225,6 +233,20 @@ describe('alignTokens when a token cannot be found', () => {
       { start: 4, end: 7 },
       { start: 8, end: 10 },
       { start: 10, end: 12 },
+    ]);
+  });
+
+  it('does not resynchronize a word-initial token onto the middle of a word', () => {
+    // "fi" (from the ligature) also occurs inside "prefix", and "##x" would fit after it there; but a token
+    // without ## starts a word, so that occurrence is not a candidate.
+    const spans = alignTokens('ﬁx prefix x', ['fi', '##x', 'pre', '##fi', '##x', 'x'], options);
+    expect(spans).toEqual([
+      null,
+      { start: 1, end: 2 },
+      { start: 3, end: 6 },
+      { start: 6, end: 8 },
+      { start: 8, end: 9 },
+      { start: 10, end: 11 },
     ]);
   });
 

@@ -3,9 +3,10 @@
  * every UTF-16 unit of the normalized text back to the original character it came from.
  *
  * The normalization is applied one code point at a time, in the tokenizer's order: clean control characters
- * and turn whitespace into spaces, put spaces around CJK ideographs, strip accents (NFD, then drop non-spacing
- * marks), lowercase. Working per code point keeps the back-map exact: each normalized unit knows the original
- * code point that produced it.
+ * and turn whitespace into spaces, strip accents (NFD, then drop non-spacing marks), lowercase. Working per code
+ * point keeps the back-map exact: each normalized unit knows the original code point that produced it. The
+ * spaces BertNormalizer puts around CJK ideographs are left out: they only make each ideograph a pre-token,
+ * which the aligner knows by itself.
  */
 
 export interface NormalizeOptions {
@@ -15,8 +16,6 @@ export interface NormalizeOptions {
   stripAccents?: boolean;
   /** Drop control and format characters and turn every whitespace character into a space. Default true. */
   cleanText?: boolean;
-  /** Put spaces around CJK ideographs so that each becomes its own pre-token. Default true. */
-  handleChineseChars?: boolean;
 }
 
 export interface NormalizedText {
@@ -40,7 +39,6 @@ export function normalizeWithMap(text: string, options: NormalizeOptions = {}): 
     lowercase,
     stripAccents: options.stripAccents ?? lowercase,
     cleanText: options.cleanText ?? true,
-    handleChineseChars: options.handleChineseChars ?? true,
   };
   const parts: string[] = [];
   const originalStart: number[] = [];
@@ -69,7 +67,6 @@ function normalizeChar(char: string, cp: number, settings: Required<NormalizeOpt
     if (cp === 0 || cp === 0xfffd || isControl(char)) return '';
     if (isWhitespace(char)) return ' ';
   }
-  if (settings.handleChineseChars && isCjkIdeograph(cp)) return ` ${char} `;
   let out = char;
   if (settings.stripAccents) out = out.normalize('NFD').replace(NONSPACING_MARKS, '');
   if (settings.lowercase) out = out.toLowerCase();

@@ -40,6 +40,8 @@ export interface AlignOptions extends NormalizeOptions {
   continuingSubwordPrefix?: string;
   /** The unknown token; it is recognised even when it is also listed in `specialTokens`. */
   unkToken?: string;
+  /** Whether the tokenizer makes each CJK ideograph its own pre-token (BertNormalizer's default). Default true. */
+  handleChineseChars?: boolean;
 }
 
 type Piece =
@@ -70,6 +72,7 @@ function classify(token: string, options: AlignOptions): Piece {
 class Aligner {
   private readonly norm: string;
   private readonly wordPiece: boolean;
+  private readonly splitCjk: boolean;
 
   constructor(
     private readonly normalized: NormalizedText,
@@ -78,6 +81,7 @@ class Aligner {
   ) {
     this.norm = normalized.text;
     this.wordPiece = options.continuingSubwordPrefix !== undefined && options.continuingSubwordPrefix !== '';
+    this.splitCjk = options.handleChineseChars ?? true;
   }
 
   run(): (TokenSpan | null)[] {
@@ -120,7 +124,7 @@ class Aligner {
 
   /** A character that is a pre-token on its own. */
   private isSingleCharPreToken(cp: number): boolean {
-    return isPunctuation(cp) || isCjkIdeograph(cp);
+    return isPunctuation(cp) || (this.splitCjk && isCjkIdeograph(cp));
   }
 
   /** Whether a word may start at `at`: start of text, after whitespace, or next to a one-character pre-token. */
