@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { asEngineError } from './errors.js';
 import { generateText } from './generation/run-generation.js';
-import { loadModel, type LoadedModel } from './models/load-model.js';
+import { asTokenClassifier, loadModel, type LoadedModel } from './models/load-model.js';
+import { extractEntities } from './ner/extract-entities.js';
 import type { FromThread, ThreadInit, ToThread } from './thread-protocol.js';
 
 // onnxruntime's run() blocks the thread it is called on, so the model lives here, and the
@@ -46,6 +47,10 @@ function serve(model: LoadedModel): void {
       try {
         if (message.type === 'count') {
           send({ type: 'counted', id: message.id, tokens: model.tokenizer.encode(message.text).length });
+          return;
+        }
+        if (message.type === 'entities') {
+          send({ type: 'entities', id: message.id, entities: await extractEntities(asTokenClassifier(model), message.text, message.options) });
           return;
         }
         const result = await generateText(model, message.prompt, message.options, {

@@ -3,6 +3,8 @@ import { EngineError } from './errors.js';
 import type { GenerationOptions } from './generation/generation-config.js';
 import type { TextGenerationResult } from './generation/run-generation.js';
 import type { LoadOptions } from './models/load-model.js';
+import type { Entity } from './ner/aggregate.js';
+import type { EntityOptions } from './ner/extract-entities.js';
 import { PieceQueue } from './piece-queue.js';
 import type { FromThread, ModelInfo, ThreadInit, ToThread } from './thread-protocol.js';
 
@@ -43,7 +45,7 @@ export class Engine {
       }
       this.pending.delete(message.id);
       if (message.type === 'failed') waiter?.reject(EngineError.fromJSON(message.error));
-      else waiter?.resolve((message.type === 'result' ? message.result : message.tokens) as never);
+      else waiter?.resolve((message.type === 'result' ? message.result : message.type === 'counted' ? message.tokens : message.entities) as never);
     });
     thread.on('error', (err) => this.stopped(`generation thread crashed: ${err.message}`));
     thread.on('exit', (code) => this.stopped(`generation thread exited with code ${code}`));
@@ -98,6 +100,14 @@ export class Engine {
       (err: unknown) => pieces.fail(err),
     );
     return { result, [Symbol.asyncIterator]: () => pieces.iterator() };
+  }
+
+  /**
+   * Named entities in `text` (token-classification models), with character offsets into `text`
+   * as JavaScript (UTF-16) string indices.
+   */
+  extractEntities(text: string, options: EntityOptions = {}): Promise<Entity[]> {
+    return this.request<Entity[]>((id) => ({ type: 'entities', id, text, options }));
   }
 
   /** Tokens the model's own tokenizer makes of `text`, special tokens included. */

@@ -7,6 +7,8 @@ export type { Dtype } from './models/model-files.js';
 export type { LoadOptions } from './models/load-model.js';
 export type { SessionSettings } from './models/session.js';
 export type { ModelInfo } from './thread-protocol.js';
+export type { AggregationStrategy, Entity } from './ner/aggregate.js';
+export { extractEntities, type EntityOptions } from './ner/extract-entities.js';
 // In-process use without the thread (benchmarks, embedding): load once, then generate.
 export { generateText } from './generation/run-generation.js';
 export { loadModel, type LoadedModel } from './models/load-model.js';

@@ -2,6 +2,8 @@ import type { SerializedEngineError } from './errors.js';
 import type { GenerationOptions } from './generation/generation-config.js';
 import type { TextGenerationResult } from './generation/run-generation.js';
 import type { LoadOptions } from './models/load-model.js';
+import type { Entity } from './ner/aggregate.js';
+import type { EntityOptions } from './ner/extract-entities.js';
 
 /** Messages between the Engine (main thread) and the generation thread. */
 export interface ThreadInit {
@@ -21,6 +23,7 @@ export interface ModelInfo {
 export type ToThread =
   | { type: 'generate'; id: number; prompt: string; options: Partial<GenerationOptions>; stream: boolean }
   | { type: 'count'; id: number; text: string }
+  | { type: 'entities'; id: number; text: string; options: EntityOptions }
   | { type: 'cancel'; id: number };
 
 export type FromThread =
@@ -29,4 +32,5 @@ export type FromThread =
   | { type: 'delta'; id: number; text: string }
   | { type: 'result'; id: number; result: TextGenerationResult }
   | { type: 'counted'; id: number; tokens: number }
+  | { type: 'entities'; id: number; entities: Entity[] }
   | { type: 'failed'; id: number; error: SerializedEngineError };

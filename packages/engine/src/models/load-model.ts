@@ -1,4 +1,4 @@
-import { modelInvalid } from '../errors.js';
+import { EngineError, modelInvalid } from '../errors.js';
 import { CausalLM } from './causal-lm.js';
 import { readJson, readModelConfig } from './model-config.js';
 import { resolveModelFiles, type Dtype } from './model-files.js';
@@ -57,4 +57,11 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
       'expected a decoder-only export (input_ids, attention_mask, past_key_values.* → logits, present.*) or a ' +
       'token-classification export (input_ids, attention_mask → logits, with id2label in config.json)',
   );
+}
+
+export function asTokenClassifier(model: LoadedModel): TokenClassifier {
+  if (model.kind !== 'token-classification') {
+    throw new EngineError('WRONG_TASK', `${model.config.modelType} is a text-generation model; it has no token-classification head`, 'This model writes text; it cannot extract entities.');
+  }
+  return model;
 }
