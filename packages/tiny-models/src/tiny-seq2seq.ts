@@ -6,7 +6,7 @@ import { TINY_MODEL_MARKER, resolveVocabSize } from './tiny-model-marker.js';
 import { WeightBank } from './weight-bank.js';
 
 /** Bump when the generated graphs change, so cached fixtures are rebuilt. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 
 export type Seq2SeqLayout = 'merged' | 'unmerged' | 'both';
 
