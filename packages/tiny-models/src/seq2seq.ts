@@ -9,7 +9,6 @@ export interface Seq2SeqShape extends Dims {
 
 const F = DataType.FLOAT;
 const I64 = DataType.INT64;
-export const PRODUCER = 'parley-tiny-models';
 
 /** Scales the LM head so logits stay spread out instead of collapsing onto one token. */
 const LM_HEAD_GAIN = 3;
@@ -38,7 +37,6 @@ export function buildEncoder(shape: Seq2SeqShape, bank: WeightBank): Uint8Array 
       [{ name: 'last_hidden_state', type: F, shape: ['batch_size', 'encoder_sequence_length', shape.dModel] }],
       true,
     ),
-    PRODUCER,
   );
 }
 
@@ -174,7 +172,7 @@ export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTo
     ...cacheDecls(shape, cacheNames(shape, 'past_key_values', ['decoder', 'encoder']), 'past_decoder_sequence_length'),
     { name: 'use_cache_branch', type: DataType.BOOL, shape: [1] },
   ];
-  return encodeModel(g.graph('decoder_merged', inputs, outputs, true), PRODUCER);
+  return encodeModel(g.graph('decoder_merged', inputs, outputs, true));
 }
 
 /** `decoder_model.onnx`: the first step, no past inputs; returns the self- and cross-attention presents. */
@@ -186,7 +184,7 @@ export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTokens: 
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'decoder_sequence_length'),
   ];
   const inputs = [encoderMask, decoderIds, encoderStates(shape)];
-  return encodeModel(g.graph('decoder', inputs, nameOutputs(g, values, outputs), true), PRODUCER);
+  return encodeModel(g.graph('decoder', inputs, nameOutputs(g, values, outputs), true));
 }
 
 /**
@@ -205,5 +203,5 @@ export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, used
     { ...decoderIds, shape: ['batch_size', 1] },
     ...cacheDecls(shape, cacheNames(shape, 'past_key_values', ['decoder', 'encoder']), 'past_decoder_sequence_length'),
   ];
-  return encodeModel(g.graph('decoder_with_past', inputs, nameOutputs(g, values, outputs), true), PRODUCER);
+  return encodeModel(g.graph('decoder_with_past', inputs, nameOutputs(g, values, outputs), true));
 }
