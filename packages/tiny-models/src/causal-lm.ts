@@ -103,7 +103,7 @@ export function buildCausalLM(variant: CausalLMVariant, shape: CausalLMShape, ba
     const mlpIn = norm(hidden, gpt2 ? `${p}.ln_2` : `${p}.post_attention_layernorm`);
     const m = `${p}.mlp`;
     const mlp = gpt2
-      ? linear(l.gelu(linear(mlpIn, `${m}.c_fc`, d, ff)), `${m}.c_proj`, ff, d)
+      ? linear(l.gelu(linear(mlpIn, `${m}.c_fc`, d, ff), 'tanh'), `${m}.c_proj`, ff, d)
       : linear(g.op('Mul', [l.silu(linear(mlpIn, `${m}.gate_proj`, d, ff)), linear(mlpIn, `${m}.up_proj`, d, ff)]), `${m}.down_proj`, ff, d);
     hidden = g.op('Add', [hidden, mlp]);
   }

@@ -42,13 +42,18 @@ export class Layers {
     return g.op('Mul', [g.op('Mul', [x, inverseRms]), this.w.filled(`${name}.weight`, [dim], 1)]);
   }
 
-  /** GPT-2's tanh approximation ("gelu_new"). */
-  gelu(x: string): string {
+  /** GELU: exact (x/2 · (1 + erf(x/√2)), BERT) or GPT-2's tanh approximation ("gelu_new"). */
+  gelu(x: string, form: 'erf' | 'tanh'): string {
     const g = this.g;
+    const half = g.op('Mul', [x, g.constFloat([0.5], [])]);
+    if (form === 'erf') {
+      const e = g.op('Erf', [g.op('Mul', [x, g.constFloat([Math.SQRT1_2], [])])]);
+      return g.op('Mul', [half, g.op('Add', [e, g.constFloat([1], [])])]);
+    }
     const cube = g.op('Mul', [g.op('Mul', [x, x]), x]);
     const inner = g.op('Add', [x, g.op('Mul', [cube, g.constFloat([0.044715], [])])]);
     const t = g.op('Tanh', [g.op('Mul', [inner, g.constFloat([Math.sqrt(2 / Math.PI)], [])])]);
-    return g.op('Mul', [g.op('Mul', [x, g.constFloat([0.5], [])]), g.op('Add', [t, g.constFloat([1], [])])]);
+    return g.op('Mul', [half, g.op('Add', [t, g.constFloat([1], [])])]);
   }
 
   silu(x: string): string {

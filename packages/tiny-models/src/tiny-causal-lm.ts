@@ -10,7 +10,7 @@ import { TINY_MODEL_MARKER, resolveVocabSize } from './tiny-model-marker.js';
 import { WeightBank } from './weight-bank.js';
 
 /** Bump when the generated graphs or tokenizer change, so cached fixtures are rebuilt. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 export type CausalLMDtype = 'fp32' | 'fp16' | 'q8';
 
