@@ -35,6 +35,19 @@ const DEFAULT_SHAPE: Omit<Seq2SeqShape, 'vocabSize'> = {
   decoderLayers: 2,
 };
 
+const DECODER_BUILDERS = {
+  'decoder_model_merged.onnx': buildMergedDecoder,
+  'decoder_model.onnx': buildDecoder,
+  'decoder_with_past_model.onnx': buildDecoderWithPast,
+} as const;
+
+/** Decoder files per layout. */
+const LAYOUT_FILES: Record<Seq2SeqLayout, (keyof typeof DECODER_BUILDERS)[]> = {
+  merged: ['decoder_model_merged.onnx'],
+  unmerged: ['decoder_model.onnx', 'decoder_with_past_model.onnx'],
+  both: ['decoder_model_merged.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'],
+};
+
 /** flan-t5-small's dimensions (with 8 heads), for benchmarks; build it with `shape: FLAN_T5_SMALL_SHAPE`. */
 export const FLAN_T5_SMALL_SHAPE: Readonly<Seq2SeqShape> = Object.freeze({
   dModel: 512,
@@ -84,11 +97,7 @@ export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<st
     vocabSize: resolveVocabSize(vocab.length, options.vocabSize ?? shapeVocab),
   };
   const dir = join(options.cacheDir, `tiny-t5-${specKey({ GENERATOR_VERSION, seed, shape, layout })}`);
-  const decoders = {
-    merged: ['decoder_model_merged.onnx'],
-    unmerged: ['decoder_model.onnx', 'decoder_with_past_model.onnx'],
-    both: ['decoder_model_merged.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'],
-  }[layout];
+  const decoders = LAYOUT_FILES[layout];
 
   return ensureFolder(dir, join('onnx', decoders.at(-1)!), async (out) => {
     await out.json('config.json', seq2seqConfigJson(shape, seed));
@@ -97,13 +106,6 @@ export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<st
     await out.json('tokenizer_config.json', tokenizerConfigJson(shape.maxPositions));
     const bank = new WeightBank(seed);
     await out.bytes('onnx/encoder_model.onnx', buildEncoder(shape, bank.sibling()));
-    const builders = {
-      'decoder_model_merged.onnx': buildMergedDecoder,
-      'decoder_model.onnx': buildDecoder,
-      'decoder_with_past_model.onnx': buildDecoderWithPast,
-    } as const;
-    for (const file of decoders) {
-      await out.bytes(`onnx/${file}`, builders[file as keyof typeof builders](shape, bank.sibling(), vocab.length));
-    }
+    for (const file of decoders) await out.bytes(`onnx/${file}`, DECODER_BUILDERS[file](shape, bank.sibling(), vocab.length));
   });
 }
