@@ -1,5 +1,5 @@
 import type onnxProto from 'onnx-proto';
-import { Layers } from './layers.js';
+import { Layers, type SuppressedTokens } from './layers.js';
 import { DataType, GraphBuilder, type ValueDecl } from './onnx-graph.js';
 import type { WeightBank } from './weight-bank.js';
 
@@ -67,7 +67,7 @@ export function causalLMOutputs(shape: CausalLMShape): ValueDecl[] {
  * SwiGLU MLP, grouped-query attention, and `num_logits_to_keep` (logits for the last k positions only;
  * 0 keeps all). Both use learned absolute positions (no rotary embedding) and an untied LM head.
  */
-export function buildCausalLM(variant: CausalLMVariant, shape: CausalLMShape, bank: WeightBank, usedTokens: number): onnxProto.onnx.IGraphProto {
+export function buildCausalLM(variant: CausalLMVariant, shape: CausalLMShape, bank: WeightBank, suppressed: SuppressedTokens): onnxProto.onnx.IGraphProto {
   const g = new GraphBuilder('', bank.initializers);
   const l = new Layers(g, bank);
   const gpt2 = variant === 'gpt2';
@@ -114,6 +114,6 @@ export function buildCausalLM(variant: CausalLMVariant, shape: CausalLMShape, ba
     final = g.op('Slice', [final, g.op('Neg', [keep]), g.constInt64([Number.MAX_SAFE_INTEGER]), g.constInt64([1])]);
   }
   const logits = l.linear(final, 'lm_head', d, shape.vocabSize, { gain: LM_HEAD_GAIN });
-  g.op('Identity', [l.maskUnusedTokens(logits, usedTokens, shape.vocabSize)], {}, 'logits');
+  g.op('Identity', [l.suppressTokens(logits, shape.vocabSize, suppressed)], {}, 'logits');
   return g.graph(`${prefix}_causal_lm`, causalLMInputs(variant, shape), causalLMOutputs(shape), true);
 }

@@ -7,8 +7,17 @@ import type { WeightBank } from './weight-bank.js';
  */
 const MASKED = -1e9;
 
-/** Logit offset of vocabulary ids beyond the tokenizer's, so generation never picks them. */
-const UNUSED_TOKEN_LOGIT = -1e4;
+/** Logit offset of token ids a random model must never generate (finite, and within float16 range). */
+const SUPPRESSED_LOGIT = -1e4;
+
+/**
+ * Token ids that get SUPPRESSED_LOGIT: the tokenizer's special tokens (so random text never stops early
+ * on EOS and always reaches max_new_tokens) and ids beyond the tokenizer's vocabulary (a padded one).
+ */
+export interface SuppressedTokens {
+  tokenizerSize: number;
+  specialIds: number[];
+}
 
 export interface LinearOptions {
   bias?: boolean;
@@ -108,13 +117,10 @@ export class Layers {
     return g.op('Where', [allowed, g.constFloat([0], []), g.constFloat([MASKED], [])]);
   }
 
-  /**
-   * Logits over a vocabulary padded beyond the tokenizer's (as flan-t5 pads 32100 tokens to 32128):
-   * the padded ids keep their share of the compute but can never be generated.
-   */
-  maskUnusedTokens(logits: string, usedTokens: number, vocabSize: number): string {
-    if (vocabSize <= usedTokens) return logits;
-    const offsets = new Array<number>(vocabSize).fill(0, 0, usedTokens).fill(UNUSED_TOKEN_LOGIT, usedTokens);
+  /** Adds SUPPRESSED_LOGIT to the logits of `suppressed` tokens; padded ids keep their share of the compute. */
+  suppressTokens(logits: string, vocabSize: number, suppressed: SuppressedTokens): string {
+    const offsets = new Array<number>(vocabSize).fill(0, 0, suppressed.tokenizerSize).fill(SUPPRESSED_LOGIT, suppressed.tokenizerSize);
+    for (const id of suppressed.specialIds) offsets[id] = SUPPRESSED_LOGIT;
     return this.g.op('Add', [logits, this.g.constFloat(offsets)]);
   }
 

@@ -1,4 +1,5 @@
 import { Blocks, type Dims } from './blocks.js';
+import type { SuppressedTokens } from './layers.js';
 import { DataType, GraphBuilder, encodeModel, type ValueDecl } from './onnx-graph.js';
 import type { WeightBank } from './weight-bank.js';
 
@@ -78,7 +79,7 @@ interface DecoderValues {
  * cross-attention reuses the cached encoder keys (encoder_hidden_states is then unused, as in
  * Optimum's with-past decoder). Without it, everything is computed from the inputs.
  */
-function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, usedTokens: number, withPast: boolean): DecoderValues {
+function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, suppressed: SuppressedTokens, withPast: boolean): DecoderValues {
   const b = new Blocks(g, bank, shape);
   const pastLength = withPast ? g.op('Shape', ['past_key_values.0.decoder.key'], { start: 2, end: 3 }) : g.constInt64([0]);
   const newLength = g.op('Shape', ['input_ids'], { start: 1, end: 2 });
@@ -116,7 +117,7 @@ function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, use
   }
   const final = b.layerNorm(hidden, 'decoder.final_ln');
   const logits = b.linear(final, 'lm_head', shape.dModel, shape.vocabSize, LM_HEAD_GAIN);
-  values.logits = b.layers.maskUnusedTokens(logits, usedTokens, shape.vocabSize);
+  values.logits = b.layers.suppressTokens(logits, shape.vocabSize, suppressed);
   return values;
 }
 
@@ -149,7 +150,7 @@ function encoderStates(shape: Seq2SeqShape): ValueDecl {
 }
 
 /** `decoder_model_merged.onnx`: one file whose `use_cache_branch` input picks the branch. */
-export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
   const outputs = [
     logitsDecl(shape, 'decoder_sequence_length'),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'present_decoder_sequence_length'),
@@ -157,7 +158,7 @@ export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTo
   const branch = (withPast: boolean) => {
     const prefix = withPast ? 'with_past/' : 'no_past/';
     const g = new GraphBuilder(prefix, bank.initializers);
-    const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, withPast), withPast ? 'empty' : 'computed', g);
+    const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, withPast), withPast ? 'empty' : 'computed', g);
     const unshaped = outputs.map((o) => ({ ...o, shape: null }));
     return g.graph(withPast ? 'decoder_with_past' : 'decoder_no_past', [], nameOutputs(g, values, unshaped, prefix));
   };
@@ -176,9 +177,9 @@ export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTo
 }
 
 /** `decoder_model.onnx`: the first step, no past inputs; returns the self- and cross-attention presents. */
-export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
   const g = new GraphBuilder('', bank.initializers);
-  const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, false), 'computed', g);
+  const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, false), 'computed', g);
   const outputs = [
     logitsDecl(shape, 'decoder_sequence_length'),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'decoder_sequence_length'),
@@ -191,9 +192,9 @@ export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTokens: 
  * `decoder_with_past_model.onnx`: one new token per call; takes every past (self and cross), returns
  * only the self-attention presents, and has no encoder_hidden_states input (it would be unused).
  */
-export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
   const g = new GraphBuilder('', bank.initializers);
-  const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, true), 'none', g);
+  const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, true), 'none', g);
   const outputs = [
     logitsDecl(shape, 1),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder']), 'past_decoder_sequence_length + 1'),

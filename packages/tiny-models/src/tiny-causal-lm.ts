@@ -10,7 +10,7 @@ import { TINY_MODEL_MARKER, resolveVocabSize } from './tiny-model-marker.js';
 import { WeightBank } from './weight-bank.js';
 
 /** Bump when the generated graphs or tokenizer change, so cached fixtures are rebuilt. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 
 export type CausalLMDtype = 'fp32' | 'fp16' | 'q8';
 
@@ -108,7 +108,8 @@ function resolveShape(options: TinyCausalLMOptions, tokenizerSize: number): Caus
  * Makes (or reuses) a random-weight decoder-only model in the Hugging Face Optimum / transformers.js
  * layout: config.json, generation_config.json, tokenizer.json (byte-level BPE), tokenizer_config.json,
  * and onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx (plus `<file>_data` with
- * externalData). Returns its folder.
+ * externalData). Returns its folder. The model never generates <|endoftext|> (nor padded vocabulary
+ * ids), so generation always runs to max_new_tokens; to test stopping, name another eos_token_id.
  */
 export async function ensureTinyCausalLM(options: TinyCausalLMOptions): Promise<string> {
   const seed = options.seed ?? 1234;
@@ -127,7 +128,7 @@ export async function ensureTinyCausalLM(options: TinyCausalLMOptions): Promise<
     await out.json('generation_config.json', { bos_token_id: eos, eos_token_id: eos });
     await out.json('tokenizer.json', byteLevelBpeTokenizerJson(bpe));
     await out.json('tokenizer_config.json', byteLevelBpeTokenizerConfigJson(bpe, shape.maxPositions));
-    const graph = buildCausalLM(options.variant, shape, new WeightBank(seed), tokenizerSize);
+    const graph = buildCausalLM(options.variant, shape, new WeightBank(seed), { tokenizerSize, specialIds: [eos] });
     if (dtype === 'fp16') toFloat16(graph);
     if (dtype === 'q8') quantizeDynamic(graph);
     if (externalData) await out.bytes(`onnx/${file}_data`, moveToExternalData(graph, `${file}_data`));

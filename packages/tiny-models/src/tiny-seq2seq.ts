@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { ensureFolder, specKey } from './fixture-folder.js';
 import { buildDecoder, buildDecoderWithPast, buildEncoder, buildMergedDecoder, type Seq2SeqShape } from './seq2seq.js';
-import { buildVocab, tokenizerConfigJson, tokenizerJson } from './tokenizer-files.js';
+import { buildVocab, SPECIAL_TOKENS, tokenizerConfigJson, tokenizerJson } from './tokenizer-files.js';
 import { TINY_MODEL_MARKER, resolveVocabSize } from './tiny-model-marker.js';
 import { WeightBank } from './weight-bank.js';
 
 /** Bump when the generated graphs change, so cached fixtures are rebuilt. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 
 export type Seq2SeqLayout = 'merged' | 'unmerged' | 'both';
 
@@ -84,7 +84,9 @@ export function seq2seqConfigJson(shape: Seq2SeqShape, seed: number): object {
 /**
  * Makes (or reuses) a random-weight T5-style model in the Hugging Face Optimum export layout:
  * config.json, generation_config.json, tokenizer.json, tokenizer_config.json, onnx/encoder_model.onnx
- * and the decoder file(s) of `layout`. Returns its folder.
+ * and the decoder file(s) of `layout`. Returns its folder. The model never generates <pad>, </s> or
+ * <unk> (nor padded vocabulary ids), so generation always runs to max_new_tokens; to test stopping,
+ * name another eos_token_id in generation_config.json.
  */
 export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<string> {
   const seed = options.seed ?? 1234;
@@ -105,7 +107,9 @@ export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<st
     await out.json('tokenizer.json', tokenizerJson(vocab));
     await out.json('tokenizer_config.json', tokenizerConfigJson(shape.maxPositions));
     const bank = new WeightBank(seed);
+    const specialIds = Object.values(SPECIAL_TOKENS).map((token) => vocab.findIndex(([piece]) => piece === token));
+    const suppressed = { tokenizerSize: vocab.length, specialIds };
     await out.bytes('onnx/encoder_model.onnx', buildEncoder(shape, bank.sibling()));
-    for (const file of decoders) await out.bytes(`onnx/${file}`, DECODER_BUILDERS[file](shape, bank.sibling(), vocab.length));
+    for (const file of decoders) await out.bytes(`onnx/${file}`, DECODER_BUILDERS[file](shape, bank.sibling(), suppressed));
   });
 }
