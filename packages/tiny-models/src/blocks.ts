@@ -58,7 +58,7 @@ export class Blocks {
   embed(inputIds: string, start: string, end: string): { hidden: string; positions: string } {
     const positions = this.g.op('Range', [start, end, this.g.constInt64([1], [])]);
     const table = this.w.normal('shared.embed_tokens', [this.d.vocabSize, this.d.dModel], 1);
-    const posTable = this.w.normal('shared.embed_positions', [this.d.maxPositions, this.d.dModel], 0.5);
+    const posTable = this.w.normal('shared.embed_positions', [this.d.maxPositions, this.d.dModel], 1);
     const tokens = this.g.op('Gather', [table, inputIds]);
     return { hidden: this.g.op('Add', [tokens, this.g.op('Gather', [posTable, positions])]), positions };
   }

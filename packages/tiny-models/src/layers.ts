@@ -7,8 +7,17 @@ import type { WeightBank } from './weight-bank.js';
  */
 const MASKED = -1e9;
 
-/** Logit offset of vocabulary ids beyond the tokenizer's, so generation never picks them. */
-const UNUSED_TOKEN_LOGIT = -1e4;
+/** Logit offset of token ids a random model must never generate (finite, and within float16 range). */
+const SUPPRESSED_LOGIT = -1e4;
+
+/**
+ * Token ids that get SUPPRESSED_LOGIT: the tokenizer's special tokens (so random text never stops early
+ * on EOS and always reaches max_new_tokens) and ids beyond the tokenizer's vocabulary (a padded one).
+ */
+export interface SuppressedTokens {
+  tokenizerSize: number;
+  specialIds: number[];
+}
 
 export interface LinearOptions {
   bias?: boolean;
@@ -42,13 +51,18 @@ export class Layers {
     return g.op('Mul', [g.op('Mul', [x, inverseRms]), this.w.filled(`${name}.weight`, [dim], 1)]);
   }
 
-  /** GPT-2's tanh approximation ("gelu_new"). */
-  gelu(x: string): string {
+  /** GELU: exact (x/2 · (1 + erf(x/√2)), BERT) or GPT-2's tanh approximation ("gelu_new"). */
+  gelu(x: string, form: 'erf' | 'tanh'): string {
     const g = this.g;
+    const half = g.op('Mul', [x, g.constFloat([0.5], [])]);
+    if (form === 'erf') {
+      const e = g.op('Erf', [g.op('Mul', [x, g.constFloat([Math.SQRT1_2], [])])]);
+      return g.op('Mul', [half, g.op('Add', [e, g.constFloat([1], [])])]);
+    }
     const cube = g.op('Mul', [g.op('Mul', [x, x]), x]);
     const inner = g.op('Add', [x, g.op('Mul', [cube, g.constFloat([0.044715], [])])]);
     const t = g.op('Tanh', [g.op('Mul', [inner, g.constFloat([Math.sqrt(2 / Math.PI)], [])])]);
-    return g.op('Mul', [g.op('Mul', [x, g.constFloat([0.5], [])]), g.op('Add', [t, g.constFloat([1], [])])]);
+    return g.op('Mul', [half, g.op('Add', [t, g.constFloat([1], [])])]);
   }
 
   silu(x: string): string {
@@ -103,13 +117,10 @@ export class Layers {
     return g.op('Where', [allowed, g.constFloat([0], []), g.constFloat([MASKED], [])]);
   }
 
-  /**
-   * Logits over a vocabulary padded beyond the tokenizer's (as flan-t5 pads 32100 tokens to 32128):
-   * the padded ids keep their share of the compute but can never be generated.
-   */
-  maskUnusedTokens(logits: string, usedTokens: number, vocabSize: number): string {
-    if (vocabSize <= usedTokens) return logits;
-    const offsets = new Array<number>(vocabSize).fill(0, 0, usedTokens).fill(UNUSED_TOKEN_LOGIT, usedTokens);
+  /** Adds SUPPRESSED_LOGIT to the logits of `suppressed` tokens; padded ids keep their share of the compute. */
+  suppressTokens(logits: string, vocabSize: number, suppressed: SuppressedTokens): string {
+    const offsets = new Array<number>(vocabSize).fill(0, 0, suppressed.tokenizerSize).fill(SUPPRESSED_LOGIT, suppressed.tokenizerSize);
+    for (const id of suppressed.specialIds) offsets[id] = SUPPRESSED_LOGIT;
     return this.g.op('Add', [logits, this.g.constFloat(offsets)]);
   }
 

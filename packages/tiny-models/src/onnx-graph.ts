@@ -5,6 +5,7 @@ export const DataType = onnx.TensorProto.DataType;
 export type Dim = number | string;
 
 export const OPSET = 17;
+const PRODUCER = 'parley-tiny-models';
 
 /** A value declared as a graph input or output, with its element type and (possibly symbolic) shape. */
 export interface ValueDecl {
@@ -123,7 +124,7 @@ export class GraphBuilder {
   }
 }
 
-export function encodeModel(graph: onnxProto.onnx.IGraphProto, producer: string): Uint8Array {
+export function encodeModel(graph: onnxProto.onnx.IGraphProto, producer = PRODUCER): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: producer,

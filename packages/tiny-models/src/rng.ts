@@ -14,16 +14,22 @@ export class SeededRandom {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /** Standard normal draw (Box–Muller). */
-  normal(): number {
-    const u = Math.max(this.uniform(), 1e-12);
-    const v = this.uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-
+  /** Normal draws scaled by `std` (Marsaglia's polar method: both values of each pair, no trigonometry). */
   normalArray(length: number, std: number): Float32Array {
     const out = new Float32Array(length);
-    for (let i = 0; i < length; i++) out[i] = this.normal() * std;
+    for (let i = 0; i < length; i += 2) {
+      let u: number;
+      let v: number;
+      let s: number;
+      do {
+        u = 2 * this.uniform() - 1;
+        v = 2 * this.uniform() - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * Math.log(s)) / s) * std;
+      out[i] = u * f;
+      if (i + 1 < length) out[i + 1] = v * f;
+    }
     return out;
   }
 }

@@ -1,4 +1,5 @@
 import { Blocks, type Dims } from './blocks.js';
+import type { SuppressedTokens } from './layers.js';
 import { DataType, GraphBuilder, encodeModel, type ValueDecl } from './onnx-graph.js';
 import type { WeightBank } from './weight-bank.js';
 
@@ -9,7 +10,6 @@ export interface Seq2SeqShape extends Dims {
 
 const F = DataType.FLOAT;
 const I64 = DataType.INT64;
-export const PRODUCER = 'parley-tiny-models';
 
 /** Scales the LM head so logits stay spread out instead of collapsing onto one token. */
 const LM_HEAD_GAIN = 3;
@@ -38,7 +38,6 @@ export function buildEncoder(shape: Seq2SeqShape, bank: WeightBank): Uint8Array 
       [{ name: 'last_hidden_state', type: F, shape: ['batch_size', 'encoder_sequence_length', shape.dModel] }],
       true,
     ),
-    PRODUCER,
   );
 }
 
@@ -80,7 +79,7 @@ interface DecoderValues {
  * cross-attention reuses the cached encoder keys (encoder_hidden_states is then unused, as in
  * Optimum's with-past decoder). Without it, everything is computed from the inputs.
  */
-function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, usedTokens: number, withPast: boolean): DecoderValues {
+function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, suppressed: SuppressedTokens, withPast: boolean): DecoderValues {
   const b = new Blocks(g, bank, shape);
   const pastLength = withPast ? g.op('Shape', ['past_key_values.0.decoder.key'], { start: 2, end: 3 }) : g.constInt64([0]);
   const newLength = g.op('Shape', ['input_ids'], { start: 1, end: 2 });
@@ -118,7 +117,7 @@ function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, use
   }
   const final = b.layerNorm(hidden, 'decoder.final_ln');
   const logits = b.linear(final, 'lm_head', shape.dModel, shape.vocabSize, LM_HEAD_GAIN);
-  values.logits = b.layers.maskUnusedTokens(logits, usedTokens, shape.vocabSize);
+  values.logits = b.layers.suppressTokens(logits, shape.vocabSize, suppressed);
   return values;
 }
 
@@ -151,7 +150,7 @@ function encoderStates(shape: Seq2SeqShape): ValueDecl {
 }
 
 /** `decoder_model_merged.onnx`: one file whose `use_cache_branch` input picks the branch. */
-export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
   const outputs = [
     logitsDecl(shape, 'decoder_sequence_length'),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'present_decoder_sequence_length'),
@@ -159,7 +158,7 @@ export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTo
   const branch = (withPast: boolean) => {
     const prefix = withPast ? 'with_past/' : 'no_past/';
     const g = new GraphBuilder(prefix, bank.initializers);
-    const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, withPast), withPast ? 'empty' : 'computed', g);
+    const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, withPast), withPast ? 'empty' : 'computed', g);
     const unshaped = outputs.map((o) => ({ ...o, shape: null }));
     return g.graph(withPast ? 'decoder_with_past' : 'decoder_no_past', [], nameOutputs(g, values, unshaped, prefix));
   };
@@ -174,28 +173,28 @@ export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTo
     ...cacheDecls(shape, cacheNames(shape, 'past_key_values', ['decoder', 'encoder']), 'past_decoder_sequence_length'),
     { name: 'use_cache_branch', type: DataType.BOOL, shape: [1] },
   ];
-  return encodeModel(g.graph('decoder_merged', inputs, outputs, true), PRODUCER);
+  return encodeModel(g.graph('decoder_merged', inputs, outputs, true));
 }
 
 /** `decoder_model.onnx`: the first step, no past inputs; returns the self- and cross-attention presents. */
-export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
   const g = new GraphBuilder('', bank.initializers);
-  const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, false), 'computed', g);
+  const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, false), 'computed', g);
   const outputs = [
     logitsDecl(shape, 'decoder_sequence_length'),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'decoder_sequence_length'),
   ];
   const inputs = [encoderMask, decoderIds, encoderStates(shape)];
-  return encodeModel(g.graph('decoder', inputs, nameOutputs(g, values, outputs), true), PRODUCER);
+  return encodeModel(g.graph('decoder', inputs, nameOutputs(g, values, outputs), true));
 }
 
 /**
  * `decoder_with_past_model.onnx`: one new token per call; takes every past (self and cross), returns
  * only the self-attention presents, and has no encoder_hidden_states input (it would be unused).
  */
-export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, usedTokens: number): Uint8Array {
+export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
   const g = new GraphBuilder('', bank.initializers);
-  const values = orderedOutputs(shape, decoderBody(g, bank, shape, usedTokens, true), 'none', g);
+  const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, true), 'none', g);
   const outputs = [
     logitsDecl(shape, 1),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder']), 'past_decoder_sequence_length + 1'),
@@ -205,5 +204,5 @@ export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, used
     { ...decoderIds, shape: ['batch_size', 1] },
     ...cacheDecls(shape, cacheNames(shape, 'past_key_values', ['decoder', 'encoder']), 'past_decoder_sequence_length'),
   ];
-  return encodeModel(g.graph('decoder_with_past', inputs, nameOutputs(g, values, outputs), true), PRODUCER);
+  return encodeModel(g.graph('decoder_with_past', inputs, nameOutputs(g, values, outputs), true));
 }

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { ensureFolder, specKey } from './fixture-folder.js';
 import { buildDecoder, buildDecoderWithPast, buildEncoder, buildMergedDecoder, type Seq2SeqShape } from './seq2seq.js';
-import { buildVocab, tokenizerConfigJson, tokenizerJson } from './tokenizer-files.js';
+import { buildVocab, SPECIAL_TOKENS, tokenizerConfigJson, tokenizerJson } from './tokenizer-files.js';
 import { TINY_MODEL_MARKER, resolveVocabSize } from './tiny-model-marker.js';
 import { WeightBank } from './weight-bank.js';
 
 /** Bump when the generated graphs change, so cached fixtures are rebuilt. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 4;
 
 export type Seq2SeqLayout = 'merged' | 'unmerged' | 'both';
 
@@ -33,6 +33,19 @@ const DEFAULT_SHAPE: Omit<Seq2SeqShape, 'vocabSize'> = {
   maxPositions: 512,
   encoderLayers: 2,
   decoderLayers: 2,
+};
+
+const DECODER_BUILDERS = {
+  'decoder_model_merged.onnx': buildMergedDecoder,
+  'decoder_model.onnx': buildDecoder,
+  'decoder_with_past_model.onnx': buildDecoderWithPast,
+} as const;
+
+/** Decoder files per layout. */
+const LAYOUT_FILES: Record<Seq2SeqLayout, (keyof typeof DECODER_BUILDERS)[]> = {
+  merged: ['decoder_model_merged.onnx'],
+  unmerged: ['decoder_model.onnx', 'decoder_with_past_model.onnx'],
+  both: ['decoder_model_merged.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'],
 };
 
 /** flan-t5-small's dimensions (with 8 heads), for benchmarks; build it with `shape: FLAN_T5_SMALL_SHAPE`. */
@@ -71,7 +84,9 @@ export function seq2seqConfigJson(shape: Seq2SeqShape, seed: number): object {
 /**
  * Makes (or reuses) a random-weight T5-style model in the Hugging Face Optimum export layout:
  * config.json, generation_config.json, tokenizer.json, tokenizer_config.json, onnx/encoder_model.onnx
- * and the decoder file(s) of `layout`. Returns its folder.
+ * and the decoder file(s) of `layout`. Returns its folder. The model never generates <pad>, </s> or
+ * <unk> (nor padded vocabulary ids), so generation always runs to max_new_tokens; to test stopping,
+ * name another eos_token_id in generation_config.json.
  */
 export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<string> {
   const seed = options.seed ?? 1234;
@@ -84,11 +99,7 @@ export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<st
     vocabSize: resolveVocabSize(vocab.length, options.vocabSize ?? shapeVocab),
   };
   const dir = join(options.cacheDir, `tiny-t5-${specKey({ GENERATOR_VERSION, seed, shape, layout })}`);
-  const decoders = {
-    merged: ['decoder_model_merged.onnx'],
-    unmerged: ['decoder_model.onnx', 'decoder_with_past_model.onnx'],
-    both: ['decoder_model_merged.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'],
-  }[layout];
+  const decoders = LAYOUT_FILES[layout];
 
   return ensureFolder(dir, join('onnx', decoders.at(-1)!), async (out) => {
     await out.json('config.json', seq2seqConfigJson(shape, seed));
@@ -96,14 +107,9 @@ export async function ensureTinySeq2Seq(options: TinySeq2SeqOptions): Promise<st
     await out.json('tokenizer.json', tokenizerJson(vocab));
     await out.json('tokenizer_config.json', tokenizerConfigJson(shape.maxPositions));
     const bank = new WeightBank(seed);
+    const specialIds = Object.values(SPECIAL_TOKENS).map((token) => vocab.findIndex(([piece]) => piece === token));
+    const suppressed = { tokenizerSize: vocab.length, specialIds };
     await out.bytes('onnx/encoder_model.onnx', buildEncoder(shape, bank.sibling()));
-    const builders = {
-      'decoder_model_merged.onnx': buildMergedDecoder,
-      'decoder_model.onnx': buildDecoder,
-      'decoder_with_past_model.onnx': buildDecoderWithPast,
-    } as const;
-    for (const file of decoders) {
-      await out.bytes(`onnx/${file}`, builders[file as keyof typeof builders](shape, bank.sibling(), vocab.length));
-    }
+    for (const file of decoders) await out.bytes(`onnx/${file}`, DECODER_BUILDERS[file](shape, bank.sibling(), suppressed));
   });
 }

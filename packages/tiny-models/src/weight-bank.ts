@@ -35,6 +35,11 @@ export class WeightBank {
     return this.add(name, dims, () => new Float32Array(size(dims)).fill(value));
   }
 
+  /** A weight with the given values. */
+  fixed(name: string, dims: number[], values: number[]): string {
+    return this.add(name, dims, () => Float32Array.from(values));
+  }
+
   private add(name: string, dims: number[], make: () => Float32Array): string {
     if (!this.made.has(name)) {
       this.made.add(name);
