@@ -22,7 +22,6 @@ describe('generation controls on the tiny seq2seq model', () => {
     return r!;
   };
   const repeats = (ids: number[]) => ids.length - new Set(ids).size;
-  const bigrams = (ids: number[]) => ids.slice(1).map((t, i) => `${ids[i]},${t}`);
 
   beforeAll(async () => {
     model = await loadSeq2Seq();
@@ -41,11 +40,28 @@ describe('generation controls on the tiny seq2seq model', () => {
     expect((await run({ maxNewTokens: 24, doSample: true, topK: 0, seed: 12 })).tokenIds).not.toEqual(sampled.tokenIds);
   });
 
-  it('temperature: near 0 sampling is greedy; high temperature spreads the choices', async () => {
+  it('temperature: near 0 sampling is greedy; higher temperature picks less likely tokens', async () => {
     const greedy = await run({ maxNewTokens: 24 });
     expect((await run({ maxNewTokens: 24, doSample: true, topK: 0, temperature: 0.01, seed: 5 })).tokenIds).toEqual(greedy.tokenIds);
-    const hot = await run({ maxNewTokens: 24, doSample: true, topK: 0, temperature: 5, seed: 5 });
-    expect(new Set(hot.tokenIds).size).toBeGreaterThan(new Set(greedy.tokenIds).size);
+    /** Mean log-probability, under the untempered model, of the tokens a run chose. */
+    const meanLogProb = async (temperature: number) => {
+      let sum = 0;
+      let n = 0;
+      for (const [i, prompt] of prompts.entries()) {
+        const steps: Float32Array[] = [];
+        const [r] = await generate(model, [
+          { prompt: model.tokenizer.encode(prompt), config: configFor(model, { maxNewTokens: 30, doSample: true, topK: 0, temperature, seed: 100 + i }), onStepLogits: (l) => steps.push(l.slice()) },
+        ]);
+        r!.tokenIds.forEach((id, step) => {
+          const l = steps[step]!;
+          const max = Math.max(...l);
+          sum += l[id]! - max - Math.log(l.reduce((a, v) => a + Math.exp(v - max), 0));
+          n++;
+        });
+      }
+      return sum / n;
+    };
+    expect(await meanLogProb(3)).toBeLessThan((await meanLogProb(0.5)) - 0.5);
   });
 
   it('top_k: 1 makes any sampling greedy; a larger k lets other tokens through', async () => {
@@ -68,13 +84,17 @@ describe('generation controls on the tiny seq2seq model', () => {
     }
   });
 
-  it('no_repeat_ngram_size 2 never repeats a bigram (greedy does)', async () => {
-    const greedy = await run({ maxNewTokens: 40 });
-    expect(new Set(bigrams(greedy.tokenIds)).size).toBeLessThan(bigrams(greedy.tokenIds).length);
-    const blocked = await run({ maxNewTokens: 40, noRepeatNgramSize: 2 });
-    // The decoder start token counts as context, as in Hugging Face.
-    const all = [model.config.generation.decoderStartTokenId, ...blocked.tokenIds];
-    expect(new Set(bigrams(all)).size).toBe(bigrams(all).length);
+  it('no_repeat_ngram_size never repeats an n-gram of that size (greedy does)', async () => {
+    const greedy = await run({ maxNewTokens: 60 });
+    expect(repeats(greedy.tokenIds)).toBeGreaterThan(0);
+    for (const n of [1, 2]) {
+      const grams = (ids: number[]) => ids.slice(n - 1).map((_, i) => ids.slice(i, i + n).join(','));
+      const blocked = await run({ maxNewTokens: 60, noRepeatNgramSize: n });
+      // The decoder start token counts as context, as in Hugging Face.
+      const all = [model.config.generation.decoderStartTokenId, ...blocked.tokenIds];
+      expect(new Set(grams(all)).size).toBe(grams(all).length);
+      expect(blocked.tokenIds).not.toEqual(greedy.tokenIds);
+    }
   });
 
   it('min_new_tokens refuses EOS until that many tokens exist', async () => {
