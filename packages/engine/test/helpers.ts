@@ -1,4 +1,4 @@
-import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { ensureTinyCausalLM, ensureTinySeq2Seq, ensureTinyTokenClassifier, type TinyCausalLMOptions } from '@parley/tiny-models';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +6,26 @@ import { fileURLToPath } from 'node:url';
 import { resolveGenerationConfig, type GenerationConfig, type GenerationOptions } from '../src/generation/generation-config.js';
 import type { GenerativeModel } from '../src/models/generative-model.js';
 import { loadModel } from '../src/models/load-model.js';
+import type { CausalLM } from '../src/models/causal-lm.js';
 import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
 
 export const MODEL_CACHE = fileURLToPath(new URL('../../../.cache/models', import.meta.url));
 
 export function tinySeq2Seq(): Promise<string> {
   return ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
+}
+
+export function tinyCausal(variant: 'gpt2' | 'llama', extra: Partial<TinyCausalLMOptions> = {}): Promise<string> {
+  return ensureTinyCausalLM({ cacheDir: MODEL_CACHE, variant, ...extra });
+}
+
+export function tinyTokenClassifier(variant: 'bert' | 'distilbert'): Promise<string> {
+  return ensureTinyTokenClassifier({ cacheDir: MODEL_CACHE, variant });
+}
+
+export async function loadCausal(variant: 'gpt2' | 'llama', extra: Partial<TinyCausalLMOptions> = {}): Promise<CausalLM> {
+  const dtype = extra.dtype ?? 'fp32';
+  return (await loadModel(await tinyCausal(variant, extra), { intraOpThreads: 1, dtype })) as CausalLM;
 }
 
 export async function loadSeq2Seq(dir?: string): Promise<Seq2SeqModel> {
