@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { byteLevelBpeTokenizerConfigJson, byteLevelBpeTokenizerJson, endOfTextId, fixtureBpe } from './byte-level-bpe.js';
-import { buildCausalLM, headDim, type CausalLMShape, type CausalLMVariant } from './causal-lm.js';
+import { buildCausalLM, buildLegacyDecoder, buildLegacyMergedDecoder, headDim, type CausalLMShape, type CausalLMVariant } from './causal-lm.js';
 import { moveToExternalData } from './external-data.js';
-import { ensureFolder, specKey } from './fixture-folder.js';
+import { ensureFolder, specKey, type FolderWriter } from './fixture-folder.js';
 import { toFloat16 } from './float16.js';
 import { encodeModel } from './onnx-graph.js';
 import { quantizeDynamic } from './quantize.js';
@@ -13,6 +13,14 @@ import { WeightBank } from './weight-bank.js';
 const GENERATOR_VERSION = 3;
 
 export type CausalLMDtype = 'fp32' | 'fp16' | 'q8';
+
+/**
+ * 'model': onnx/model.onnx (today's Optimum export). 'legacy-merged': onnx/decoder_model_merged.onnx only
+ * (`use_cache_branch` picks the with-past or no-past branch). 'legacy-unmerged': onnx/decoder_model.onnx +
+ * onnx/decoder_with_past_model.onnx. The legacy files (Optimum `--legacy`, old Xenova repos) have no
+ * num_logits_to_keep input, even for llama; every layout of one seed has the same weights.
+ */
+export type CausalLMLayout = 'model' | 'legacy-merged' | 'legacy-unmerged';
 
 export interface TinyCausalLMOptions {
   /** Folder that holds generated models; each spec gets its own subfolder. */
@@ -27,6 +35,8 @@ export interface TinyCausalLMOptions {
   shape?: Partial<CausalLMShape>;
   /** Model vocabulary (embedding rows, logits) padded beyond the tokenizer's. */
   vocabSize?: number;
+  /** File layout, 'model' by default; the legacy layouts are fp32 only, without externalData. */
+  layout?: CausalLMLayout;
 }
 
 const DEFAULT_SHAPES: Record<CausalLMVariant, Omit<CausalLMShape, 'vocabSize'>> = {
@@ -108,7 +118,7 @@ function resolveShape(options: TinyCausalLMOptions, tokenizerSize: number): Caus
  * Makes (or reuses) a random-weight decoder-only model in the Hugging Face Optimum / transformers.js
  * layout: config.json, generation_config.json, tokenizer.json (byte-level BPE), tokenizer_config.json,
  * and onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx (plus `<file>_data` with
- * externalData). Returns its folder. The model never generates <|endoftext|> (nor padded vocabulary
+ * externalData), or the legacy decoder files of `layout`. Returns its folder. The model never generates <|endoftext|> (nor padded vocabulary
  * ids), so generation always runs to max_new_tokens; to test stopping, name another eos_token_id.
  */
 export async function ensureTinyCausalLM(options: TinyCausalLMOptions): Promise<string> {
@@ -119,16 +129,40 @@ export async function ensureTinyCausalLM(options: TinyCausalLMOptions): Promise<
   const eos = endOfTextId(bpe);
   const tokenizerSize = eos + 1;
   const shape = resolveShape(options, tokenizerSize);
-  const spec = { GENERATOR_VERSION, variant: options.variant, seed, shape, dtype, externalData };
+  const layout = options.layout ?? 'model';
+  if (layout !== 'model' && (dtype !== 'fp32' || externalData)) {
+    throw new RangeError(`layout '${layout}' is fp32 only, without externalData (got dtype ${dtype}${externalData ? ', externalData' : ''})`);
+  }
+  // The 'model' layout keeps the spec (and folder name) it had before layouts existed.
+  const spec = { GENERATOR_VERSION, variant: options.variant, seed, shape, dtype, externalData, ...(layout !== 'model' && { layout }) };
   const dir = join(options.cacheDir, `tiny-${options.variant}-${specKey(spec)}`);
-  const file = FILE_NAMES[dtype];
-
-  return ensureFolder(dir, join('onnx', file), async (out) => {
+  const writeCommon = async (out: FolderWriter) => {
     await out.json('config.json', causalLMConfigJson(options.variant, shape, eos, seed));
     await out.json('generation_config.json', { bos_token_id: eos, eos_token_id: eos });
     await out.json('tokenizer.json', byteLevelBpeTokenizerJson(bpe));
     await out.json('tokenizer_config.json', byteLevelBpeTokenizerConfigJson(bpe, shape.maxPositions));
-    const graph = buildCausalLM(options.variant, shape, new WeightBank(seed), { tokenizerSize, specialIds: [eos] });
+  };
+  const suppressed = { tokenizerSize, specialIds: [eos] };
+
+  if (layout === 'legacy-merged') {
+    return ensureFolder(dir, join('onnx', 'decoder_model_merged.onnx'), async (out) => {
+      await writeCommon(out);
+      await out.bytes('onnx/decoder_model_merged.onnx', encodeModel(buildLegacyMergedDecoder(options.variant, shape, new WeightBank(seed), suppressed)));
+    });
+  }
+  if (layout === 'legacy-unmerged') {
+    return ensureFolder(dir, join('onnx', 'decoder_with_past_model.onnx'), async (out) => {
+      await writeCommon(out);
+      const bank = new WeightBank(seed);
+      await out.bytes('onnx/decoder_model.onnx', encodeModel(buildLegacyDecoder(options.variant, shape, bank.sibling(), suppressed, false)));
+      await out.bytes('onnx/decoder_with_past_model.onnx', encodeModel(buildLegacyDecoder(options.variant, shape, bank.sibling(), suppressed, true)));
+    });
+  }
+
+  const file = FILE_NAMES[dtype];
+  return ensureFolder(dir, join('onnx', file), async (out) => {
+    await writeCommon(out);
+    const graph = buildCausalLM(options.variant, shape, new WeightBank(seed), suppressed);
     if (dtype === 'fp16') toFloat16(graph);
     if (dtype === 'q8') quantizeDynamic(graph);
     if (externalData) await out.bytes(`onnx/${file}_data`, moveToExternalData(graph, `${file}_data`));
