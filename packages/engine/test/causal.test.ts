@@ -116,3 +116,17 @@ describe('decoder-only variants and limits', () => {
     });
   });
 });
+
+describe('legacy decoder-only exports (Optimum --legacy)', () => {
+  it.each(['legacy-merged', 'legacy-unmerged'] as const)('%s gives the same tokens and step logits as model.onnx', async (layout) => {
+    for (const variant of ['gpt2', 'llama'] as const) {
+      const modern = await loadCausal(variant);
+      const legacy = await loadCausal(variant, { layout });
+      const prompt = modern.tokenizer.encode(PROMPTS[2]!);
+      const a = await cachedSteps(modern, prompt, 8);
+      const b = await cachedSteps(legacy, prompt, 8);
+      expect(b.ids).toEqual(a.ids);
+      a.logits.forEach((l, i) => expect(maxDiff(l, b.logits[i]!)).toBeLessThan(1e-4));
+    }
+  });
+});

@@ -20,17 +20,17 @@ export interface CausalState {
  */
 export class CausalLM implements GenerativeModel<CausalState> {
   readonly kind = 'causal';
-  private readonly wantsPositions: boolean;
-  private readonly logitsToKeep: string | undefined;
 
+  /**
+   * `first` reads the prompt, `next` every later token. They are the same session except in
+   * legacy exports that ship decoder_model.onnx and decoder_with_past_model.onnx.
+   */
   constructor(
     readonly config: ModelConfig,
     readonly tokenizer: TextTokenizer,
-    private readonly session: ort.InferenceSession,
-  ) {
-    this.wantsPositions = session.inputNames.includes('position_ids');
-    this.logitsToKeep = session.inputNames.find((n) => n === 'num_logits_to_keep' || n === 'logits_to_keep');
-  }
+    private readonly first: ort.InferenceSession,
+    private readonly next: ort.InferenceSession = first,
+  ) {}
 
   processorContext(prompt: readonly number[]): number[] {
     return [...prompt];
@@ -44,8 +44,8 @@ export class CausalLM implements GenerativeModel<CausalState> {
       let seen = 0;
       return row.map((m) => (m ? seen++ : 1));
     });
-    const state: CausalState = { past: emptyPast(this.session, prompts.length), mask, nextPosition: prompts.map((p) => p.length) };
-    return this.run(int64Rows(prompts, this.config.generation.padTokenId, 'left'), positions, state);
+    const state: CausalState = { past: emptyPast(this.first, prompts.length), mask, nextPosition: prompts.map((p) => p.length) };
+    return this.run(this.first, int64Rows(prompts, this.config.generation.padTokenId, 'left'), positions, state, false);
   }
 
   step(state: CausalState, tokens: readonly number[]): Promise<StepOutput<CausalState>> {
@@ -54,18 +54,25 @@ export class CausalLM implements GenerativeModel<CausalState> {
       mask: state.mask.map((row) => [...row, 1]),
       nextPosition: state.nextPosition.map((p) => p + 1),
     };
-    return this.run(
-      int64Rows(tokens.map((t) => [t])),
-      state.nextPosition.map((p) => [p]),
-      next,
-    );
+    return this.run(this.next, int64Rows(tokens.map((t) => [t])), state.nextPosition.map((p) => [p]), next, true);
   }
 
-  private async run(inputIds: ort.Tensor, positions: number[][], state: CausalState): Promise<StepOutput<CausalState>> {
-    const feeds: Record<string, ort.Tensor> = { input_ids: inputIds, attention_mask: int64Rows(state.mask), ...state.past };
-    if (this.wantsPositions) feeds['position_ids'] = int64Rows(positions);
-    if (this.logitsToKeep) feeds[this.logitsToKeep] = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
-    const out = await this.session.run(feeds);
+  /** Feeds what this session declares: position ids, a merged decoder's branch flag, logits-to-keep. */
+  private async run(
+    session: ort.InferenceSession,
+    inputIds: ort.Tensor,
+    positions: number[][],
+    state: CausalState,
+    cached: boolean,
+  ): Promise<StepOutput<CausalState>> {
+    const wants = (name: string) => session.inputNames.includes(name);
+    const feeds: Record<string, ort.Tensor> = { input_ids: inputIds, attention_mask: int64Rows(state.mask) };
+    for (const [name, t] of Object.entries(state.past)) if (wants(name)) feeds[name] = t;
+    if (wants('position_ids')) feeds['position_ids'] = int64Rows(positions);
+    if (wants('use_cache_branch')) feeds['use_cache_branch'] = new ort.Tensor('bool', [cached], [1]);
+    const keep = session.inputNames.find((n) => n === 'num_logits_to_keep' || n === 'logits_to_keep');
+    if (keep) feeds[keep] = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
+    const out = await session.run(feeds);
     return { ...lastLogits(out['logits'] as ort.Tensor), state: { ...state, past: nextPast(out, null) } };
   }
 
@@ -77,7 +84,7 @@ export class CausalLM implements GenerativeModel<CausalState> {
     };
   }
 
-  release(): Promise<void> {
-    return this.session.release();
+  async release(): Promise<void> {
+    await Promise.all([...new Set([this.first, this.next])].map((s) => s.release()));
   }
 }

@@ -43,6 +43,15 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     return new Seq2SeqModel(config, tokenizer, encoder, { noPast, withPast });
   }
 
+  if (layout.family === 'causal-pair') {
+    const noPast = await openSession(layout.noPast, options);
+    const withPast = await openSession(layout.withPast, options);
+    const expected = 'a decoder-only model (input_ids, attention_mask[, past_key_values.*] → logits, present.*)';
+    requireNames(noPast, layout.noPast, ['input_ids', 'attention_mask'], ['logits'], expected);
+    requireNames(withPast, layout.withPast, ['input_ids', 'attention_mask'], ['logits'], expected);
+    return new CausalLM(config, tokenizer, noPast, withPast);
+  }
+
   const session = await openSession(layout.model, options);
   const hasPast = session.inputNames.some((n) => n.startsWith('past_key_values.'));
   if (hasPast) {

@@ -9,7 +9,9 @@ const SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized
 
 export type ModelLayout =
   | { family: 'seq2seq'; encoder: string; decoder: { merged: string } | { noPast: string; withPast: string } }
-  | { family: 'single'; model: string };
+  | { family: 'single'; model: string }
+  /** Older decoder-only exports (Optimum --legacy) without a merged decoder. */
+  | { family: 'causal-pair'; noPast: string; withPast: string };
 
 export interface ModelFiles {
   dir: string;
@@ -56,7 +58,10 @@ export function resolveModelFiles(dir: string, dtype: Dtype = 'fp32'): ModelFile
     };
   }
   if (has(file('model'))) return { ...common, layout: { family: 'single', model: join(dir, file('model')) } };
-  // Older decoder-only exports (Optimum --legacy) ship the merged decoder without an encoder.
+  // Older decoder-only exports (Optimum --legacy): a merged decoder, or the pair of decoders.
   if (has(file('decoder_model_merged'))) return { ...common, layout: { family: 'single', model: join(dir, file('decoder_model_merged')) } };
+  if (has(file('decoder_model'))) {
+    return { ...common, layout: { family: 'causal-pair', noPast: join(dir, file('decoder_model')), withPast: need(file('decoder_with_past_model')) } };
+  }
   throw modelNotFound(`model folder ${dir} has neither ${file('encoder_model')} nor ${file('model')} (${LAYOUTS(s)})`);
 }

@@ -72,8 +72,9 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
       session = past ? this.decoders.withPast : this.decoders.noPast;
       if (past) Object.assign(feeds, past);
     }
-    const wanted = Object.fromEntries(Object.entries(feeds).filter(([name]) => session.inputNames.includes(name)));
-    const out = await session.run(wanted);
+    // The with-past decoder of an unmerged export has no encoder_hidden_states input.
+    if (!session.inputNames.includes('encoder_hidden_states')) delete feeds['encoder_hidden_states'];
+    const out = await session.run(feeds);
     return { ...lastLogits(out['logits'] as ort.Tensor), state: { ...encoded, past: nextPast(out, past) } };
   }
 

@@ -25,6 +25,8 @@ export function gatherRows(t: ort.Tensor, indices: readonly number[]): ort.Tenso
 export function lastLogits(logits: ort.Tensor): { logits: Float32Array; vocabSize: number } {
   const [batch, length, vocabSize] = logits.dims as [number, number, number];
   const data = logits.data as Float32Array | Uint16Array;
+  // One position per row (every step after the prompt): the output already is [rows × vocab].
+  if (length === 1 && data instanceof Float32Array) return { logits: data, vocabSize };
   const out = new Float32Array(batch * vocabSize);
   for (let b = 0; b < batch; b++) readLogits(data, (b * length + length - 1) * vocabSize, vocabSize, out, b * vocabSize);
   return { logits: out, vocabSize };
