@@ -1,7 +1,7 @@
 import { Engine } from '@parley/engine';
 import { describe, expect, it } from 'vitest';
 import { TextStream } from '../src/generation/text-stream.js';
-import { loadSeq2Seq, tinySeq2Seq } from './helpers.js';
+import { loadCausal, loadSeq2Seq, tinySeq2Seq } from './helpers.js';
 
 /** A byte-level "tokenizer": each id is one UTF-8 byte, decoded the way byte-level BPE decoders do. */
 const bytes = (text: string) => [...new TextEncoder().encode(text)];
@@ -85,5 +85,20 @@ describe('Engine.stream', () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+describe('TextStream with a byte-level BPE tokenizer (GPT-2 style)', () => {
+  it('keeps Ġ word-start spaces and multi-byte characters whole, and joins to the full decode', async () => {
+    const model = await loadCausal('gpt2');
+    const text = 'Hello world, naïve café ☕ and 東京 👋 friends';
+    const ids = model.tokenizer.encode(text, false);
+    const stream = new TextStream((x) => model.tokenizer.decode(x));
+    const pieces = ids.map((id) => stream.push(id));
+    pieces.push(stream.finish());
+    expect(pieces.join('')).toBe(text);
+    for (const p of pieces) expect(p).not.toContain('\uFFFD');
+    // Characters outside the tokenizer's merges arrive as several byte tokens, yet show up whole.
+    expect(ids.length).toBeGreaterThan(text.split(' ').length + 6);
   });
 });

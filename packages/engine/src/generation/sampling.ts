@@ -16,14 +16,13 @@ export interface SamplingDistribution {
  */
 export function samplingDistribution(logits: Float32Array, config: Pick<GenerationConfig, 'temperature' | 'topK' | 'topP'>): SamplingDistribution {
   const { temperature, topK, topP } = config;
-  const max = logits[argmax(logits, logits.length)]!;
-  const weight = (id: number) => Math.exp((logits[id]! - max) / temperature);
-
   if (topK > 0 && topK < logits.length) {
     const ids = topKIndices(logits, topK);
-    const w = Float64Array.from(ids, weight);
-    return topPCut(ids, normalize(w), topP);
+    const top = logits[ids[0]!]!;
+    return topPCut(ids, normalize(Float64Array.from(ids, (id) => Math.exp((logits[id]! - top) / temperature))), topP);
   }
+  const max = logits[argmax(logits, logits.length)]!;
+  const weight = (id: number) => Math.exp((logits[id]! - max) / temperature);
   if (topP >= 1) {
     const ids = new Int32Array(logits.length);
     const w = new Float64Array(logits.length);

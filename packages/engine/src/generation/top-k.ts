@@ -24,6 +24,8 @@ export function topKIndices(values: Float32Array, k: number): Int32Array {
       i = m;
     }
   };
+  // The smallest value kept so far: most of the vocabulary is below it and costs one comparison.
+  let threshold = -Infinity;
   for (let v = 0; v < values.length; v++) {
     if (size < n) {
       heap[size] = v;
@@ -34,10 +36,12 @@ export function topKIndices(values: Float32Array, k: number): Int32Array {
         swap(i, p);
         i = p;
       }
-    } else if (n > 0 && values[v]! > values[heap[0]!]!) {
+    } else if (n > 0 && values[v]! > threshold) {
       heap[0] = v;
       siftDown(0);
+      threshold = values[heap[0]!]!;
     }
+    if (size === n && v === n - 1) threshold = values[heap[0]!]!;
   }
   // Pop the heap smallest-first into the tail: the result is largest-first.
   const out = new Int32Array(size);
