@@ -35,6 +35,8 @@ interface Row {
   parleyTokPerS: number;
   peerTokPerS: number;
   ratio: number;
+  /** Lowest and highest pair ratio: how much the machine drifted. */
+  ratioRange: [number, number];
   parleyOutsideRun: number;
   peerOutsideRun: number;
 }
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
           parleyTokPerS: median(pairs.map((p) => (NEW_TOKENS / p.ours.wallMs) * 1000)),
           peerTokPerS: median(pairs.map((p) => (NEW_TOKENS / p.peer.wallMs) * 1000)),
           ratio: median(pairs.map((p) => p.peer.wallMs / p.ours.wallMs)),
+          ratioRange: [Math.min(...pairs.map((p) => p.peer.wallMs / p.ours.wallMs)), Math.max(...pairs.map((p) => p.peer.wallMs / p.ours.wallMs))],
           parleyOutsideRun: median(pairs.map((p) => 1 - p.ours.runMs / p.ours.wallMs)),
           peerOutsideRun: median(pairs.map((p) => 1 - p.peer.runMs / p.peer.wallMs)),
         });
@@ -100,11 +103,11 @@ async function main(): Promise<void> {
   }
 
   const table = [
-    '| model | decoding | session options | Parley tok/s | transformers.js tok/s | Parley ÷ transformers.js (median of pairs) | time outside session.run: Parley | transformers.js |',
-    '|---|---|---|---:|---:|---:|---:|---:|',
+    '| model | decoding | session options | Parley tok/s | transformers.js tok/s | speed ratio (median of pairs) | pair range | time outside session.run: Parley | transformers.js |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.model} | ${r.mode} | ${r.options} | ${r.parleyTokPerS.toFixed(1)} | ${r.peerTokPerS.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${(r.parleyOutsideRun * 100).toFixed(1)}% | ${(r.peerOutsideRun * 100).toFixed(1)}% |`,
+        `| ${r.model} | ${r.mode} | ${r.options} | ${r.parleyTokPerS.toFixed(1)} | ${r.peerTokPerS.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)} | ${(r.parleyOutsideRun * 100).toFixed(1)}% | ${(r.peerOutsideRun * 100).toFixed(1)}% |`,
     ),
   ].join('\n');
   console.log(`\n${table}`);

@@ -24,6 +24,20 @@ async function cachedSteps(model: GenerativeModel, prompt: number[], steps: numb
   return { ids: r!.tokenIds, logits };
 }
 
+/** A padded batch must give every row exactly what it gets when run alone. */
+async function expectBatchMatchesAlone(model: GenerativeModel, prompts: number[][]): Promise<void> {
+  const alone = await Promise.all(prompts.map((p) => cachedSteps(model, p, 10)));
+  const batchLogits: Float32Array[][] = prompts.map(() => []);
+  const batch = await generate(
+    model,
+    prompts.map((prompt, i) => ({ prompt, config: configFor(model, { maxNewTokens: 10 }), onStepLogits: (l: Float32Array) => batchLogits[i]!.push(l.slice()) })),
+  );
+  batch.forEach((r, i) => {
+    expect(r.tokenIds).toEqual(alone[i]!.ids);
+    batchLogits[i]!.forEach((l, step) => expect(maxDiff(l, alone[i]!.logits[step]!)).toBeLessThan(1e-4));
+  });
+}
+
 describe.each(['gpt2', 'llama'] as const)('decoder-only %s export', (variant) => {
   it('KV cache: every step equals recomputing the whole sequence without a cache (within 1e-4)', async () => {
     const model = await loadCausal(variant);
@@ -42,16 +56,7 @@ describe.each(['gpt2', 'llama'] as const)('decoder-only %s export', (variant) =>
     const model = await loadCausal(variant);
     const prompts = PROMPTS.map((p) => model.tokenizer.encode(p));
     expect(new Set(prompts.map((p) => p.length)).size).toBeGreaterThan(1);
-    const alone = await Promise.all(prompts.map((p) => cachedSteps(model, p, 10)));
-    const batchLogits: Float32Array[][] = prompts.map(() => []);
-    const batch = await generate(
-      model,
-      prompts.map((prompt, i) => ({ prompt, config: configFor(model, { maxNewTokens: 10 }), onStepLogits: (l: Float32Array) => batchLogits[i]!.push(l.slice()) })),
-    );
-    batch.forEach((r, i) => {
-      expect(r.tokenIds).toEqual(alone[i]!.ids);
-      batchLogits[i]!.forEach((l, step) => expect(maxDiff(l, alone[i]!.logits[step]!)).toBeLessThan(1e-4));
-    });
+    await expectBatchMatchesAlone(model, prompts);
   });
 });
 
@@ -61,16 +66,7 @@ describe('encoder–decoder batches', () => {
     const prompts = ['summarize: ship on Friday', 'summarize: Omar fixes the login bug before the release on Friday', 'summarize: ok'].map((p) =>
       model.tokenizer.encode(p),
     );
-    const alone = await Promise.all(prompts.map((p) => cachedSteps(model, p, 10)));
-    const batchLogits: Float32Array[][] = prompts.map(() => []);
-    const batch = await generate(
-      model,
-      prompts.map((prompt, i) => ({ prompt, config: configFor(model, { maxNewTokens: 10 }), onStepLogits: (l: Float32Array) => batchLogits[i]!.push(l.slice()) })),
-    );
-    batch.forEach((r, i) => {
-      expect(r.tokenIds).toEqual(alone[i]!.ids);
-      batchLogits[i]!.forEach((l, step) => expect(maxDiff(l, alone[i]!.logits[step]!)).toBeLessThan(1e-4));
-    });
+    await expectBatchMatchesAlone(model, prompts);
   });
 
   it('rows that finish early leave the batch without changing the others', async () => {
