@@ -1,11 +1,13 @@
 import { DEFAULT_QUEUE_PREFIX } from '@parley/jobs';
-import { parseEnv } from '@parley/service-kit';
+import { ConfigError, parseEnv } from '@parley/service-kit';
 import { z } from 'zod';
 
 const schema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
-  MODEL_DIR: z.string().min(1).describe('set it to the folder of a Hugging Face ONNX export (e.g. Xenova/flan-t5-small)'),
+  MODEL_DIR: z.string().min(1).optional(),
+  /** JSON file mapping tasks (and translation pairs) to model folders; see README. */
+  MODEL_REGISTRY: z.string().min(1).optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).optional(),
   ORT_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
@@ -17,5 +19,11 @@ const schema = z.object({
 export type WorkerConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return parseEnv(schema, env);
+  const config = parseEnv(schema, env);
+  if (!config.MODEL_DIR && !config.MODEL_REGISTRY) {
+    throw new ConfigError(
+      'MODEL_DIR is not set; set it to the folder of a Hugging Face ONNX export (e.g. Xenova/flan-t5-small), or set MODEL_REGISTRY to a models JSON file',
+    );
+  }
+  return config;
 }

@@ -1,51 +1,64 @@
-import { EngineError, type Engine } from '@parley/engine';
-import { summarizeJobSchema, type SummarizeJob } from '@parley/jobs';
-import type { Logger } from '@parley/service-kit';
+import { EngineError } from '@parley/engine';
+import { inferenceJobSchema, type InferenceJob, type ReplyOutcome } from '@parley/jobs';
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Replies } from './replies.js';
-import { runSummarize } from './summarize-task.js';
+import { NoModelError } from './model-registry.js';
+import { summarize, summarizeChunk, summarizeReduce } from './tasks/summarize.js';
+import type { SummaryPrompts } from './tasks/summary-plan.js';
+import type { TaskContext } from './tasks/task-context.js';
 
 /** Engine errors that retrying cannot fix: the input or the model is wrong, not the moment. */
-const PERMANENT_ENGINE_ERRORS = new Set(['PROMPT_TOO_LONG', 'INVALID_OPTION', 'MODEL_NOT_FOUND', 'MODEL_INVALID']);
+const PERMANENT_ENGINE_ERRORS = new Set(['PROMPT_TOO_LONG', 'INVALID_OPTION', 'MODEL_NOT_FOUND', 'MODEL_INVALID', 'WRONG_TASK']);
 
 export const GENERIC_FAILURE = 'Parley could not finish this request. Please try again.';
 
-export interface ProcessorDeps {
-  engine: Engine;
-  replies: Replies;
-  log: Logger;
-}
-
-export function parseJob(job: Job): SummarizeJob | null {
-  const parsed = summarizeJobSchema.safeParse(job.data);
+export function parseJob(job: Job): InferenceJob | null {
+  const parsed = inferenceJobSchema.safeParse(job.data);
   return parsed.success ? parsed.data : null;
 }
 
+/** The errors a user can act on carry their own message; everything else is generic. */
+function classify(err: unknown): { code: string; userMessage: string; permanent: boolean } {
+  if (err instanceof EngineError) return { code: err.code, userMessage: err.userMessage, permanent: PERMANENT_ENGINE_ERRORS.has(err.code) };
+  if (err instanceof NoModelError) return { code: err.code, userMessage: err.userMessage, permanent: true };
+  const coded = err as { code?: unknown; userMessage?: unknown };
+  if (typeof coded.userMessage === 'string' && typeof coded.code === 'string') return { code: coded.code, userMessage: coded.userMessage, permanent: true };
+  return { code: 'WORKER_FAILURE', userMessage: GENERIC_FAILURE, permanent: false };
+}
+
 /**
- * The BullMQ processor for inference jobs. It never talks to a chat platform: it hands the
- * outcome, success or a user-facing failure, to the platform's reply queue.
+ * The BullMQ processor for every inference job. It never talks to a chat platform: outcomes,
+ * successes and user-facing failures alike, go to the platform's reply queue.
  */
-export function createProcessor({ engine, replies, log }: ProcessorDeps) {
-  return async (job: Job): Promise<{ ok: boolean }> => {
+export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts) {
+  const run = async (job: Job, data: InferenceJob): Promise<{ outcome: ReplyOutcome | null; value?: unknown }> => {
+    switch (data.task) {
+      case 'summarize':
+        return { outcome: await summarize(ctx, job, data, prompts) };
+      case 'summarize-chunk':
+        return { outcome: null, value: await summarizeChunk(ctx, data, prompts) };
+      case 'summarize-reduce':
+        return { outcome: await summarizeReduce(ctx, job, data, prompts) };
+      default:
+        throw new UnrecoverableError(`task ${data.task} is not served yet`);
+    }
+  };
+
+  return async (job: Job): Promise<unknown> => {
     const data = parseJob(job);
     if (!data) {
-      log.error({ jobId: job.id }, 'job payload failed validation');
+      ctx.log.error({ jobId: job.id }, 'job payload failed validation');
       throw new UnrecoverableError('invalid job payload');
     }
     try {
-      const outcome = await runSummarize(engine, data);
-      await replies.send(job.id!, data, outcome);
-      log.info({ jobId: job.id, requestId: data.requestId, ...(outcome.ok && outcome.stats) }, 'job done');
-      return { ok: true };
+      const { outcome, value } = await run(job, data);
+      if (outcome && 'target' in data) await ctx.replies.send(data, outcome);
+      ctx.log.info({ jobId: job.id, requestId: data.requestId, task: data.task, ...(outcome?.ok && outcome.stats) }, 'job done');
+      return value ?? { ok: true };
     } catch (err) {
-      const permanent = err instanceof EngineError && PERMANENT_ENGINE_ERRORS.has(err.code);
+      const { code, userMessage, permanent } = classify(err);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const code = err instanceof EngineError ? err.code : 'WORKER_FAILURE';
-      log.error({ jobId: job.id, requestId: data.requestId, code, permanent, attempt: job.attemptsMade + 1 }, 'job failed');
-      if (permanent || lastAttempt) {
-        const userMessage = err instanceof EngineError ? err.userMessage : GENERIC_FAILURE;
-        await replies.send(job.id!, data, { ok: false, code, userMessage });
-      }
+      ctx.log.error({ jobId: job.id, requestId: data.requestId, task: data.task, code, permanent, attempt: job.attemptsMade + 1 }, 'job failed');
+      if ((permanent || lastAttempt) && 'target' in data) await ctx.replies.send(data, { ok: false, code, userMessage });
       if (permanent) throw new UnrecoverableError(code);
       throw err;
     }
@@ -54,12 +67,13 @@ export function createProcessor({ engine, replies, log }: ProcessorDeps) {
 
 /**
  * A job can fail without the processor seeing it, e.g. after stalling more often than allowed
- * because its worker kept dying. The user still gets an answer.
+ * because its worker kept dying, or a flow's reduce step failing with its chunks. The user
+ * still gets an answer.
  */
-export async function replyToFailedJob(job: Job, replies: Replies, log: Logger): Promise<void> {
+export async function replyToFailedJob(job: Job, ctx: Pick<TaskContext, 'replies' | 'log'>): Promise<void> {
   if ((await job.getState()) !== 'failed') return;
   const data = parseJob(job);
-  if (!data) return;
-  await replies.send(job.id!, data, { ok: false, code: 'JOB_FAILED', userMessage: GENERIC_FAILURE });
-  log.warn({ jobId: job.id, requestId: data.requestId }, 'failure reply sent for a failed job');
+  if (!data || !('target' in data)) return;
+  await ctx.replies.send(data, { ok: false, code: 'JOB_FAILED', userMessage: GENERIC_FAILURE });
+  ctx.log.warn({ jobId: job.id, requestId: data.requestId }, 'failure reply sent for a failed job');
 }

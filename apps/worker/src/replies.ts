@@ -1,10 +1,10 @@
-import { JOB_RETENTION, PLATFORMS, replyJobId, replyQueueName, type Platform, type ReplyJob, type ReplyOutcome, type SummarizeJob } from '@parley/jobs';
+import { JOB_RETENTION, PLATFORMS, replyJobId, replyQueueName, type Platform, type ReplyJob, type ReplyOutcome, type ReplyTarget } from '@parley/jobs';
 import { Queue, type ConnectionOptions } from 'bullmq';
 
 /**
  * Hands outcomes to the reply queue of the request's platform. The reply's job id is derived
- * from the inference job's, so whichever path reports first (the processor, or the fallback for
- * a job that failed without it) wins, and a second report is a no-op.
+ * from the request id, so whichever path reports first (the processor, the reduce step of a
+ * flow, or the fallback for a job that failed without them) wins, and a second report is a no-op.
  */
 export class Replies {
   private readonly queues: Map<Platform, Queue>;
@@ -26,9 +26,9 @@ export class Replies {
     for (const q of this.queues.values()) q.on('error', (err) => handler(err, q.name));
   }
 
-  async send(inferenceJobId: string, job: SummarizeJob, outcome: ReplyOutcome): Promise<void> {
-    const reply: ReplyJob = { version: 1, requestId: job.requestId, target: job.target, outcome };
-    await this.queues.get(job.target.platform)!.add('reply', reply, { jobId: replyJobId(inferenceJobId) });
+  async send(request: { requestId: string; target: ReplyTarget }, outcome: ReplyOutcome): Promise<void> {
+    const reply: ReplyJob = { version: 1, requestId: request.requestId, target: request.target, outcome };
+    await this.queues.get(request.target.platform)!.add('reply', reply, { jobId: replyJobId(request.requestId) });
   }
 
   async close(): Promise<void> {

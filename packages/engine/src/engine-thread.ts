@@ -46,7 +46,7 @@ function serve(model: LoadedModel): void {
     queue = queue.then(async () => {
       try {
         if (message.type === 'count') {
-          send({ type: 'counted', id: message.id, tokens: model.tokenizer.encode(message.text).length });
+          send({ type: 'counted', id: message.id, tokens: message.texts.map((t) => model.tokenizer.encode(t).length) });
           return;
         }
         if (message.type === 'entities') {

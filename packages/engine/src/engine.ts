@@ -111,8 +111,13 @@ export class Engine {
   }
 
   /** Tokens the model's own tokenizer makes of `text`, special tokens included. */
-  countTokens(text: string): Promise<number> {
-    return this.request<number>((id) => ({ type: 'count', id, text }));
+  async countTokens(text: string): Promise<number> {
+    return (await this.countTokensMany([text]))[0]!;
+  }
+
+  /** Token counts of many texts in one round trip to the model's thread. */
+  countTokensMany(texts: readonly string[]): Promise<number[]> {
+    return this.request<number[]>((id) => ({ type: 'count', id, texts: [...texts] }));
   }
 
   private request<T>(message: (id: number) => ToThread, onDelta?: (text: string) => void, signal?: AbortSignal): Promise<T> {

@@ -22,7 +22,7 @@ export interface ModelInfo {
 
 export type ToThread =
   | { type: 'generate'; id: number; prompt: string; options: Partial<GenerationOptions>; stream: boolean }
-  | { type: 'count'; id: number; text: string }
+  | { type: 'count'; id: number; texts: string[] }
   | { type: 'entities'; id: number; text: string; options: EntityOptions }
   | { type: 'cancel'; id: number };
 
@@ -31,6 +31,6 @@ export type FromThread =
   | { type: 'load-failed'; error: SerializedEngineError }
   | { type: 'delta'; id: number; text: string }
   | { type: 'result'; id: number; result: TextGenerationResult }
-  | { type: 'counted'; id: number; tokens: number }
+  | { type: 'counted'; id: number; tokens: number[] }
   | { type: 'entities'; id: number; entities: Entity[] }
   | { type: 'failed'; id: number; error: SerializedEngineError };

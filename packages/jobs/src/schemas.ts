@@ -51,29 +51,106 @@ export const generationSettingsSchema = z.object({
 });
 export type GenerationSettings = z.infer<typeof generationSettingsSchema>;
 
-export const summarizeJobSchema = z.object({
+const messagesSchema = z
+  .array(conversationMessageSchema)
+  .max(LIMITS.messagesPerJob)
+  .refine((ms) => totalChars(ms) <= LIMITS.charsPerJob, `message text may total at most ${LIMITS.charsPerJob} characters`);
+
+const requestFields = {
   version: z.literal(1),
-  task: z.literal('summarize'),
   requestId: z.string().min(1),
   target: replyTargetSchema,
-  messages: z
-    .array(conversationMessageSchema)
-    .max(LIMITS.messagesPerJob)
-    .refine((ms) => totalChars(ms) <= LIMITS.charsPerJob, `message text may total at most ${LIMITS.charsPerJob} characters`),
+  messages: messagesSchema,
+  generation: generationSettingsSchema,
+};
+
+export const summarizeJobSchema = z.object({ ...requestFields, task: z.literal('summarize') });
+export type SummarizeJob = z.infer<typeof summarizeJobSchema>;
+
+export const translateJobSchema = z.object({
+  ...requestFields,
+  task: z.literal('translate'),
+  /** The target language as the user wrote it ("de", "German", "Deutsch"). */
+  language: z.string().min(1).max(60),
+});
+
+export const entitiesJobSchema = z.object({ ...requestFields, task: z.literal('entities') });
+
+export const askJobSchema = z.object({ ...requestFields, task: z.literal('ask'), question: z.string().min(1).max(2000) });
+
+/** What an adapter puts on the inference queue. */
+export const requestJobSchema = z.discriminatedUnion('task', [summarizeJobSchema, translateJobSchema, entitiesJobSchema, askJobSchema]);
+export type RequestJob = z.infer<typeof requestJobSchema>;
+export type Task = RequestJob['task'];
+
+/** The map step of a long summary: one chunk of the thread, run by whichever worker is free. */
+export const summarizeChunkJobSchema = z.object({
+  version: z.literal(1),
+  task: z.literal('summarize-chunk'),
+  requestId: z.string().min(1),
+  chunk: z.number().int().min(0),
+  messages: messagesSchema,
   generation: generationSettingsSchema,
 });
-export type SummarizeJob = z.infer<typeof summarizeJobSchema>;
+export type SummarizeChunkJob = z.infer<typeof summarizeChunkJobSchema>;
+
+/** The reduce step: runs once every chunk is summarized, and replies. */
+export const summarizeReduceJobSchema = z.object({
+  version: z.literal(1),
+  task: z.literal('summarize-reduce'),
+  requestId: z.string().min(1),
+  target: replyTargetSchema,
+  generation: generationSettingsSchema,
+  chunks: z.number().int().min(1),
+  messagesInThread: z.number().int().min(0),
+});
+export type SummarizeReduceJob = z.infer<typeof summarizeReduceJobSchema>;
+
+export const inferenceJobSchema = z.discriminatedUnion('task', [
+  summarizeJobSchema,
+  translateJobSchema,
+  entitiesJobSchema,
+  askJobSchema,
+  summarizeChunkJobSchema,
+  summarizeReduceJobSchema,
+]);
+export type InferenceJob = z.infer<typeof inferenceJobSchema>;
+
+const citedPointSchema = z.object({ text: z.string(), messageIds: z.array(z.string()), owner: z.string().optional() });
+
+/** Task-specific results, so each adapter can format them its own way. */
+export const replyDetailsSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('summary'),
+    sections: z.array(z.object({ title: z.string(), points: z.array(citedPointSchema) })),
+  }),
+  z.object({ kind: z.literal('translation'), language: z.object({ code: z.string(), name: z.string() }) }),
+  z.object({
+    kind: z.literal('entities'),
+    groups: z.array(
+      z.object({
+        type: z.string(),
+        items: z.array(z.object({ text: z.string(), count: z.number().int().min(1), messageIds: z.array(z.string()) })),
+      }),
+    ),
+  }),
+  z.object({ kind: z.literal('answer'), answered: z.boolean() }),
+]);
+export type ReplyDetails = z.infer<typeof replyDetailsSchema>;
 
 export const replySuccessSchema = z.object({
   ok: z.literal(true),
   text: z.string().max(LIMITS.replyChars),
-  task: z.literal('summarize'),
+  task: z.enum(['summarize', 'translate', 'entities', 'ask']),
   model: z.object({ name: z.string(), isRandomTestModel: z.boolean() }),
   /** Messages the model saw; fewer than `messagesInThread` when the thread exceeded its window. */
   messagesCovered: z.number().int().min(0),
   messagesInThread: z.number().int().min(0),
   generation: generationSettingsSchema,
   stats: z.object({ promptTokens: z.number().int(), newTokens: z.number().int(), generationMs: z.number() }),
+  details: replyDetailsSchema.optional(),
+  /** Template id and version, and example ids used, so a reply can be reproduced. */
+  prompt: z.object({ template: z.string(), examples: z.array(z.string()) }).optional(),
 });
 
 export const replyFailureSchema = z.object({

@@ -1,0 +1,104 @@
+import type { Engine } from '@parley/engine';
+import { replyJobSchema, type ReplyOutcome, type SummarizeChunkJob, type SummarizeJob, type SummarizeReduceJob } from '@parley/jobs';
+import type { Job } from 'bullmq';
+import { basename } from 'node:path';
+import { chunkThread, reduceToFit, type SummaryPrompts } from './summary-plan.js';
+import { engineFor, promptBudget, type TaskContext } from './task-context.js';
+
+/**
+ * Summarize a thread. If the whole thread fits the model's window it is summarized in one pass.
+ * Otherwise it is cut into chunks on message boundaries and handed to BullMQ as a flow: one job
+ * per chunk (any free worker takes them) under a reduce job that runs when all are done.
+ */
+export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, prompts: SummaryPrompts): Promise<ReplyOutcome | null> {
+  const { model, engine } = engineFor(ctx, 'summarize');
+  const messages = data.messages.filter((m) => !m.isBot);
+  const budget = promptBudget(engine, data.generation.maxNewTokens);
+  const whole = prompts.thread(engine, messages);
+  if ((await engine.countTokens(whole.text)) <= budget) {
+    return outcome(engine, model.name, data, await generateSummary(engine, whole.text, data.generation.maxNewTokens), messages.length, whole.template);
+  }
+
+  const chunks = await chunkThread(engine, messages, budget, prompts);
+  await ctx.flows.add({
+    name: 'summarize-reduce',
+    queueName: ctx.queue,
+    data: {
+      version: 1,
+      task: 'summarize-reduce',
+      requestId: data.requestId,
+      target: data.target,
+      generation: data.generation,
+      chunks: chunks.length,
+      messagesInThread: messages.length,
+    } satisfies SummarizeReduceJob,
+    opts: { jobId: `${job.id}-reduce` },
+    children: chunks.map((chunk, i) => ({
+      name: 'summarize-chunk',
+      queueName: ctx.queue,
+      data: { version: 1, task: 'summarize-chunk', requestId: data.requestId, chunk: i, messages: chunk, generation: data.generation } satisfies SummarizeChunkJob,
+      // A chunk that cannot be summarized fails the reduce job, which then replies with the failure.
+      opts: { jobId: `${job.id}-chunk-${i}`, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, failParentOnFailure: true },
+    })),
+  });
+  ctx.log.info({ jobId: job.id, requestId: data.requestId, chunks: chunks.length, messages: messages.length }, 'summary split into a flow');
+  return null;
+}
+
+/** The map step: one chunk's summary, returned as the job's value for the reduce step. */
+export async function summarizeChunk(ctx: TaskContext, data: SummarizeChunkJob, prompts: SummaryPrompts): Promise<{ chunk: number; summary: string; messages: number }> {
+  const { engine } = engineFor(ctx, 'summarize');
+  const prompt = prompts.thread(engine, data.messages);
+  const result = await generateSummary(engine, prompt.text, data.generation.maxNewTokens);
+  return { chunk: data.chunk, summary: result.text, messages: data.messages.length };
+}
+
+/** The reduce step: combine the chunk summaries (recursively while they don't fit) and reply. */
+export async function summarizeReduce(ctx: TaskContext, job: Job, data: SummarizeReduceJob, prompts: SummaryPrompts): Promise<ReplyOutcome> {
+  const { model, engine } = engineFor(ctx, 'summarize');
+  const values = Object.values(await job.getChildrenValues()) as { chunk: number; summary: string; messages: number }[];
+  if (values.length !== data.chunks) throw new Error(`reduce found ${values.length} of ${data.chunks} chunk summaries`);
+  values.sort((a, b) => a.chunk - b.chunk);
+  const budget = promptBudget(engine, data.generation.maxNewTokens);
+  const summaries = await reduceToFit(engine, values.map((v) => v.summary), budget, prompts, async (text) => (await generateSummary(engine, text, data.generation.maxNewTokens)).text);
+  const final = prompts.reduce(engine, summaries);
+  const result = await generateSummary(engine, final.text, data.generation.maxNewTokens);
+  const covered = values.reduce((n, v) => n + v.messages, 0);
+  ctx.log.info({ jobId: job.id, requestId: data.requestId, chunks: values.length }, 'flow reduced');
+  return outcome(engine, model.name, data, result, Math.min(covered, data.messagesInThread), final.template, data.messagesInThread);
+}
+
+interface Generated {
+  text: string;
+  promptTokens: number;
+  newTokens: number;
+  generationMs: number;
+}
+
+async function generateSummary(engine: Engine, prompt: string, maxNewTokens: number): Promise<Generated> {
+  const started = performance.now();
+  const r = await engine.generate(prompt, { maxNewTokens });
+  return { text: r.text, promptTokens: r.promptTokens, newTokens: r.tokenIds.length, generationMs: Math.round(performance.now() - started) };
+}
+
+function outcome(
+  engine: Engine,
+  modelName: string,
+  data: { generation: SummarizeJob['generation'] },
+  generated: Generated,
+  covered: number,
+  template: string,
+  inThread = covered,
+): ReplyOutcome {
+  return replyJobSchema.shape.outcome.parse({
+    ok: true,
+    task: 'summarize',
+    text: generated.text,
+    model: { name: modelName === 'default' ? basename(engine.info.modelDir) : modelName, isRandomTestModel: engine.info.isRandomTestModel },
+    messagesCovered: covered,
+    messagesInThread: inThread,
+    generation: data.generation,
+    stats: { promptTokens: generated.promptTokens, newTokens: generated.newTokens, generationMs: generated.generationMs },
+    prompt: { template, examples: [] },
+  });
+}

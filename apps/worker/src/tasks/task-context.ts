@@ -1,0 +1,27 @@
+import type { Engine } from '@parley/engine';
+import type { Logger } from '@parley/service-kit';
+import type { FlowProducer } from 'bullmq';
+import type { EnginePool } from '../engine-pool.js';
+import type { ModelEntry, ModelRegistry, RegistryTask } from '../model-registry.js';
+import type { Replies } from '../replies.js';
+
+/** What every task pipeline may use. */
+export interface TaskContext {
+  registry: ModelRegistry;
+  pool: EnginePool;
+  replies: Replies;
+  flows: FlowProducer;
+  queue: string;
+  log: Logger;
+}
+
+export function engineFor(ctx: TaskContext, task: RegistryTask, pair?: Parameters<ModelRegistry['modelFor']>[1]): { model: ModelEntry; engine: Engine } {
+  const model = ctx.registry.modelFor(task, pair);
+  return { model, engine: ctx.pool.engine(model) };
+}
+
+/** Tokens the prompt may use: the whole window for an encoder, minus the reply for a decoder-only model. */
+export function promptBudget(engine: Engine, maxNewTokens: number): number {
+  const window = engine.info.maxInputTokens;
+  return engine.info.family === 'causal' ? window - maxNewTokens : window;
+}
