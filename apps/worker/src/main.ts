@@ -6,7 +6,7 @@ import { EnginePool } from './engine-pool.js';
 import { ModelRegistry } from './model-registry.js';
 import { createProcessor, replyToFailedJob } from './processor.js';
 import { Replies } from './replies.js';
-import { summaryPrompts } from './tasks/default-prompts.js';
+import { summaryPrompts } from './tasks/summary-prompts.js';
 import type { TaskContext } from './tasks/task-context.js';
 
 const APP = 'parley-worker';

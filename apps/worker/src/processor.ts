@@ -2,7 +2,10 @@ import { EngineError } from '@parley/engine';
 import { inferenceJobSchema, type InferenceJob, type ReplyOutcome } from '@parley/jobs';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { NoModelError } from './model-registry.js';
+import { ask } from './tasks/ask.js';
+import { extractEntities } from './tasks/entities.js';
 import { summarize, summarizeChunk, summarizeReduce } from './tasks/summarize.js';
+import { translate } from './tasks/translate.js';
 import type { SummaryPrompts } from './tasks/summary-plan.js';
 import type { TaskContext } from './tasks/task-context.js';
 
@@ -38,8 +41,12 @@ export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts) {
         return { outcome: null, value: await summarizeChunk(ctx, data, prompts) };
       case 'summarize-reduce':
         return { outcome: await summarizeReduce(ctx, job, data, prompts) };
-      default:
-        throw new UnrecoverableError(`task ${data.task} is not served yet`);
+      case 'translate':
+        return { outcome: await translate(ctx, data) };
+      case 'entities':
+        return { outcome: await extractEntities(ctx, data) };
+      case 'ask':
+        return { outcome: await ask(ctx, data) };
     }
   };
 

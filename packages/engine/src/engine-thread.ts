@@ -22,6 +22,7 @@ async function load(): Promise<LoadedModel | null> {
         family: model.kind,
         maxInputTokens: model.config.maxInputTokens,
         isRandomTestModel: model.config.isRandomTestModel,
+        chat: model.config.chat,
       },
     });
     return model;

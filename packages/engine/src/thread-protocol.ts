@@ -18,6 +18,8 @@ export interface ModelInfo {
   family: 'seq2seq' | 'causal' | 'token-classification';
   maxInputTokens: number;
   isRandomTestModel: boolean;
+  /** The model's chat template, for instruct models. */
+  chat: { template: string; bosToken?: string; eosToken?: string } | null;
 }
 
 export type ToThread =

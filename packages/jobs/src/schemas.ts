@@ -74,9 +74,13 @@ export const translateJobSchema = z.object({
   language: z.string().min(1).max(60),
 });
 
+export type TranslateJob = z.infer<typeof translateJobSchema>;
+
 export const entitiesJobSchema = z.object({ ...requestFields, task: z.literal('entities') });
+export type EntitiesJob = z.infer<typeof entitiesJobSchema>;
 
 export const askJobSchema = z.object({ ...requestFields, task: z.literal('ask'), question: z.string().min(1).max(2000) });
+export type AskJob = z.infer<typeof askJobSchema>;
 
 /** What an adapter puts on the inference queue. */
 export const requestJobSchema = z.discriminatedUnion('task', [summarizeJobSchema, translateJobSchema, entitiesJobSchema, askJobSchema]);
@@ -89,6 +93,8 @@ export const summarizeChunkJobSchema = z.object({
   task: z.literal('summarize-chunk'),
   requestId: z.string().min(1),
   chunk: z.number().int().min(0),
+  /** The citation number of the chunk's first message, so refs are unique across chunks. */
+  firstRef: z.number().int().min(1),
   messages: messagesSchema,
   generation: generationSettingsSchema,
 });

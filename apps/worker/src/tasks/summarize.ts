@@ -1,5 +1,6 @@
 import type { Engine } from '@parley/engine';
-import { replyJobSchema, type ReplyOutcome, type SummarizeChunkJob, type SummarizeJob, type SummarizeReduceJob } from '@parley/jobs';
+import { replyJobSchema, type ReplyDetails, type ReplyOutcome, type SummarizeChunkJob, type SummarizeJob, type SummarizeReduceJob } from '@parley/jobs';
+import { defangMentions, parseSummary } from '@parley/prompts';
 import type { Job } from 'bullmq';
 import { basename } from 'node:path';
 import { chunkThread, reduceToFit, type SummaryPrompts } from './summary-plan.js';
@@ -16,7 +17,8 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
   const budget = promptBudget(engine, data.generation.maxNewTokens);
   const whole = prompts.thread(engine, messages);
   if ((await engine.countTokens(whole.text)) <= budget) {
-    return outcome(engine, model.name, data, await generateSummary(engine, whole.text, data.generation.maxNewTokens), messages.length, whole.template);
+    const generated = await generateSummary(engine, whole.text, data.generation.maxNewTokens);
+    return outcome(engine, model.name, data, generated, messages.length, whole.template, whole.refs ?? new Map());
   }
 
   const chunks = await chunkThread(engine, messages, budget, prompts);
@@ -36,7 +38,15 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
     children: chunks.map((chunk, i) => ({
       name: 'summarize-chunk',
       queueName: ctx.queue,
-      data: { version: 1, task: 'summarize-chunk', requestId: data.requestId, chunk: i, messages: chunk, generation: data.generation } satisfies SummarizeChunkJob,
+      data: {
+        version: 1,
+        task: 'summarize-chunk',
+        requestId: data.requestId,
+        chunk: i,
+        firstRef: 1 + chunks.slice(0, i).reduce((n, c) => n + c.length, 0),
+        messages: chunk,
+        generation: data.generation,
+      } satisfies SummarizeChunkJob,
       // A chunk that cannot be summarized fails the reduce job, which then replies with the failure.
       opts: { jobId: `${job.id}-chunk-${i}`, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, failParentOnFailure: true },
     })),
@@ -46,26 +56,35 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
 }
 
 /** The map step: one chunk's summary, returned as the job's value for the reduce step. */
-export async function summarizeChunk(ctx: TaskContext, data: SummarizeChunkJob, prompts: SummaryPrompts): Promise<{ chunk: number; summary: string; messages: number }> {
+export async function summarizeChunk(ctx: TaskContext, data: SummarizeChunkJob, prompts: SummaryPrompts): Promise<ChunkSummary> {
   const { engine } = engineFor(ctx, 'summarize');
-  const prompt = prompts.thread(engine, data.messages);
+  const prompt = prompts.thread(engine, data.messages, data.firstRef);
   const result = await generateSummary(engine, prompt.text, data.generation.maxNewTokens);
-  return { chunk: data.chunk, summary: result.text, messages: data.messages.length };
+  return { chunk: data.chunk, summary: result.text, messages: new Set(data.messages.map((m) => m.id)).size, refs: [...(prompt.refs ?? [])] };
+}
+
+interface ChunkSummary {
+  chunk: number;
+  summary: string;
+  /** Distinct messages in the chunk (the parts of a split message count once). */
+  messages: number;
+  refs: [string, string][];
 }
 
 /** The reduce step: combine the chunk summaries (recursively while they don't fit) and reply. */
 export async function summarizeReduce(ctx: TaskContext, job: Job, data: SummarizeReduceJob, prompts: SummaryPrompts): Promise<ReplyOutcome> {
   const { model, engine } = engineFor(ctx, 'summarize');
-  const values = Object.values(await job.getChildrenValues()) as { chunk: number; summary: string; messages: number }[];
+  const values = Object.values(await job.getChildrenValues()) as ChunkSummary[];
   if (values.length !== data.chunks) throw new Error(`reduce found ${values.length} of ${data.chunks} chunk summaries`);
   values.sort((a, b) => a.chunk - b.chunk);
   const budget = promptBudget(engine, data.generation.maxNewTokens);
   const summaries = await reduceToFit(engine, values.map((v) => v.summary), budget, prompts, async (text) => (await generateSummary(engine, text, data.generation.maxNewTokens)).text);
   const final = prompts.reduce(engine, summaries);
   const result = await generateSummary(engine, final.text, data.generation.maxNewTokens);
-  const covered = values.reduce((n, v) => n + v.messages, 0);
+  const refs = new Map(values.flatMap((v) => v.refs));
+  const covered = new Set(refs.values()).size;
   ctx.log.info({ jobId: job.id, requestId: data.requestId, chunks: values.length }, 'flow reduced');
-  return outcome(engine, model.name, data, result, Math.min(covered, data.messagesInThread), final.template, data.messagesInThread);
+  return outcome(engine, model.name, data, result, Math.min(covered, data.messagesInThread), final.template, refs, data.messagesInThread);
 }
 
 interface Generated {
@@ -88,12 +107,16 @@ function outcome(
   generated: Generated,
   covered: number,
   template: string,
+  refs: Map<string, string>,
   inThread = covered,
 ): ReplyOutcome {
+  const text = defangMentions(generated.text);
+  const details: ReplyDetails = { kind: 'summary', sections: parseSummary(text, refs).sections };
   return replyJobSchema.shape.outcome.parse({
     ok: true,
     task: 'summarize',
-    text: generated.text,
+    text,
+    details,
     model: { name: modelName === 'default' ? basename(engine.info.modelDir) : modelName, isRandomTestModel: engine.info.isRandomTestModel },
     messagesCovered: covered,
     messagesInThread: inThread,

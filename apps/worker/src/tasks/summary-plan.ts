@@ -1,13 +1,21 @@
 import type { Engine } from '@parley/engine';
 import type { SummarizeJob } from '@parley/jobs';
-import { chunkMessages, planReduce, type Message, type RenderedPrompt } from '@parley/prompts';
+import { chunkMessages, planReduce, type Message } from '@parley/prompts';
 
 type Messages = SummarizeJob['messages'];
 
 /** How a summary prompt is written for the model that serves it. */
+export interface SummaryPrompt {
+  text: string;
+  template: string;
+  /** `m3` → message id, for the citations in the model's output. */
+  refs?: Map<string, string>;
+}
+
 export interface SummaryPrompts {
-  thread(engine: Engine, messages: readonly Message[]): RenderedPrompt;
-  reduce(engine: Engine, summaries: readonly string[]): RenderedPrompt;
+  /** `firstRef` numbers this chunk's messages after the earlier chunks', so citations stay distinct. */
+  thread(engine: Engine, messages: readonly Message[], firstRef?: number): SummaryPrompt;
+  reduce(engine: Engine, summaries: readonly string[]): SummaryPrompt;
 }
 
 const counter = (engine: Engine) => (texts: readonly string[]) => engine.countTokensMany(texts);

@@ -12,6 +12,8 @@ export interface ModelConfig {
   generation: ModelGenerationDefaults;
   /** Token-classification labels by class index. */
   id2label: Record<number, string>;
+  /** The Jinja chat template of instruct models (tokenizer_config.json), with its special tokens. */
+  chat: { template: string; bosToken?: string; eosToken?: string } | null;
 }
 
 type Json = Record<string, unknown>;
@@ -63,7 +65,12 @@ export function readModelConfig(configPath: string, generationConfigPath: string
   for (const [k, v] of Object.entries((config['id2label'] as Record<string, unknown> | undefined) ?? {})) {
     if (typeof v === 'string') id2label[Number(k)] = v;
   }
+  const tokenText = (v: unknown) => (typeof v === 'string' ? v : typeof (v as { content?: unknown })?.content === 'string' ? (v as { content: string }).content : undefined);
+  const template = tokenizerConfig['chat_template'];
+  const bos = tokenText(tokenizerConfig['bos_token']);
+  const eos = tokenText(tokenizerConfig['eos_token']);
   return {
+    chat: typeof template === 'string' ? { template, ...(bos && { bosToken: bos }), ...(eos && { eosToken: eos }) } : null,
     modelType: typeof config['model_type'] === 'string' ? config['model_type'] : 'unknown',
     maxInputTokens:
       int(config['n_positions']) ??

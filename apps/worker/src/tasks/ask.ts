@@ -1,0 +1,35 @@
+import { replyJobSchema, type AskJob, type ReplyOutcome } from '@parley/jobs';
+import { defangMentions, fitRecentMessages, NOT_IN_THREAD, renderAsk, renderConversation } from '@parley/prompts';
+import { generateOnce, modelLabel } from './generated.js';
+import { templateOptions } from './prompting.js';
+import { engineFor, promptBudget, type TaskContext } from './task-context.js';
+
+export const NOT_IN_THREAD_REPLY = "The thread doesn't say.";
+
+/**
+ * Answer a question from the thread. The most recent messages that fit the window are the
+ * context; when the model says the thread holds no answer, the user is told so plainly.
+ */
+export async function ask(ctx: TaskContext, data: AskJob): Promise<ReplyOutcome> {
+  const { model, engine } = engineFor(ctx, 'ask');
+  const options = templateOptions(engine);
+  const thread = data.messages.filter((m) => !m.isBot);
+  const render = (messages: typeof thread) => renderAsk({ conversation: renderConversation(messages).text, question: data.question }, options);
+  const fitted = await fitRecentMessages(thread, (ms) => render([...ms]).text, (text) => engine.countTokens(text), promptBudget(engine, data.generation.maxNewTokens));
+  const prompt = render(fitted.messages);
+  const generated = await generateOnce(engine, prompt.text, data.generation.maxNewTokens, prompt.stop);
+  const answer = generated.text.trim();
+  const answered = answer !== '' && !answer.includes(NOT_IN_THREAD);
+  return replyJobSchema.shape.outcome.parse({
+    ok: true,
+    task: 'ask',
+    text: answered ? defangMentions(answer) : NOT_IN_THREAD_REPLY,
+    details: { kind: 'answer', answered },
+    model: modelLabel(model, engine),
+    messagesCovered: fitted.messages.length,
+    messagesInThread: thread.length,
+    generation: data.generation,
+    stats: { promptTokens: generated.promptTokens, newTokens: generated.newTokens, generationMs: generated.generationMs },
+    prompt: { template: prompt.template, examples: prompt.examples },
+  });
+}

@@ -1,0 +1,80 @@
+import type { Engine } from '@parley/engine';
+import { replyJobSchema, type EntitiesJob, type ReplyOutcome } from '@parley/jobs';
+import { parseEntityLines, renderEntities } from '@parley/prompts';
+import { findDatesAndAmounts } from './dates-amounts.js';
+import { add, generateOnce, modelLabel, NOTHING, type Generated } from './generated.js';
+import { templateOptions } from './prompting.js';
+import { engineFor, type TaskContext } from './task-context.js';
+
+/** CoNLL labels onto the types Parley reports. */
+const NER_TYPES: Record<string, string> = { PER: 'PERSON', ORG: 'ORG', LOC: 'PLACE', MISC: 'MISC' };
+const ORDER = ['PERSON', 'ORG', 'PLACE', 'DATE', 'AMOUNT', 'MISC'];
+
+type Found = { type: string; text: string }[];
+
+/**
+ * People, organisations, places, dates and amounts, grouped by type and counted, each with the
+ * ids of the messages it was found in. A token-classification model is the default; a model
+ * without one gets the generative few-shot prompt. Dates and amounts come from patterns too.
+ */
+export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Promise<ReplyOutcome> {
+  const { model, engine } = engineFor(ctx, 'entities');
+  const messages = data.messages.filter((m) => !m.isBot && m.text.trim() !== '');
+  const groups = new Map<string, Map<string, { text: string; count: number; messageIds: Set<string> }>>();
+  let total = NOTHING;
+  let template = 'entities/token-classification@1';
+  for (const m of messages) {
+    const found: Found = [];
+    if (engine.info.family === 'token-classification') {
+      for (const e of await engine.extractEntities(m.text, { aggregation: 'simple' })) {
+        const type = NER_TYPES[e.entity_group ?? ''] ?? e.entity_group ?? 'MISC';
+        found.push({ type, text: e.word });
+      }
+    } else {
+      const generated = await generative(engine, m.text, data.generation.maxNewTokens);
+      template = generated.template;
+      total = add(total, generated);
+      found.push(...parseEntityLines(generated.text).filter((e) => e.type !== 'DATE' && e.type !== 'AMOUNT'));
+    }
+    found.push(...findDatesAndAmounts(m.text));
+    for (const { type, text } of found) {
+      const byText = groups.get(type) ?? new Map();
+      groups.set(type, byText);
+      const key = text.toLowerCase();
+      const item = byText.get(key) ?? { text, count: 0, messageIds: new Set<string>() };
+      item.count++;
+      item.messageIds.add(m.id);
+      byText.set(key, item);
+    }
+  }
+  const ordered = [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b));
+  return replyJobSchema.shape.outcome.parse({
+    ok: true,
+    task: 'entities',
+    text: ordered.map(([type, items]) => `${type}: ${[...items.values()].map((i) => i.text).join(', ')}`).join('\n'),
+    details: {
+      kind: 'entities',
+      groups: ordered.map(([type, items]) => ({
+        type,
+        items: [...items.values()].sort((a, b) => b.count - a.count).map((i) => ({ text: i.text, count: i.count, messageIds: [...i.messageIds] })),
+      })),
+    },
+    model: modelLabel(model, engine),
+    messagesCovered: messages.length,
+    messagesInThread: messages.length,
+    generation: data.generation,
+    stats: { promptTokens: total.promptTokens, newTokens: total.newTokens, generationMs: total.generationMs },
+    prompt: { template, examples: [] },
+  });
+}
+
+function rank(type: string): number {
+  const i = ORDER.indexOf(type);
+  return i === -1 ? ORDER.length : i;
+}
+
+async function generative(engine: Engine, text: string, maxNewTokens: number): Promise<Generated & { template: string }> {
+  const { family, chat } = templateOptions(engine);
+  const prompt = renderEntities({ text }, { family, ...(chat && { chat }) });
+  return { ...(await generateOnce(engine, prompt.text, maxNewTokens, prompt.stop)), template: prompt.template };
+}

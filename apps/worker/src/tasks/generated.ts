@@ -1,0 +1,28 @@
+import type { Engine } from '@parley/engine';
+import type { ReplyOutcome } from '@parley/jobs';
+import { basename } from 'node:path';
+import type { ModelEntry } from '../model-registry.js';
+
+export interface Generated {
+  text: string;
+  promptTokens: number;
+  newTokens: number;
+  generationMs: number;
+}
+
+/** One generation, with the figures a reply footer and the logs show. */
+export async function generateOnce(engine: Engine, prompt: string, maxNewTokens: number, stop?: string[]): Promise<Generated> {
+  const started = performance.now();
+  const r = await engine.generate(prompt, { maxNewTokens, ...(stop?.length && { stop }) });
+  return { text: r.text, promptTokens: r.promptTokens, newTokens: r.tokenIds.length, generationMs: Math.round(performance.now() - started) };
+}
+
+export function add(a: Generated, b: Generated): Generated {
+  return { text: b.text, promptTokens: a.promptTokens + b.promptTokens, newTokens: a.newTokens + b.newTokens, generationMs: a.generationMs + b.generationMs };
+}
+
+export const NOTHING: Generated = { text: '', promptTokens: 0, newTokens: 0, generationMs: 0 };
+
+export function modelLabel(model: ModelEntry, engine: Engine): Extract<ReplyOutcome, { ok: true }>['model'] {
+  return { name: model.name === 'default' ? basename(engine.info.modelDir) : model.name, isRandomTestModel: engine.info.isRandomTestModel };
+}

@@ -1,0 +1,42 @@
+import { replyJobSchema, type ReplyOutcome, type TranslateJob } from '@parley/jobs';
+import { defangMentions, parseLanguage, protectSpans, renderTranslate } from '@parley/prompts';
+import { add, generateOnce, modelLabel, NOTHING } from './generated.js';
+import { templateOptions } from './prompting.js';
+import { engineFor, type TaskContext } from './task-context.js';
+
+
+/**
+ * Translate each message into the language the user named. Code, links, mentions and emoji are
+ * swapped for placeholders first and put back after, so the model cannot change them. The
+ * source is taken to be English; a model per language pair comes from the registry.
+ */
+export async function translate(ctx: TaskContext, data: TranslateJob): Promise<ReplyOutcome> {
+  const language = parseLanguage(data.language);
+  const { model, engine } = engineFor(ctx, 'translate', { source: 'en', target: language.code, targetName: language.name });
+  const { family, chat } = templateOptions(engine);
+  const messages = data.messages.filter((m) => !m.isBot && m.text.trim() !== '');
+  let total = NOTHING;
+  let template = '';
+  const lines: string[] = [];
+  for (const m of messages) {
+    const protectedText = protectSpans(m.text);
+    const prompt = renderTranslate({ text: protectedText.text, sourceLanguage: 'English', targetLanguage: language.name }, { family, ...(chat && { chat }) });
+    template = prompt.template;
+    const generated = await generateOnce(engine, prompt.text, data.generation.maxNewTokens, prompt.stop);
+    total = add(total, generated);
+    const translated = defangMentions(protectedText.restore(generated.text.trim()));
+    lines.push(messages.length === 1 ? translated : `${m.author}: ${translated}`);
+  }
+  return replyJobSchema.shape.outcome.parse({
+    ok: true,
+    task: 'translate',
+    text: lines.join('\n'),
+    details: { kind: 'translation', language: { code: language.code, name: language.name } },
+    model: modelLabel(model, engine),
+    messagesCovered: messages.length,
+    messagesInThread: messages.length,
+    generation: data.generation,
+    stats: { promptTokens: total.promptTokens, newTokens: total.newTokens, generationMs: total.generationMs },
+    prompt: { template, examples: [] },
+  });
+}
