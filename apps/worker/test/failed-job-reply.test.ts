@@ -37,10 +37,10 @@ describe('failure reply for a job that failed outside the processor', () => {
     await crashing.close();
 
     const waiting = await inference.add('summarize', data('summarize-waiting'), { jobId: 'summarize-waiting' });
-    await replyToFailedJob(waiting, replies, log);
+    await replyToFailedJob(waiting, { replies, log });
     const failed = (await inference.getJob(failedJob.id!))!;
-    await replyToFailedJob(failed, replies, log);
-    await replyToFailedJob(failed, replies, log);
+    await replyToFailedJob(failed, { replies, log });
+    await replyToFailedJob(failed, { replies, log });
 
     const sent = await replyQueue.getJobs(['waiting', 'prioritized', 'delayed']);
     expect(sent.map((j) => j.id)).toEqual([replyJobId('summarize-failed')]);

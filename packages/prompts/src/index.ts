@@ -21,3 +21,11 @@ export { renderTranslate, TRANSLATE_VERSION, type TranslateInput } from './templ
 export { renderEntities, ENTITIES_VERSION, type EntitiesInput } from './templates/entities.js';
 export { renderAsk, ASK_VERSION, type AskInput } from './templates/ask.js';
 export { TEMPLATES, findTemplate, type PromptTask, type TemplateEntry } from './templates/catalog.js';
+export { PromptError, type PromptErrorCode } from './prompt-errors.js';
+export { renderConversation, type Message, type MessagePart, type RenderConversationOptions, type RenderedConversation } from './conversation-model.js';
+export { fenceAsData, neutralizeDelimiters, type FencedData } from './fence.js';
+export { defangMentions, hasPingableMention } from './output-safety.js';
+export { LANGUAGES, parseLanguage, suggestLanguages, type Language } from './languages.js';
+export { protectSpans, restoreSpans, segments, type ProtectedText } from './protect-spans.js';
+export { chunkMessages, type Chunk, type ChunkOptions } from './chunking.js';
+export type { TokenCounter } from './token-fit.js';
