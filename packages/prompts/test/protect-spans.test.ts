@@ -82,7 +82,7 @@ describe('protectSpans', () => {
         const p = protectSpans(text);
         // A "translation": the placeholders in a shuffled order, among new words, spaced at random.
         const order = p.spans.map((_, i) => i).sort((a, b) => ((a * 7919 + seed) % 13) - ((b * 7919 + seed) % 13) || a - b);
-        const tokens = [...words];
+        const tokens: string[] = [...words];
         order.forEach((i, k) => tokens.splice(k % (tokens.length + 1), 0, k % 2 ? `{${i}}` : `{ ${i} }`));
         const translated = tokens.join(seed % 2 ? ' ' : '');
         const expected = tokens.map((t) => (/^\{/.test(t) ? p.spans[Number(t.replace(/\D/g, ''))]! : t)).join(seed % 2 ? ' ' : '');
