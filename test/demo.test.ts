@@ -1,8 +1,9 @@
 import { Engine } from '@parley/engine';
-import { renderSummarizePrompt } from '@parley/prompts';
+import { defangMentions } from '@parley/prompts';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_THREAD } from '../apps/demo/src/sample-thread.js';
+import { summaryPrompts } from '../apps/worker/src/tasks/summary-prompts.js';
 import { AppProcess } from './helpers/app-process.js';
 import { MODEL_CACHE } from './helpers/paths.js';
 import { REDIS_URL } from './helpers/redis.js';
@@ -16,9 +17,9 @@ describe('the demo app (what `npm run demo` runs after building)', () => {
     for (const m of SAMPLE_THREAD) expect(stdout).toContain(`${m.author}: ${m.text}`);
 
     const engine = await Engine.start(await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE }), { intraOpThreads: 1 });
-    const expected = await engine.generate(renderSummarizePrompt(SAMPLE_THREAD).text, { maxNewTokens: 48 });
+    const expected = await engine.generate(summaryPrompts.thread(engine, SAMPLE_THREAD).text, { maxNewTokens: 48 });
     await engine.close();
-    expect(stdout).toContain(`Reply from the worker:\n  ${expected.text}\n`);
+    expect(stdout).toContain(`Reply from the worker:\n  ${defangMentions(expected.text)}\n`);
     expect(stdout).toMatch(/random test model.*max_new_tokens=48 · 6 of 6 messages/);
   });
 });

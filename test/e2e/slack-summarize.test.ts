@@ -1,11 +1,12 @@
 import { Engine } from '@parley/engine';
 import { INFERENCE_QUEUE, replyQueueName } from '@parley/jobs';
-import { renderSummarizePrompt } from '@parley/prompts';
+import { defangMentions } from '@parley/prompts';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeSlackText } from '../../apps/bot/src/slack/format-reply.js';
+import { summaryPrompts } from '../../apps/worker/src/tasks/summary-prompts.js';
 import { AppProcess } from '../helpers/app-process.js';
 import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
@@ -131,10 +132,10 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     // What the model should have said: the same prompt, run here through the engine directly.
     const seen = THREAD.filter((m) => m.user !== FAKE_BOT.userId).map((m) => ({ id: m.ts, author: NAMES[m.user!]!, text: m.text, isBot: false }));
     const engine = await Engine.start(modelDir, { intraOpThreads: 1 });
-    const expected = await engine.generate(renderSummarizePrompt(seen).text, { maxNewTokens: MAX_NEW_TOKENS });
+    const expected = await engine.generate(summaryPrompts.thread(engine, seen).text, { maxNewTokens: MAX_NEW_TOKENS });
     await engine.close();
     expect(expected.text.length).toBeGreaterThan(0);
-    expect(String(post.args['text']).startsWith(escapeSlackText(expected.text))).toBe(true);
+    expect(String(post.args['text']).startsWith(escapeSlackText(defangMentions(expected.text)))).toBe(true);
     expect(String(post.args['text'])).toContain(`${seen.length} messages`);
 
     await new Promise((r) => setTimeout(r, 1000));
@@ -190,27 +191,24 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(await jobCount(inference)).toBe(before.jobs);
   });
 
-  it('summarizes the most recent messages of a thread longer than the model window, and says how many', async () => {
+  it('summarizes a thread longer than the model window through the map-reduce flow, covering every message', async () => {
     const posted = fake.callsTo('chat.postMessage').length;
     await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, LONG_TS)), SIGNING_SECRET);
     const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the long-thread reply');
     expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: LONG_TS });
     // Slack pages the thread: 300 messages take two conversations.replies calls of at most 200.
     expect(fake.callsTo('conversations.replies').filter((c) => c.args['ts'] === LONG_TS)).toHaveLength(2);
-    const covered = /last (\d+) of 300 messages/.exec(String(post.args['text']));
-    expect(covered).not.toBeNull();
-    expect(Number(covered![1])).toBeGreaterThan(5);
-    expect(Number(covered![1])).toBeLessThan(300);
+    expect(String(post.args['text'])).toContain('· 300 messages ·');
+    // Only this thread is too long for one prompt, so every chunk job belongs to it.
+    expect((await inference.getJobs(['completed'])).filter((j) => j.name === 'summarize-chunk').length).toBeGreaterThan(1);
   });
 
-  it('answers a message too long for the model with a clear error in the thread, without retrying', async () => {
+  it('splits a single message too long for the model on sentence boundaries, and still replies with a summary', async () => {
     const posted = fake.callsTo('chat.postMessage').length;
     await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, HUGE_TS)), SIGNING_SECRET);
-    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the error reply');
+    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 60_000, 'the summary of one huge message');
     expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: HUGE_TS });
-    expect(String(post.args['text'])).toMatch(/^:warning: The input is too long for this model \(\d+ tokens, limit 512\)\. \(ref `summarize-[0-9a-f]{32}`\)$/);
-    const failed = await inference.getJobs(['failed']);
-    expect(failed).toHaveLength(1);
-    expect(failed[0]!.attemptsMade).toBe(1);
+    expect(String(post.args['text'])).toContain('· 1 message ·');
+    expect(await inference.getJobs(['failed'])).toHaveLength(0);
   });
 });

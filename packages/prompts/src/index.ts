@@ -29,3 +29,4 @@ export { LANGUAGES, parseLanguage, suggestLanguages, type Language } from './lan
 export { protectSpans, restoreSpans, segments, type ProtectedText } from './protect-spans.js';
 export { chunkMessages, type Chunk, type ChunkOptions } from './chunking.js';
 export type { TokenCounter } from './token-fit.js';
+export { planReduce, reduceSummaries, type ReduceOptions, type ReducePlan, type ReduceResult, type ReduceSummariesOptions } from './reduce-plan.js';

@@ -36,7 +36,7 @@ export function formatReply(outcome: ReplyOutcome, requestId: string): string {
     outcome.details?.kind === 'translation' ? `translated to ${outcome.details.language.name}` : outcome.task,
     outcome.messagesCovered < outcome.messagesInThread
       ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages (the rest did not fit the model)`
-      : `${outcome.messagesCovered} messages`,
+      : `${outcome.messagesCovered} message${outcome.messagesCovered === 1 ? '' : 's'}`,
     model,
     `greedy, max_new_tokens=${outcome.generation.maxNewTokens}`,
   ].join(' · ');

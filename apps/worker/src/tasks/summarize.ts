@@ -2,8 +2,9 @@ import type { Engine } from '@parley/engine';
 import { replyJobSchema, type ReplyDetails, type ReplyOutcome, type SummarizeChunkJob, type SummarizeJob, type SummarizeReduceJob } from '@parley/jobs';
 import { defangMentions, parseSummary } from '@parley/prompts';
 import type { Job } from 'bullmq';
-import { basename } from 'node:path';
-import { chunkThread, reduceToFit, type SummaryPrompts } from './summary-plan.js';
+import type { ModelEntry } from '../model-registry.js';
+import { generateOnce, modelLabel, type Generated } from './generated.js';
+import { chunkThread, reduceToOne, type SummaryPrompts } from './summary-plan.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
 /**
@@ -17,8 +18,8 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
   const budget = promptBudget(engine, data.generation.maxNewTokens);
   const whole = prompts.thread(engine, messages);
   if ((await engine.countTokens(whole.text)) <= budget) {
-    const generated = await generateSummary(engine, whole.text, data.generation.maxNewTokens);
-    return outcome(engine, model.name, data, generated, messages.length, whole.template, whole.refs ?? new Map());
+    const generated = await generateOnce(engine, whole.text, data.generation.maxNewTokens);
+    return outcome(engine, model, data, generated, messages.length, whole.template, whole.refs ?? new Map());
   }
 
   const chunks = await chunkThread(engine, messages, budget, prompts);
@@ -59,7 +60,7 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
 export async function summarizeChunk(ctx: TaskContext, data: SummarizeChunkJob, prompts: SummaryPrompts): Promise<ChunkSummary> {
   const { engine } = engineFor(ctx, 'summarize');
   const prompt = prompts.thread(engine, data.messages, data.firstRef);
-  const result = await generateSummary(engine, prompt.text, data.generation.maxNewTokens);
+  const result = await generateOnce(engine, prompt.text, data.generation.maxNewTokens);
   return { chunk: data.chunk, summary: result.text, messages: new Set(data.messages.map((m) => m.id)).size, refs: [...(prompt.refs ?? [])] };
 }
 
@@ -78,31 +79,21 @@ export async function summarizeReduce(ctx: TaskContext, job: Job, data: Summariz
   if (values.length !== data.chunks) throw new Error(`reduce found ${values.length} of ${data.chunks} chunk summaries`);
   values.sort((a, b) => a.chunk - b.chunk);
   const budget = promptBudget(engine, data.generation.maxNewTokens);
-  const summaries = await reduceToFit(engine, values.map((v) => v.summary), budget, prompts, async (text) => (await generateSummary(engine, text, data.generation.maxNewTokens)).text);
-  const final = prompts.reduce(engine, summaries);
-  const result = await generateSummary(engine, final.text, data.generation.maxNewTokens);
+  let result: Generated = { text: '', promptTokens: 0, newTokens: 0, generationMs: 0 };
+  const reduced = await reduceToOne(engine, values.map((v) => v.summary), budget, prompts, async (prompt) => {
+    result = await generateOnce(engine, prompt, data.generation.maxNewTokens);
+    return result.text;
+  });
+  const final = prompts.reduce(engine, [reduced.text]);
   const refs = new Map(values.flatMap((v) => v.refs));
   const covered = new Set(refs.values()).size;
-  ctx.log.info({ jobId: job.id, requestId: data.requestId, chunks: values.length }, 'flow reduced');
-  return outcome(engine, model.name, data, result, Math.min(covered, data.messagesInThread), final.template, refs, data.messagesInThread);
-}
-
-interface Generated {
-  text: string;
-  promptTokens: number;
-  newTokens: number;
-  generationMs: number;
-}
-
-async function generateSummary(engine: Engine, prompt: string, maxNewTokens: number): Promise<Generated> {
-  const started = performance.now();
-  const r = await engine.generate(prompt, { maxNewTokens });
-  return { text: r.text, promptTokens: r.promptTokens, newTokens: r.tokenIds.length, generationMs: Math.round(performance.now() - started) };
+  ctx.log.info({ jobId: job.id, requestId: data.requestId, chunks: values.length, levels: reduced.levels }, 'flow reduced');
+  return outcome(engine, model, data, result, Math.min(covered, data.messagesInThread), final.template, refs, data.messagesInThread);
 }
 
 function outcome(
   engine: Engine,
-  modelName: string,
+  model: ModelEntry,
   data: { generation: SummarizeJob['generation'] },
   generated: Generated,
   covered: number,
@@ -117,7 +108,7 @@ function outcome(
     task: 'summarize',
     text,
     details,
-    model: { name: modelName === 'default' ? basename(engine.info.modelDir) : modelName, isRandomTestModel: engine.info.isRandomTestModel },
+    model: modelLabel(model, engine),
     messagesCovered: covered,
     messagesInThread: inThread,
     generation: data.generation,

@@ -1,6 +1,6 @@
 import type { Engine } from '@parley/engine';
 import type { SummarizeJob } from '@parley/jobs';
-import { chunkMessages, planReduce, type Message } from '@parley/prompts';
+import { chunkMessages, reduceSummaries, type Message } from '@parley/prompts';
 
 type Messages = SummarizeJob['messages'];
 
@@ -27,24 +27,26 @@ export async function chunkThread(engine: Engine, messages: Messages, budget: nu
 }
 
 /**
- * Summaries of summaries until one reduce prompt fits: each level groups consecutive summaries
- * whose prompt fits and summarizes each group, so the count shrinks every level.
+ * Summaries of summaries until one remains: each level groups consecutive summaries whose reduce
+ * prompt fits and summarizes each group, at least halving the count (see `reduceSummaries`).
  */
-export async function reduceToFit(
+export async function reduceToOne(
   engine: Engine,
-  summaries: string[],
+  summaries: readonly string[],
   budget: number,
   prompts: SummaryPrompts,
   summarizeText: (prompt: string) => Promise<string>,
-): Promise<string[]> {
+): Promise<{ text: string; levels: number }> {
   const render = (texts: readonly string[]) => prompts.reduce(engine, texts).text;
-  let level = summaries;
-  for (let depth = 0; (await engine.countTokens(render(level))) > budget; depth++) {
-    if (depth > 20) throw new Error('summaries did not shrink to fit the model window');
-    const groups = await planReduce(level, { budget, count: counter(engine), render });
-    const next: string[] = [];
-    for (const group of groups) next.push(await summarizeText(render(group)));
-    level = next;
-  }
-  return level;
+  const result = await reduceSummaries(summaries, {
+    budget,
+    count: counter(engine),
+    render,
+    summarize: async (groups) => {
+      const out: string[] = [];
+      for (const group of groups) out.push(await summarizeText(render(group)));
+      return out;
+    },
+  });
+  return { text: result.text, levels: result.levels };
 }
