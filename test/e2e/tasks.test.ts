@@ -1,5 +1,6 @@
 import { INFERENCE_QUEUE, replyJobId, replyJobSchema, replyQueueName, requestJobId, type RequestJob, type ReplyJob } from '@parley/jobs';
 import { ensureTinySeq2Seq, ensureTinyTokenClassifier } from '@parley/tiny-models';
+import { ASK_BANK } from '@parley/prompts';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -32,9 +33,11 @@ describe('translate, entities and ask through the queue and a worker with a mode
         models: {
           t5: { path: await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE }) },
           ner: { path: await ensureTinyTokenClassifier({ cacheDir: MODEL_CACHE, variant: 'bert' }) },
+          // A longer window, so that worked examples fit next to the thread.
+          t5long: { path: await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE, shape: { maxPositions: 2048 } }) },
         },
         // No summarize model on purpose: the test checks the answer for a task nobody serves.
-        tasks: { ask: 't5', entities: 'ner', translate: { '*-de': 't5', '*-fr': 't5' } },
+        tasks: { ask: 't5long', entities: 'ner', translate: { '*-de': 't5', '*-fr': 't5' } },
       }),
     );
     worker = new AppProcess('worker', { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1', LOG_LEVEL: 'info' });
@@ -94,6 +97,18 @@ describe('translate, entities and ask through the queue and a worker with a mode
     if (!outcome.ok || outcome.details?.kind !== 'answer') throw new Error('no answer details');
     if (!outcome.details.answered) expect(outcome.text).toBe("The thread doesn't say.");
     else expect(outcome.text.length).toBeGreaterThan(0);
+  });
+
+  it('ask with shots: whole worked examples from the versioned bank, as many as fit, recorded in the reply', async () => {
+    const outcome = await run({ task: 'ask', question: 'Who owns the rollback plan?', generation: { maxNewTokens: 16, shots: 3 } });
+    if (!outcome.ok) throw new Error(outcome.userMessage);
+    const bankIds = ASK_BANK.examples.map((e) => e.id);
+    expect(outcome.prompt!.examples.length).toBeGreaterThan(0);
+    expect(outcome.prompt!.examples.length).toBeLessThanOrEqual(3);
+    // Whole examples from the start of the bank, in bank order.
+    expect(outcome.prompt!.examples).toEqual(bankIds.slice(0, outcome.prompt!.examples.length));
+    const zeroShot = await run({ task: 'ask', question: 'Who owns the rollback plan?' });
+    expect(zeroShot.ok && zeroShot.prompt!.examples).toEqual([]);
   });
 
   it('a task no model serves is refused with its name', async () => {

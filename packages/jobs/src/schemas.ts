@@ -48,6 +48,8 @@ export type ReplyTarget = z.infer<typeof replyTargetSchema>;
 
 export const generationSettingsSchema = z.object({
   maxNewTokens: z.number().int().min(1).max(4096),
+  /** Worked examples put in the prompt (zero-, one- or few-shot), as many as fit. */
+  shots: z.number().int().min(0).max(8).optional(),
 });
 export type GenerationSettings = z.infer<typeof generationSettingsSchema>;
 

@@ -1,5 +1,6 @@
 import { replyJobSchema, type AskJob, type ReplyOutcome } from '@parley/jobs';
-import { defangMentions, fitRecentMessages, NOT_IN_THREAD, renderAsk, renderConversation } from '@parley/prompts';
+import { ASK_BANK, defangMentions, fitRecentMessages, NOT_IN_THREAD, renderAsk, renderConversation } from '@parley/prompts';
+import { chooseShots } from './shots.js';
 import { generateOnce, modelLabel } from './generated.js';
 import { templateOptions } from './prompting.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
@@ -14,8 +15,10 @@ export async function ask(ctx: TaskContext, data: AskJob): Promise<ReplyOutcome>
   const { model, engine } = engineFor(ctx, 'ask');
   const options = templateOptions(engine);
   const thread = data.messages.filter((m) => !m.isBot);
-  const render = (messages: typeof thread) => renderAsk({ conversation: renderConversation(messages).text, question: data.question }, options);
-  const fitted = await fitRecentMessages(thread, (ms) => render([...ms]).text, (text) => engine.countTokens(text), promptBudget(engine, data.generation.maxNewTokens));
+  const budget = promptBudget(engine, data.generation.maxNewTokens);
+  const examples = await chooseShots(engine, ASK_BANK, data.generation.shots, budget, (ex) => renderAsk({ conversation: '', question: data.question }, { ...options, examples: ex }));
+  const render = (messages: typeof thread) => renderAsk({ conversation: renderConversation(messages).text, question: data.question }, { ...options, examples });
+  const fitted = await fitRecentMessages(thread, (ms) => render([...ms]).text, (text) => engine.countTokens(text), budget);
   const prompt = render(fitted.messages);
   const generated = await generateOnce(engine, prompt.text, data.generation.maxNewTokens, prompt.stop);
   const answer = generated.text.trim();

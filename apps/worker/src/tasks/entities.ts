@@ -1,10 +1,11 @@
 import type { Engine } from '@parley/engine';
 import { replyJobSchema, type EntitiesJob, type ReplyOutcome } from '@parley/jobs';
-import { parseEntityLines, renderEntities } from '@parley/prompts';
+import { ENTITIES_BANK, parseEntityLines, renderEntities } from '@parley/prompts';
+import { chooseShots } from './shots.js';
 import { findDatesAndAmounts } from './dates-amounts.js';
 import { add, generateOnce, modelLabel, NOTHING, type Generated } from './generated.js';
 import { templateOptions } from './prompting.js';
-import { engineFor, type TaskContext } from './task-context.js';
+import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
 /** CoNLL labels onto the types Parley reports. */
 const NER_TYPES: Record<string, string> = { PER: 'PERSON', ORG: 'ORG', LOC: 'PLACE', MISC: 'MISC' };
@@ -23,6 +24,7 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
   const groups = new Map<string, Map<string, { text: string; count: number; messageIds: Set<string> }>>();
   let total = NOTHING;
   let template = 'entities/token-classification@1';
+  let used: string[] = [];
   for (const m of messages) {
     const found: Found = [];
     if (engine.info.family === 'token-classification') {
@@ -31,8 +33,9 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
         found.push({ type, text: e.word });
       }
     } else {
-      const generated = await generative(engine, m.text, data.generation.maxNewTokens);
+      const generated = await generative(engine, m.text, data.generation);
       template = generated.template;
+      used = generated.examples;
       total = add(total, generated);
       found.push(...parseEntityLines(generated.text).filter((e) => e.type !== 'DATE' && e.type !== 'AMOUNT'));
     }
@@ -64,7 +67,7 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
     messagesInThread: messages.length,
     generation: data.generation,
     stats: { promptTokens: total.promptTokens, newTokens: total.newTokens, generationMs: total.generationMs },
-    prompt: { template, examples: [] },
+    prompt: { template, examples: used },
   });
 }
 
@@ -73,8 +76,12 @@ function rank(type: string): number {
   return i === -1 ? ORDER.length : i;
 }
 
-async function generative(engine: Engine, text: string, maxNewTokens: number): Promise<Generated & { template: string }> {
+async function generative(engine: Engine, text: string, generation: EntitiesJob['generation']): Promise<Generated & { template: string; examples: string[] }> {
   const { family, chat } = templateOptions(engine);
-  const prompt = renderEntities({ text }, { family, ...(chat && { chat }) });
-  return { ...(await generateOnce(engine, prompt.text, maxNewTokens, prompt.stop)), template: prompt.template };
+  const options = { family, ...(chat && { chat }) };
+  const examples = await chooseShots(engine, ENTITIES_BANK, generation.shots, promptBudget(engine, generation.maxNewTokens), (ex) =>
+    renderEntities({ text: '' }, { ...options, examples: ex }),
+  );
+  const prompt = renderEntities({ text }, { ...options, examples });
+  return { ...(await generateOnce(engine, prompt.text, generation.maxNewTokens, prompt.stop)), template: prompt.template, examples: prompt.examples };
 }

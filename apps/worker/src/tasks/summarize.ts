@@ -1,6 +1,7 @@
 import type { Engine } from '@parley/engine';
 import { replyJobSchema, type ReplyDetails, type ReplyOutcome, type SummarizeChunkJob, type SummarizeJob, type SummarizeReduceJob } from '@parley/jobs';
-import { defangMentions, parseSummary } from '@parley/prompts';
+import { defangMentions, parseSummary, SUMMARIZE_BANK } from '@parley/prompts';
+import { chooseShots } from './shots.js';
 import type { Job } from 'bullmq';
 import type { ModelEntry } from '../model-registry.js';
 import { generateOnce, modelLabel, type Generated } from './generated.js';
@@ -16,13 +17,14 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
   const { model, engine } = engineFor(ctx, 'summarize');
   const messages = data.messages.filter((m) => !m.isBot);
   const budget = promptBudget(engine, data.generation.maxNewTokens);
-  const whole = prompts.thread(engine, messages);
+  const examples = await summaryShots(engine, prompts, data.generation, budget);
+  const whole = prompts.thread(engine, messages, 1, examples);
   if ((await engine.countTokens(whole.text)) <= budget) {
     const generated = await generateOnce(engine, whole.text, data.generation.maxNewTokens);
-    return outcome(engine, model, data, generated, messages.length, whole.template, whole.refs ?? new Map());
+    return outcome(engine, model, data, generated, messages.length, whole, whole.refs ?? new Map());
   }
 
-  const chunks = await chunkThread(engine, messages, budget, prompts);
+  const chunks = await chunkThread(engine, messages, budget, prompts, examples);
   await ctx.flows.add({
     name: 'summarize-reduce',
     queueName: ctx.queue,
@@ -59,7 +61,8 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
 /** The map step: one chunk's summary, returned as the job's value for the reduce step. */
 export async function summarizeChunk(ctx: TaskContext, data: SummarizeChunkJob, prompts: SummaryPrompts): Promise<ChunkSummary> {
   const { engine } = engineFor(ctx, 'summarize');
-  const prompt = prompts.thread(engine, data.messages, data.firstRef);
+  const examples = await summaryShots(engine, prompts, data.generation, promptBudget(engine, data.generation.maxNewTokens));
+  const prompt = prompts.thread(engine, data.messages, data.firstRef, examples);
   const result = await generateOnce(engine, prompt.text, data.generation.maxNewTokens);
   return { chunk: data.chunk, summary: result.text, messages: new Set(data.messages.map((m) => m.id)).size, refs: [...(prompt.refs ?? [])] };
 }
@@ -88,7 +91,15 @@ export async function summarizeReduce(ctx: TaskContext, job: Job, data: Summariz
   const refs = new Map(values.flatMap((v) => v.refs));
   const covered = new Set(refs.values()).size;
   ctx.log.info({ jobId: job.id, requestId: data.requestId, chunks: values.length, levels: reduced.levels }, 'flow reduced');
-  return outcome(engine, model, data, result, Math.min(covered, data.messagesInThread), final.template, refs, data.messagesInThread);
+  return outcome(engine, model, data, result, Math.min(covered, data.messagesInThread), final, refs, data.messagesInThread);
+}
+
+/** The same worked examples for the one-pass prompt and for every chunk of a thread. */
+function summaryShots(engine: Engine, prompts: SummaryPrompts, generation: SummarizeJob['generation'], budget: number) {
+  return chooseShots(engine, SUMMARIZE_BANK, generation.shots, budget, (examples) => ({
+    ...prompts.thread(engine, [], 1, examples),
+    examples: examples.map((e) => e.id),
+  }));
 }
 
 function outcome(
@@ -97,7 +108,7 @@ function outcome(
   data: { generation: SummarizeJob['generation'] },
   generated: Generated,
   covered: number,
-  template: string,
+  prompt: { template: string; examples?: string[] },
   refs: Map<string, string>,
   inThread = covered,
 ): ReplyOutcome {
@@ -113,6 +124,6 @@ function outcome(
     messagesInThread: inThread,
     generation: data.generation,
     stats: { promptTokens: generated.promptTokens, newTokens: generated.newTokens, generationMs: generated.generationMs },
-    prompt: { template, examples: [] },
+    prompt: { template: prompt.template, examples: prompt.examples ?? [] },
   });
 }

@@ -1,6 +1,6 @@
 import type { Engine } from '@parley/engine';
 import type { SummarizeJob } from '@parley/jobs';
-import { chunkMessages, reduceSummaries, type Message } from '@parley/prompts';
+import { chunkMessages, reduceSummaries, type Example, type Message, type SummarizeExampleInput } from '@parley/prompts';
 
 type Messages = SummarizeJob['messages'];
 
@@ -10,19 +10,27 @@ export interface SummaryPrompt {
   template: string;
   /** `m3` → message id, for the citations in the model's output. */
   refs?: Map<string, string>;
+  /** Ids of the worked examples in the prompt. */
+  examples?: string[];
 }
 
 export interface SummaryPrompts {
   /** `firstRef` numbers this chunk's messages after the earlier chunks', so citations stay distinct. */
-  thread(engine: Engine, messages: readonly Message[], firstRef?: number): SummaryPrompt;
+  thread(engine: Engine, messages: readonly Message[], firstRef?: number, examples?: readonly Example<SummarizeExampleInput>[]): SummaryPrompt;
   reduce(engine: Engine, summaries: readonly string[]): SummaryPrompt;
 }
 
 const counter = (engine: Engine) => (texts: readonly string[]) => engine.countTokensMany(texts);
 
 /** The thread cut on message boundaries into chunks whose prompts each fit `budget` tokens. */
-export async function chunkThread(engine: Engine, messages: Messages, budget: number, prompts: SummaryPrompts): Promise<Messages[]> {
-  const chunks = await chunkMessages(messages, { budget, count: counter(engine), render: (ms) => prompts.thread(engine, ms).text });
+export async function chunkThread(
+  engine: Engine,
+  messages: Messages,
+  budget: number,
+  prompts: SummaryPrompts,
+  examples: readonly Example<SummarizeExampleInput>[] = [],
+): Promise<Messages[]> {
+  const chunks = await chunkMessages(messages, { budget, count: counter(engine), render: (ms) => prompts.thread(engine, ms, 1, examples).text });
   return chunks.map((c) => c.messages.map((m) => ({ id: m.id, author: m.author, text: m.text, isBot: m.isBot })));
 }
 

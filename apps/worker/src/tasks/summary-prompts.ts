@@ -4,10 +4,10 @@ import type { SummaryPrompts } from './summary-plan.js';
 
 /** Summary prompts in the family of whichever model serves the task. */
 export const summaryPrompts: SummaryPrompts = {
-  thread(engine, messages, firstRef = 1) {
+  thread(engine, messages, firstRef = 1, examples = []) {
     const conversation = renderConversation(messages, { firstRef });
-    const prompt = renderSummarize({ conversation: conversation.text }, templateOptions(engine));
-    return { text: prompt.text, template: prompt.template, refs: conversation.refs };
+    const prompt = renderSummarize({ conversation: conversation.text }, { ...templateOptions(engine), examples });
+    return { text: prompt.text, template: prompt.template, refs: conversation.refs, examples: prompt.examples };
   },
   reduce(engine, summaries) {
     const { family, chat } = templateOptions(engine);

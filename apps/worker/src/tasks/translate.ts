@@ -1,8 +1,9 @@
 import { replyJobSchema, type ReplyOutcome, type TranslateJob } from '@parley/jobs';
-import { defangMentions, parseLanguage, protectSpans, renderTranslate } from '@parley/prompts';
+import { defangMentions, parseLanguage, protectSpans, renderTranslate, TRANSLATE_BANK } from '@parley/prompts';
+import { chooseShots } from './shots.js';
 import { add, generateOnce, modelLabel, NOTHING } from './generated.js';
 import { templateOptions } from './prompting.js';
-import { engineFor, type TaskContext } from './task-context.js';
+import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
 
 /**
@@ -14,14 +15,21 @@ export async function translate(ctx: TaskContext, data: TranslateJob): Promise<R
   const language = parseLanguage(data.language);
   const { model, engine } = engineFor(ctx, 'translate', { source: 'en', target: language.code, targetName: language.name });
   const { family, chat } = templateOptions(engine);
+  const options = { family, ...(chat && { chat }) };
+  const pair = { sourceLanguage: 'English', targetLanguage: language.name };
+  const examples = await chooseShots(engine, TRANSLATE_BANK, data.generation.shots, promptBudget(engine, data.generation.maxNewTokens), (ex) =>
+    renderTranslate({ text: '', ...pair }, { ...options, examples: ex }),
+  );
   const messages = data.messages.filter((m) => !m.isBot && m.text.trim() !== '');
   let total = NOTHING;
   let template = '';
+  let used: string[] = [];
   const lines: string[] = [];
   for (const m of messages) {
     const protectedText = protectSpans(m.text);
-    const prompt = renderTranslate({ text: protectedText.text, sourceLanguage: 'English', targetLanguage: language.name }, { family, ...(chat && { chat }) });
+    const prompt = renderTranslate({ text: protectedText.text, ...pair }, { ...options, examples });
     template = prompt.template;
+    used = prompt.examples;
     const generated = await generateOnce(engine, prompt.text, data.generation.maxNewTokens, prompt.stop);
     total = add(total, generated);
     const translated = defangMentions(protectedText.restore(generated.text.trim()));
@@ -37,6 +45,6 @@ export async function translate(ctx: TaskContext, data: TranslateJob): Promise<R
     messagesInThread: messages.length,
     generation: data.generation,
     stats: { promptTokens: total.promptTokens, newTokens: total.newTokens, generationMs: total.generationMs },
-    prompt: { template, examples: [] },
+    prompt: { template, examples: used },
   });
 }
