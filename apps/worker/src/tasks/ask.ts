@@ -1,7 +1,7 @@
-import { replyJobSchema, type AskJob, type ReplyOutcome } from '@parley/jobs';
+import type { AskJob, ReplyOutcome } from '@parley/jobs';
 import { ASK_BANK, defangMentions, fitRecentMessages, NOT_IN_THREAD, renderAsk, renderConversation } from '@parley/prompts';
 import { chooseShots } from './shots.js';
-import { generateOnce, modelLabel } from './generated.js';
+import { generateOnce, success } from './generated.js';
 import { templateOptions } from './prompting.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
@@ -23,16 +23,16 @@ export async function ask(ctx: TaskContext, data: AskJob): Promise<ReplyOutcome>
   const generated = await generateOnce(engine, prompt.text, data.generation.maxNewTokens, prompt.stop);
   const answer = generated.text.trim();
   const answered = answer !== '' && !answer.includes(NOT_IN_THREAD);
-  return replyJobSchema.shape.outcome.parse({
-    ok: true,
+  return success({
     task: 'ask',
     text: answered ? defangMentions(answer) : NOT_IN_THREAD_REPLY,
     details: { kind: 'answer', answered },
-    model: modelLabel(model, engine),
-    messagesCovered: fitted.messages.length,
-    messagesInThread: thread.length,
+    model,
+    engine,
+    covered: fitted.messages.length,
+    inThread: thread.length,
     generation: data.generation,
-    stats: { promptTokens: generated.promptTokens, newTokens: generated.newTokens, generationMs: generated.generationMs },
-    prompt: { template: prompt.template, examples: prompt.examples },
+    generated,
+    prompt,
   });
 }

@@ -1,9 +1,9 @@
 import type { Engine } from '@parley/engine';
-import { replyJobSchema, type EntitiesJob, type ReplyOutcome } from '@parley/jobs';
+import type { EntitiesJob, ReplyOutcome } from '@parley/jobs';
 import { ENTITIES_BANK, parseEntityLines, renderEntities } from '@parley/prompts';
 import { chooseShots } from './shots.js';
 import { findDatesAndAmounts } from './dates-amounts.js';
-import { add, generateOnce, modelLabel, NOTHING, type Generated } from './generated.js';
+import { add, generateOnce, NOTHING, success, type Generated } from './generated.js';
 import { templateOptions } from './prompting.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
@@ -51,8 +51,7 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
     }
   }
   const ordered = [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b));
-  return replyJobSchema.shape.outcome.parse({
-    ok: true,
+  return success({
     task: 'entities',
     text: ordered.map(([type, items]) => `${type}: ${[...items.values()].map((i) => i.text).join(', ')}`).join('\n'),
     details: {
@@ -62,11 +61,12 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
         items: [...items.values()].sort((a, b) => b.count - a.count).map((i) => ({ text: i.text, count: i.count, messageIds: [...i.messageIds] })),
       })),
     },
-    model: modelLabel(model, engine),
-    messagesCovered: messages.length,
-    messagesInThread: messages.length,
+    model,
+    engine,
+    covered: messages.length,
+    inThread: messages.length,
     generation: data.generation,
-    stats: { promptTokens: total.promptTokens, newTokens: total.newTokens, generationMs: total.generationMs },
+    generated: total,
     prompt: { template, examples: used },
   });
 }

@@ -1,5 +1,5 @@
 import type { Engine } from '@parley/engine';
-import type { ReplyOutcome } from '@parley/jobs';
+import { replyJobSchema, type GenerationSettings, type ReplyDetails, type ReplyOutcome } from '@parley/jobs';
 import { basename } from 'node:path';
 import type { ModelEntry } from '../model-registry.js';
 
@@ -25,4 +25,32 @@ export const NOTHING: Generated = { text: '', promptTokens: 0, newTokens: 0, gen
 
 export function modelLabel(model: ModelEntry, engine: Engine): Extract<ReplyOutcome, { ok: true }>['model'] {
   return { name: model.name === 'default' ? basename(engine.info.modelDir) : model.name, isRandomTestModel: engine.info.isRandomTestModel };
+}
+
+/** A successful outcome, validated against the contract the bot reads. */
+export function success(fields: {
+  task: 'summarize' | 'translate' | 'entities' | 'ask';
+  text: string;
+  details: ReplyDetails;
+  model: ModelEntry;
+  engine: Engine;
+  covered: number;
+  inThread: number;
+  generation: GenerationSettings;
+  generated: Generated;
+  prompt: { template: string; examples?: readonly string[] };
+}): ReplyOutcome {
+  const { generated: g } = fields;
+  return replyJobSchema.shape.outcome.parse({
+    ok: true,
+    task: fields.task,
+    text: fields.text,
+    details: fields.details,
+    model: modelLabel(fields.model, fields.engine),
+    messagesCovered: fields.covered,
+    messagesInThread: fields.inThread,
+    generation: fields.generation,
+    stats: { promptTokens: g.promptTokens, newTokens: g.newTokens, generationMs: g.generationMs },
+    prompt: { template: fields.prompt.template, examples: [...(fields.prompt.examples ?? [])] },
+  });
 }

@@ -1,10 +1,10 @@
 import type { Engine } from '@parley/engine';
-import { replyJobSchema, type ReplyDetails, type ReplyOutcome, type SummarizeChunkJob, type SummarizeJob, type SummarizeReduceJob } from '@parley/jobs';
+import type { ReplyOutcome, SummarizeChunkJob, SummarizeJob, SummarizeReduceJob } from '@parley/jobs';
 import { defangMentions, parseSummary, SUMMARIZE_BANK } from '@parley/prompts';
 import { chooseShots } from './shots.js';
 import type { Job } from 'bullmq';
 import type { ModelEntry } from '../model-registry.js';
-import { generateOnce, modelLabel, type Generated } from './generated.js';
+import { generateOnce, success, type Generated } from './generated.js';
 import { chunkThread, reduceToOne, type SummaryPrompts } from './summary-plan.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
@@ -113,17 +113,16 @@ function outcome(
   inThread = covered,
 ): ReplyOutcome {
   const text = defangMentions(generated.text);
-  const details: ReplyDetails = { kind: 'summary', sections: parseSummary(text, refs).sections };
-  return replyJobSchema.shape.outcome.parse({
-    ok: true,
+  return success({
     task: 'summarize',
     text,
-    details,
-    model: modelLabel(model, engine),
-    messagesCovered: covered,
-    messagesInThread: inThread,
+    details: { kind: 'summary', sections: parseSummary(text, refs).sections },
+    model,
+    engine,
+    covered,
+    inThread,
     generation: data.generation,
-    stats: { promptTokens: generated.promptTokens, newTokens: generated.newTokens, generationMs: generated.generationMs },
-    prompt: { template: prompt.template, examples: prompt.examples ?? [] },
+    generated,
+    prompt,
   });
 }

@@ -1,7 +1,7 @@
-import { replyJobSchema, type ReplyOutcome, type TranslateJob } from '@parley/jobs';
+import type { ReplyOutcome, TranslateJob } from '@parley/jobs';
 import { defangMentions, parseLanguage, protectSpans, renderTranslate, TRANSLATE_BANK } from '@parley/prompts';
 import { chooseShots } from './shots.js';
-import { add, generateOnce, modelLabel, NOTHING } from './generated.js';
+import { add, generateOnce, NOTHING, success } from './generated.js';
 import { templateOptions } from './prompting.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
@@ -35,16 +35,16 @@ export async function translate(ctx: TaskContext, data: TranslateJob): Promise<R
     const translated = defangMentions(protectedText.restore(generated.text.trim()));
     lines.push(messages.length === 1 ? translated : `${m.author}: ${translated}`);
   }
-  return replyJobSchema.shape.outcome.parse({
-    ok: true,
+  return success({
     task: 'translate',
     text: lines.join('\n'),
     details: { kind: 'translation', language: { code: language.code, name: language.name } },
-    model: modelLabel(model, engine),
-    messagesCovered: messages.length,
-    messagesInThread: messages.length,
+    model,
+    engine,
+    covered: messages.length,
+    inThread: messages.length,
     generation: data.generation,
-    stats: { promptTokens: total.promptTokens, newTokens: total.newTokens, generationMs: total.generationMs },
+    generated: total,
     prompt: { template, examples: used },
   });
 }
