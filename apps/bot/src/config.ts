@@ -14,6 +14,10 @@ const schema = z.object({
   /** Most messages of one thread sent to the model. */
   SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
   MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** How long a channel's requests count against its queue priority. */
+  FAIR_SHARE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
 });
 

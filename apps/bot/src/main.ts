@@ -25,7 +25,16 @@ async function main(): Promise<void> {
   });
   const bot = { userId: auth.user_id ?? '', botId: auth.bot_id ?? '' };
 
-  const intake = new Intake(config.REDIS_URL, config.PARLEY_QUEUE_PREFIX, (err) => log.error({ err: err.message }, 'intake queue error'));
+  const intake = new Intake(
+    config.REDIS_URL,
+    config.PARLEY_QUEUE_PREFIX,
+    {
+      perUserPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
+      perChannelPerMinute: config.RATE_LIMIT_CHANNEL_PER_MINUTE,
+      fairShareWindowSec: config.FAIR_SHARE_WINDOW_SECONDS,
+    },
+    (err) => log.error({ err: err.message }, 'intake error'),
+  );
   await intake.ready();
   const { app } = createSlackApp({
     signingSecret: config.SLACK_SIGNING_SECRET,

@@ -1,16 +1,40 @@
-import { INFERENCE_QUEUE, JOB_RETENTION, summarizeJobSchema, type SummarizeJob } from '@parley/jobs';
-import { redisOptions } from '@parley/service-kit';
+import { INFERENCE_QUEUE, JOB_RETENTION, requestJobSchema, type RequestJob } from '@parley/jobs';
+import { connectRedis, redisOptions } from '@parley/service-kit';
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { FairShare } from './fair-share.js';
+import { RateLimiter, type LimitRule } from './rate-limit.js';
 import { UserFacingError } from './user-facing-error.js';
+
+export interface IntakeLimits {
+  perUserPerMinute: number;
+  perChannelPerMinute: number;
+  fairShareWindowSec: number;
+}
+
+const UNAVAILABLE = "Parley can't take requests right now. Please try again in a minute.";
 
 /**
  * Puts validated requests on the inference queue. The job id is the request id, so a request
- * delivered twice is queued once.
+ * delivered twice is queued once. Requests over a user's or channel's rate are refused with the
+ * wait, and a channel's priority falls with its recent volume so one flood cannot starve others.
  */
 export class Intake {
   private readonly queue: Queue;
+  private readonly redis: Redis;
+  private readonly fairShare: FairShare;
+  private readonly limiter: RateLimiter;
 
-  constructor(redisUrl: string, prefix: string, onError: (err: Error) => void) {
+  constructor(
+    redisUrl: string,
+    prefix: string,
+    private readonly limits: IntakeLimits,
+    onError: (err: Error) => void,
+  ) {
+    this.redis = connectRedis(redisUrl, 'producer');
+    this.redis.on('error', onError);
+    this.fairShare = new FairShare(this.redis, prefix, limits.fairShareWindowSec * 1000);
+    this.limiter = new RateLimiter(this.redis, prefix);
     this.queue = new Queue(INFERENCE_QUEUE, {
       connection: { url: redisUrl, ...redisOptions('producer') },
       prefix,
@@ -23,24 +47,41 @@ export class Intake {
     this.queue.on('error', onError);
   }
 
-  /** Adding an id that already exists is a no-op in BullMQ, which is what makes redelivery safe. */
-  async submit(job: SummarizeJob): Promise<void> {
-    const data = summarizeJobSchema.parse(job);
+  /** Throws a UserFacingError saying how long to wait when the user or channel is over its rate. */
+  async admit(who: { workspace: string; channel: string; user: string }): Promise<void> {
+    const rules: LimitRule[] = [
+      { key: `user:${who.workspace}:${who.user}`, limit: this.limits.perUserPerMinute, windowSec: 60 },
+      { key: `channel:${who.workspace}:${who.channel}`, limit: this.limits.perChannelPerMinute, windowSec: 60 },
+    ];
+    let verdict;
     try {
-      await this.queue.add(data.task, data, { jobId: data.requestId });
+      verdict = await this.limiter.check(rules);
     } catch (err) {
-      throw new UserFacingError('QUEUE_UNAVAILABLE', "Parley can't take requests right now. Please try again in a minute.", {
-        cause: err,
-      });
+      throw new UserFacingError('QUEUE_UNAVAILABLE', UNAVAILABLE, { cause: err });
+    }
+    if (!verdict.allowed) {
+      throw new UserFacingError('RATE_LIMITED', `You're sending requests a bit fast. Try again in ${verdict.retryAfterSec} s.`);
+    }
+  }
+
+  /** Adding an id that already exists is a no-op in BullMQ, which is what makes redelivery safe. */
+  async submit(job: RequestJob, channelKey: string): Promise<void> {
+    const data = requestJobSchema.parse(job);
+    try {
+      const priority = await this.fairShare.priorityFor(channelKey, data.requestId);
+      await this.queue.add(data.task, data, { jobId: data.requestId, priority });
+    } catch (err) {
+      throw new UserFacingError('QUEUE_UNAVAILABLE', UNAVAILABLE, { cause: err });
     }
   }
 
   /** Resolves once the queue's Redis connection is up; producers fail fast rather than buffer. */
   async ready(): Promise<void> {
-    await this.queue.waitUntilReady();
+    await Promise.all([this.queue.waitUntilReady(), this.redis.status === 'ready' ? undefined : this.redis.connect()]);
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.redis.disconnect();
   }
 }

@@ -40,6 +40,14 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
       await ack({ response_type: 'ephemeral', text: OTHER_CHANNEL });
       return;
     }
+    try {
+      await deps.intake.admit({ workspace: command.team_id, channel: command.channel_id, user: command.user_id });
+    } catch (err) {
+      const refusal = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
+      deps.log.info({ requestId, code: refusal.code }, 'summarize refused at intake');
+      await ack({ response_type: 'ephemeral', text: `:hourglass: ${refusal.userMessage}` });
+      return;
+    }
     await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing that thread…' });
     try {
       const thread = await readThread(client, ref, {
@@ -59,7 +67,7 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
         target: { platform: 'slack', teamId: command.team_id, channelId: ref.channelId, threadTs: ref.threadTs, userId: command.user_id },
         messages,
         generation: { maxNewTokens: deps.maxNewTokens },
-      });
+      }, `${command.team_id}:${ref.channelId}`);
       deps.log.info({ requestId, messages: messages.length }, 'summarize queued');
     } catch (err) {
       const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });

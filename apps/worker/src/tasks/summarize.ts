@@ -37,7 +37,7 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
       chunks: chunks.length,
       messagesInThread: messages.length,
     } satisfies SummarizeReduceJob,
-    opts: { jobId: `${job.id}-reduce` },
+    opts: { jobId: `${job.id}-reduce`, ...(job.opts.priority && { priority: job.opts.priority }) },
     children: chunks.map((chunk, i) => ({
       name: 'summarize-chunk',
       queueName: ctx.queue,
@@ -51,7 +51,14 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
         generation: data.generation,
       } satisfies SummarizeChunkJob,
       // A chunk that cannot be summarized fails the reduce job, which then replies with the failure.
-      opts: { jobId: `${job.id}-chunk-${i}`, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, failParentOnFailure: true },
+      // Chunks keep their request's priority, so a huge thread does not jump the other channels.
+      opts: {
+        jobId: `${job.id}-chunk-${i}`,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 1000 },
+        failParentOnFailure: true,
+        ...(job.opts.priority && { priority: job.opts.priority }),
+      },
     })),
   });
   ctx.log.info({ jobId: job.id, requestId: data.requestId, chunks: chunks.length, messages: messages.length }, 'summary split into a flow');

@@ -1,0 +1,87 @@
+import type { RequestJob } from '@parley/jobs';
+import { INFERENCE_QUEUE } from '@parley/jobs';
+import { Queue, Worker } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REDIS_URL, dropPrefix, uniquePrefix } from '../../../test/helpers/redis.js';
+import { Intake } from '../src/core/intake.js';
+
+const job = (requestId: string): RequestJob => ({
+  version: 1,
+  task: 'summarize',
+  requestId,
+  target: { platform: 'demo', runId: requestId },
+  messages: [{ id: '1', author: 'Maya', text: 'hello', isBot: false }],
+  generation: { maxNewTokens: 8 },
+});
+
+/** The order a single worker takes the queued jobs in. */
+async function processingOrder(prefix: string, count: number): Promise<string[]> {
+  const order: string[] = [];
+  const worker = new Worker(INFERENCE_QUEUE, async (j) => void order.push(j.id!), { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix, concurrency: 1 });
+  await new Promise<void>((resolve) => worker.on('completed', () => order.length === count && resolve()));
+  await worker.close();
+  return order;
+}
+
+describe('intake fairness and limits (real Redis, real BullMQ)', () => {
+  const prefixes: string[] = [];
+  const intakes: Intake[] = [];
+  const make = async (limits = { perUserPerMinute: 1000, perChannelPerMinute: 1000, fairShareWindowSec: 600 }) => {
+    const prefix = uniquePrefix('intake');
+    prefixes.push(prefix);
+    const intake = new Intake(REDIS_URL, prefix, limits, () => {});
+    intakes.push(intake);
+    await intake.ready();
+    return { intake, prefix };
+  };
+  afterAll(async () => {
+    await Promise.all(intakes.map((i) => i.close()));
+    await Promise.all(prefixes.map(dropPrefix));
+  });
+
+  it("with 200 jobs queued from channel A, channel B's job starts within the next 2 jobs", async () => {
+    const { intake, prefix } = await make();
+    for (let i = 0; i < 200; i++) await intake.submit(job(`a-${i}`), 'T1:CA');
+    await intake.submit(job('b-0'), 'T1:CB');
+    const order = await processingOrder(prefix, 201);
+    expect(order.indexOf('b-0')).toBeLessThanOrEqual(2);
+    // Channel A's own jobs still run in the order they came.
+    expect(order.filter((id) => id.startsWith('a-'))).toEqual(Array.from({ length: 200 }, (_, i) => `a-${i}`));
+    console.info(`[fairness] channel B's job started as job #${order.indexOf('b-0') + 1} of 201`);
+  });
+
+  it('without the fair-share priorities the same flood would make B wait for all of A (the control)', async () => {
+    const prefix = uniquePrefix('intake-control');
+    prefixes.push(prefix);
+    const queue = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
+    for (let i = 0; i < 200; i++) await queue.add('summarize', job(`a-${i}`), { jobId: `a-${i}` });
+    await queue.add('summarize', job('b-0'), { jobId: 'b-0' });
+    expect((await processingOrder(prefix, 201)).indexOf('b-0')).toBe(200);
+    await queue.close();
+  });
+
+  it('a redelivered request keeps its place and is queued once', async () => {
+    const { intake, prefix } = await make();
+    await intake.submit(job('r-1'), 'T1:CA');
+    await intake.submit(job('r-2'), 'T1:CA');
+    await intake.submit(job('r-1'), 'T1:CA');
+    const queue = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
+    const jobs = await queue.getJobs(['prioritized', 'waiting']);
+    expect(jobs.map((j) => [j.id, j.opts.priority]).sort()).toEqual([
+      ['r-1', 1],
+      ['r-2', 2],
+    ]);
+    await queue.close();
+  });
+
+  it("a user over their rate is told how long to wait; the channel's limit holds across users", async () => {
+    const { intake } = await make({ perUserPerMinute: 3, perChannelPerMinute: 5, fairShareWindowSec: 600 });
+    for (let i = 0; i < 3; i++) await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U1' });
+    const refused = await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U1' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', userMessage: expect.stringMatching(/^You're sending requests a bit fast\. Try again in ([1-9]|[1-5]\d|60) s\.$/) });
+    await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U2' });
+    const channelFull = await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U3' }).catch((e: unknown) => e);
+    expect(channelFull).toMatchObject({ code: 'RATE_LIMITED' });
+    await intake.admit({ workspace: 'T1', channel: 'C2', user: 'U3' });
+  });
+});
