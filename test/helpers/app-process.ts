@@ -48,6 +48,11 @@ export class AppProcess {
     throw new Error(`no "${msg}" log line within ${timeoutMs} ms; stderr: ${this.stderr}`);
   }
 
+  /** Sends a signal now, e.g. SIGKILL to simulate a crash. */
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     this.child.kill('SIGTERM');

@@ -75,13 +75,17 @@ describe('intake fairness and limits (real Redis, real BullMQ)', () => {
   });
 
   it("a user over their rate is told how long to wait; the channel's limit holds across users", async () => {
-    const { intake } = await make({ perUserPerMinute: 3, perChannelPerMinute: 5, fairShareWindowSec: 600 });
-    for (let i = 0; i < 3; i++) await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U1' });
-    const refused = await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U1' }).catch((e: unknown) => e);
+    const { intake } = await make({ perUserPerMinute: 3, perChannelPerMinute: 6, fairShareWindowSec: 600 });
+    for (let i = 0; i < 3; i++) await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U1' }, `req-${i}`);
+    // A redelivery of an admitted request does not use up the quota.
+    await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U1' }, 'req-0');
+    const refused = await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U1' }, 'req-3').catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'RATE_LIMITED', userMessage: expect.stringMatching(/^You're sending requests a bit fast\. Try again in ([1-9]|[1-5]\d|60) s\.$/) });
-    await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U2' });
-    const channelFull = await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U3' }).catch((e: unknown) => e);
+    // A refused request stays refused when it comes again.
+    await expect(intake.admit({ workspace: 'T1', channel: 'C1', user: 'U1' }, 'req-3')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U2' }, 'req-4');
+    const channelFull = await intake.admit({ workspace: 'T1', channel: 'C1', user: 'U3' }, 'req-5').catch((e: unknown) => e);
     expect(channelFull).toMatchObject({ code: 'RATE_LIMITED' });
-    await intake.admit({ workspace: 'T1', channel: 'C2', user: 'U3' });
+    await intake.admit({ workspace: 'T1', channel: 'C2', user: 'U3' }, 'req-6');
   });
 });

@@ -27,7 +27,7 @@ export class Intake {
 
   constructor(
     redisUrl: string,
-    prefix: string,
+    private readonly prefix: string,
     private readonly limits: IntakeLimits,
     onError: (err: Error) => void,
   ) {
@@ -47,15 +47,21 @@ export class Intake {
     this.queue.on('error', onError);
   }
 
-  /** Throws a UserFacingError saying how long to wait when the user or channel is over its rate. */
-  async admit(who: { workspace: string; channel: string; user: string }): Promise<void> {
+  /**
+   * Throws a UserFacingError saying how long to wait when the user or channel is over its rate.
+   * A redelivered request (same id) is let through without counting again.
+   */
+  async admit(who: { workspace: string; channel: string; user: string }, requestId: string): Promise<void> {
     const rules: LimitRule[] = [
       { key: `user:${who.workspace}:${who.user}`, limit: this.limits.perUserPerMinute, windowSec: 60 },
       { key: `channel:${who.workspace}:${who.channel}`, limit: this.limits.perChannelPerMinute, windowSec: 60 },
     ];
     let verdict;
     try {
+      const admitted = `${this.prefix}:admitted:${requestId}`;
+      if (await this.redis.exists(admitted)) return;
       verdict = await this.limiter.check(rules);
+      if (verdict.allowed) await this.redis.set(admitted, '1', 'EX', 600);
     } catch (err) {
       throw new UserFacingError('QUEUE_UNAVAILABLE', UNAVAILABLE, { cause: err });
     }

@@ -41,7 +41,7 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
       return;
     }
     try {
-      await deps.intake.admit({ workspace: command.team_id, channel: command.channel_id, user: command.user_id });
+      await deps.intake.admit({ workspace: command.team_id, channel: command.channel_id, user: command.user_id }, requestId);
     } catch (err) {
       const refusal = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
       deps.log.info({ requestId, code: refusal.code }, 'summarize refused at intake');
