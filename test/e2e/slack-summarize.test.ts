@@ -208,4 +208,17 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(String(post.args['text'])).toContain('· 1 message ·');
     expect(await inference.getJobs(['failed'])).toHaveLength(0);
   });
+
+  it("a 429 from Slack on the reply: the delivery waits the Retry-After, then posts exactly once", async () => {
+    const posted = fake.callsTo('chat.postMessage').length;
+    fake.rateLimits.set('chat.postMessage', { remaining: 1, retryAfterSec: 2 });
+    await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, THREAD_TS)), SIGNING_SECRET);
+    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the reply after the 429');
+    const limited = fake.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 429);
+    expect(limited).toHaveLength(1);
+    expect(post.at - limited[0]!.at).toBeGreaterThanOrEqual(2000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(posted + 1);
+    expect(bot.logs.some((l) => l.msg === 'slack rate-limited a reply' && l['retryAfterSec'] === 2)).toBe(true);
+  });
 });

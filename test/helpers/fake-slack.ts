@@ -5,6 +5,9 @@ export interface SlackApiCall {
   method: string;
   args: Record<string, unknown>;
   token: string | undefined;
+  /** HTTP status the fake answered with (429 when rate-limited). */
+  status: number;
+  at: number;
 }
 
 export interface FakeSlackMessage {
@@ -30,6 +33,8 @@ export class FakeSlack {
   readonly threads = new Map<string, FakeSlackMessage[]>();
   /** Display names by user id, for users.info. */
   readonly users = new Map<string, string>();
+  /** Answers the next N calls of a method with HTTP 429 and this Retry-After (seconds). */
+  readonly rateLimits = new Map<string, { remaining: number; retryAfterSec: number }>();
   /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
   readonly channelErrors = new Map<string, string>();
   private server: Server | undefined;
@@ -44,8 +49,9 @@ export class FakeSlack {
     return `${this.url}/response_url/${id}`;
   }
 
+  /** Calls of a method that the fake answered (not the ones it rate-limited). */
   callsTo(method: string): SlackApiCall[] {
-    return this.calls.filter((c) => c.method === method);
+    return this.calls.filter((c) => c.method === method && c.status === 200);
   }
 
   async start(): Promise<void> {
@@ -69,7 +75,15 @@ export class FakeSlack {
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
     const args = parseForm(raw, req.headers['content-type']);
     const token = req.headers.authorization?.replace(/^Bearer /, '');
-    this.calls.push({ method, args, token });
+    const limited = this.rateLimits.get(method);
+    if (limited && limited.remaining > 0) {
+      limited.remaining--;
+      this.calls.push({ method, args, token, status: 429, at: Date.now() });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limited.retryAfterSec) });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    this.calls.push({ method, args, token, status: 200, at: Date.now() });
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });

@@ -14,10 +14,11 @@ async function main(): Promise<void> {
   const log = createLogger(APP);
   await assertRedisReachable(config.REDIS_URL);
 
-  const slackClient = (retries: number) =>
+  const slackClient = (retries: number, rejectRateLimitedCalls = false) =>
     new WebClient(config.SLACK_BOT_TOKEN, {
       ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }),
       retryConfig: { retries },
+      rejectRateLimitedCalls,
     });
   const client = slackClient(2);
   const auth = await client.auth.test().catch((err: { data?: { error?: string } }) => {
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const redis = connectRedis(config.REDIS_URL, 'consumer');
   redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));
   // Posting is not idempotent: a lost answer must not make the client post again by itself.
-  const delivery = startSlackDelivery({ client: slackClient(0), redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
+  const delivery = startSlackDelivery({ client: slackClient(0, true), redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
 
   const server = await app.start({ port: config.PORT, host: config.HOST });
   const { port } = server.address() as AddressInfo;

@@ -1,6 +1,7 @@
 import { replyJobSchema, replyQueueName } from '@parley/jobs';
 import { redisOptions, type Logger } from '@parley/service-kit';
 import type { WebClient } from '@slack/web-api';
+import { ErrorCode } from '@slack/web-api';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { formatReply } from './format-reply.js';
@@ -12,7 +13,8 @@ const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived',
  * Posts finished replies into their Slack thread. It consumes the `replies-slack` queue, so a
  * reply produced while the bot was down is posted when it comes back. A Redis marker per reply
  * keeps a retried delivery from posting twice. `client` must not retry on its own: a post whose
- * answer was lost would be posted again; BullMQ's attempts retry instead.
+ * answer was lost would be posted again; BullMQ's attempts retry instead. It must reject
+ * rate-limited calls, so that a 429 pauses this queue for Slack's Retry-After.
  */
 export function startSlackDelivery(opts: {
   client: WebClient;
@@ -37,7 +39,14 @@ export function startSlackDelivery(opts: {
           unfurl_links: false,
           unfurl_media: false,
         })
-        .catch((err: { data?: { error?: string } }) => {
+        .catch(async (err: { code?: string; retryAfter?: number; data?: { error?: string } }) => {
+          if (err.code === ErrorCode.RateLimitedError) {
+            // Slack said when to come back: pause this queue that long, and put the job back
+            // without counting an attempt.
+            opts.log.warn({ requestId, retryAfterSec: err.retryAfter }, 'slack rate-limited a reply');
+            await worker.rateLimit((err.retryAfter ?? 1) * 1000);
+            throw Worker.RateLimitError();
+          }
           const code = err.data?.error;
           throw code && PERMANENT.has(code) ? new UnrecoverableError(`slack: ${code}`) : err;
         });
@@ -45,7 +54,13 @@ export function startSlackDelivery(opts: {
       opts.log.info({ requestId, ok: outcome.ok }, 'reply posted');
       return { ts: res.ts };
     },
-    { connection: { url: opts.redisUrl, ...redisOptions('consumer') }, prefix: opts.prefix, concurrency: 4 },
+    {
+      connection: { url: opts.redisUrl, ...redisOptions('consumer') },
+      prefix: opts.prefix,
+      concurrency: 4,
+      // Required for worker.rateLimit() to take effect; Slack allows about one post a second per channel.
+      limiter: { max: 20, duration: 1000 },
+    },
   );
   worker.on('failed', (job, err) => opts.log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed'));
   worker.on('error', (err) => opts.log.error({ err: err.message }, 'delivery worker error'));
