@@ -60,6 +60,15 @@ describe('intake fairness and limits (real Redis, real BullMQ)', () => {
     await queue.close();
   });
 
+  it('submit says how many queued requests are ahead, counting the fair-share order', async () => {
+    const { intake } = await make();
+    expect(await intake.submit(job('p-a0'), 'T1:CA')).toEqual({ ahead: 0 });
+    expect(await intake.submit(job('p-a1'), 'T1:CA')).toEqual({ ahead: 1 });
+    expect(await intake.submit(job('p-a2'), 'T1:CA')).toEqual({ ahead: 2 });
+    // Channel B's first request goes before A's second and third.
+    expect(await intake.submit(job('p-b0'), 'T1:CB')).toEqual({ ahead: 1 });
+  });
+
   it('a redelivered request keeps its place and is queued once', async () => {
     const { intake, prefix } = await make();
     await intake.submit(job('r-1'), 'T1:CA');

@@ -70,15 +70,28 @@ export class Intake {
     }
   }
 
-  /** Adding an id that already exists is a no-op in BullMQ, which is what makes redelivery safe. */
-  async submit(job: RequestJob, channelKey: string): Promise<void> {
+  /**
+   * Adding an id that already exists is a no-op in BullMQ, which is what makes redelivery safe.
+   * Returns how many queued requests are ahead of this one (0 when it is next).
+   */
+  async submit(job: RequestJob, channelKey: string): Promise<{ ahead: number }> {
     const data = requestJobSchema.parse(job);
+    let priority: number;
     try {
-      const priority = await this.fairShare.priorityFor(channelKey, data.requestId);
+      priority = await this.fairShare.priorityFor(channelKey, data.requestId);
       await this.queue.add(data.task, data, { jobId: data.requestId, priority });
     } catch (err) {
       throw new UserFacingError('QUEUE_UNAVAILABLE', UNAVAILABLE, { cause: err });
     }
+    return { ahead: await this.ahead(priority).catch(() => 0) };
+  }
+
+  /** Queued requests that run before one of this priority: every more urgent one, and earlier equals. */
+  private async ahead(priority: number): Promise<number> {
+    const priorities = Array.from({ length: Math.min(priority, 50) }, (_, i) => i + 1);
+    const counts = await this.queue.getCountsPerPriority(priorities);
+    const sameOrBetter = Object.values(counts).reduce((a, b) => a + b, 0);
+    return Math.max(0, sameOrBetter - 1) + (await this.queue.getActiveCount());
   }
 
   /** Resolves once the queue's Redis connection is up; producers fail fast rather than buffer. */

@@ -60,7 +60,7 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
       if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
         throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can summarize.');
       }
-      await deps.intake.submit({
+      const { ahead } = await deps.intake.submit({
         version: 1,
         task: 'summarize',
         requestId,
@@ -68,7 +68,11 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
         messages,
         generation: { maxNewTokens: deps.maxNewTokens },
       }, `${command.team_id}:${ref.channelId}`);
-      deps.log.info({ requestId, messages: messages.length }, 'summarize queued');
+      deps.log.info({ requestId, messages: messages.length, ahead }, 'summarize queued');
+      if (ahead > 0) {
+        const text = `:hourglass_flowing_sand: ${ahead} request${ahead === 1 ? ' is' : 's are'} ahead of yours; the summary will follow.`;
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
+      }
     } catch (err) {
       const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
       deps.log.warn({ requestId, code: failure.code }, 'summarize not queued');
