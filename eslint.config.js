@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   // Layers: apps → packages, never the reverse; the engine knows no chat, queue or Redis code;
-  // prompts know no model runtime and do no I/O; the job contract depends on zod alone.
+  // prompts know no model runtime and do no I/O; the job contract and settings depend on zod alone.
   layer(['packages/engine/**'], 'The engine knows nothing of chat platforms, queues, Redis or other Parley packages.', [
     ...CHAT_AND_QUEUE,
     '@parley/*',
@@ -52,6 +52,12 @@ export default tseslint.config(
     '@parley/*',
   ]),
   layer(['packages/jobs/**'], 'The job contract depends on zod only.', [...MODEL_RUNTIME, ...CHAT_AND_QUEUE, ...IO, '@parley/*']),
+  layer(['packages/settings/**'], 'Settings are pure and depend on zod only: no model runtime, chat, queue or I/O code.', [
+    ...MODEL_RUNTIME,
+    ...CHAT_AND_QUEUE,
+    ...IO,
+    '@parley/*',
+  ]),
   layer(['packages/tiny-models/**', 'packages/service-kit/**'], 'Packages never import apps.', [...APPS]),
   layer(['apps/bot/**'], 'The bot never runs a model, and apps never import each other.', [
     ...MODEL_RUNTIME,

@@ -1,0 +1,22 @@
+export { SettingsError, type SettingsErrorCode } from './errors.js';
+export {
+  parseChanges,
+  parseSetting,
+  parseSettings,
+  SETTING_FIELDS,
+  SETTING_KEYS,
+  SETTING_NAMES,
+  SETTINGS_LIMITS,
+  settingKeyOf,
+  settingsChangesSchema,
+  settingsSchema,
+  suggestSetting,
+  type SettingKey,
+  type Settings,
+  type SettingsChanges,
+  type SettingValue,
+} from './settings.js';
+export { describeSettings } from './describe.js';
+export { LAYERS, layerSettings, type Layer, type SettingsLayers } from './layering.js';
+export { parseOverrides, type ParsedOverrides } from './overrides.js';
+export { isPresetName, PRESET_NAMES, presetNamed, PRESETS, type PresetName } from './presets.js';
