@@ -14,6 +14,9 @@ const schema = z.object({
   /** How long a job may hold its lock between renewals; short values only in tests. */
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Port of the /healthz and /metrics server; 0 picks a free one (logged at startup). */
+  OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  OPS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
 export type WorkerConfig = z.infer<typeof schema>;

@@ -4,7 +4,17 @@ import type { ModelEntry, ModelRegistry } from './model-registry.js';
 
 /** One Engine (one model, one thread) per registry entry, loaded once when the worker starts. */
 export class EnginePool {
-  private constructor(private readonly engines: Map<string, Engine>) {}
+  private readonly crashes = new Map<string, string>();
+  private crashHandler: (reason: string) => void = () => {};
+
+  private constructor(private readonly engines: Map<string, Engine>) {
+    for (const [name, engine] of engines) {
+      engine.onCrash = (reason) => {
+        this.crashes.set(name, reason);
+        this.crashHandler(reason);
+      };
+    }
+  }
 
   static async start(registry: ModelRegistry, settings: { intraOpThreads?: number; executionProvider: 'cpu' | 'cuda' }, log: Logger): Promise<EnginePool> {
     const engines = new Map<string, Engine>();
@@ -31,7 +41,12 @@ export class EnginePool {
   }
 
   set onCrash(handler: (reason: string) => void) {
-    for (const e of this.engines.values()) e.onCrash = handler;
+    this.crashHandler = handler;
+  }
+
+  /** Models whose generation thread has died, with why. */
+  crashed(): { model: string; reason: string }[] {
+    return [...this.crashes].map(([model, reason]) => ({ model, reason }));
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,12 @@
 import { INFERENCE_QUEUE } from '@parley/jobs';
 import { assertRedisReachable, createLogger, exitOnStartupFailure, onShutdown, redisOptions } from '@parley/service-kit';
-import { FlowProducer, Worker } from 'bullmq';
+import { FlowProducer, Queue, Worker } from 'bullmq';
 import { loadConfig } from './config.js';
 import { EnginePool } from './engine-pool.js';
+import { workerHealth } from './health.js';
+import { WorkerMetrics } from './metrics.js';
 import { ModelRegistry } from './model-registry.js';
+import { startOpsServer } from './ops-server.js';
 import { createProcessor, replyToFailedJob } from './processor.js';
 import { Replies } from './replies.js';
 import { summaryPrompts } from './tasks/summary-prompts.js';
@@ -35,7 +38,12 @@ async function main(): Promise<void> {
   flows.on('error', (err) => log.error({ err: err.message }, 'flow producer error'));
   const ctx: TaskContext = { registry, pool, replies, flows, queue: INFERENCE_QUEUE, log };
 
-  const worker = new Worker(INFERENCE_QUEUE, createProcessor(ctx, summaryPrompts), {
+  // Fail-fast options: a scrape must get an error, not a command queued while Redis is away.
+  const counts = new Queue(INFERENCE_QUEUE, { connection: { url: config.REDIS_URL, ...redisOptions('producer') }, prefix });
+  counts.on('error', () => {});
+  const metrics = new WorkerMetrics(counts);
+
+  const worker = new Worker(INFERENCE_QUEUE, createProcessor(ctx, summaryPrompts, metrics.observe), {
     connection,
     prefix,
     concurrency: config.WORKER_CONCURRENCY,
@@ -49,11 +57,13 @@ async function main(): Promise<void> {
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
   await worker.waitUntilReady();
   log.info({ queue: INFERENCE_QUEUE, prefix, concurrency: config.WORKER_CONCURRENCY, models: registry.models.map((m) => m.name) }, 'worker ready');
+  const ops = await startOpsServer({ health: () => workerHealth(worker, pool), metrics: () => metrics.scrape() }, config.OPS_HOST, config.OPS_PORT);
+  log.info({ host: config.OPS_HOST, port: ops.port }, 'ops server listening');
 
   onShutdown(
     async () => {
       await worker.close();
-      await Promise.all([replies.close(), flows.close()]);
+      await Promise.all([replies.close(), flows.close(), counts.close(), ops.close()]);
       await pool.close();
     },
     config.SHUTDOWN_DEADLINE_MS,

@@ -12,12 +12,32 @@ import type { TaskContext } from './tasks/task-context.js';
 /** Engine errors that retrying cannot fix: the input or the model is wrong, not the moment. */
 const PERMANENT_ENGINE_ERRORS = new Set(['PROMPT_TOO_LONG', 'INVALID_OPTION', 'MODEL_NOT_FOUND', 'MODEL_INVALID', 'WRONG_TASK']);
 
+export type AttemptResult = 'completed' | 'failed' | 'retried';
+export type GenerationStats = Extract<ReplyOutcome, { ok: true }>['stats'];
+
+/** One processing attempt of one job, as the processor saw it; for metrics. */
+export interface AttemptReport {
+  /** The job's task, or 'invalid' for a payload that failed validation. */
+  task: InferenceJob['task'] | 'invalid';
+  /** 'retried': this attempt failed and BullMQ will try the job again. */
+  result: AttemptResult;
+  durationMs: number;
+  /** From enqueue to the start of this attempt (processedOn − timestamp). */
+  queuedMs?: number;
+  /** The reply's generation stats, for attempts that produced a successful reply. */
+  stats?: GenerationStats;
+}
+
+export type AttemptObserver = (report: AttemptReport) => void;
+
 export const GENERIC_FAILURE = 'Parley could not finish this request. Please try again.';
 
 export function parseJob(job: Job): InferenceJob | null {
   const parsed = inferenceJobSchema.safeParse(job.data);
   return parsed.success ? parsed.data : null;
 }
+
+const isLastAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
 /** The errors a user can act on carry their own message; everything else is generic. */
 function classify(err: unknown): { code: string; userMessage: string; permanent: boolean } {
@@ -32,7 +52,7 @@ function classify(err: unknown): { code: string; userMessage: string; permanent:
  * The BullMQ processor for every inference job. It never talks to a chat platform: outcomes,
  * successes and user-facing failures alike, go to the platform's reply queue.
  */
-export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts) {
+export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts, observe: AttemptObserver = () => {}) {
   const run = async (job: Job, data: InferenceJob): Promise<{ outcome: ReplyOutcome | null; value?: unknown }> => {
     switch (data.task) {
       case 'summarize':
@@ -50,23 +70,45 @@ export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts) {
     }
   };
 
-  return async (job: Job): Promise<unknown> => {
-    const data = parseJob(job);
-    if (!data) {
-      ctx.log.error({ jobId: job.id }, 'job payload failed validation');
-      throw new UnrecoverableError('invalid job payload');
-    }
+  const attempt = async (job: Job, data: InferenceJob): Promise<{ value: unknown; stats?: GenerationStats }> => {
     try {
       const { outcome, value } = await run(job, data);
       if (outcome && 'target' in data) await ctx.replies.send(data, outcome);
       ctx.log.info({ jobId: job.id, requestId: data.requestId, task: data.task, ...(outcome?.ok && outcome.stats) }, 'job done');
-      return value ?? { ok: true };
+      return { value: value ?? { ok: true }, ...(outcome?.ok && { stats: outcome.stats }) };
     } catch (err) {
       const { code, userMessage, permanent } = classify(err);
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const lastAttempt = isLastAttempt(job);
       ctx.log.error({ jobId: job.id, requestId: data.requestId, task: data.task, code, permanent, attempt: job.attemptsMade + 1 }, 'job failed');
       if ((permanent || lastAttempt) && 'target' in data) await ctx.replies.send(data, { ok: false, code, userMessage });
       if (permanent) throw new UnrecoverableError(code);
+      throw err;
+    }
+  };
+
+  return async (job: Job): Promise<unknown> => {
+    const started = performance.now();
+    const data = parseJob(job);
+    const report = (result: AttemptResult, stats?: GenerationStats) =>
+      observe({
+        task: data?.task ?? 'invalid',
+        result,
+        durationMs: performance.now() - started,
+        ...(job.processedOn !== undefined && { queuedMs: job.processedOn - job.timestamp }),
+        ...(stats && { stats }),
+      });
+    if (!data) {
+      ctx.log.error({ jobId: job.id }, 'job payload failed validation');
+      report('failed');
+      throw new UnrecoverableError('invalid job payload');
+    }
+    try {
+      const { value, stats } = await attempt(job, data);
+      report('completed', stats);
+      return value;
+    } catch (err) {
+      // BullMQ retries any other error while attempts remain.
+      report(err instanceof UnrecoverableError || isLastAttempt(job) ? 'failed' : 'retried');
       throw err;
     }
   };
