@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   const connection = { url: redisUrl, ...redisOptions('consumer') };
 
   const worker = spawn(process.execPath, [workerMain], {
-    env: { ...process.env, MODEL_DIR: modelDir, REDIS_URL: redisUrl, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'error' },
+    // OPS_PORT 0: the demo's worker must not collide with a worker already serving /metrics.
+    env: { ...process.env, MODEL_DIR: modelDir, REDIS_URL: redisUrl, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'error', OPS_PORT: '0', OPS_HOST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const workerExit = new Promise<number>((resolve) => worker.on('exit', (code) => resolve(code ?? 1)));
