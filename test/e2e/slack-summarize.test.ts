@@ -1,8 +1,10 @@
 import { Engine } from '@parley/engine';
-import { INFERENCE_QUEUE, replyQueueName } from '@parley/jobs';
+import { INFERENCE_QUEUE, replyQueueName, requestJobId } from '@parley/jobs';
 import { defangMentions } from '@parley/prompts';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { SettingsStore } from '../../apps/bot/src/core/settings-store.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeSlackText } from '../../apps/bot/src/slack/format-reply.js';
@@ -87,6 +89,8 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       PORT: '0',
       HOST: '127.0.0.1',
       MAX_NEW_TOKENS: String(MAX_NEW_TOKENS),
+      // Limits have their own test (apps/bot/test/intake.test.ts); these tests send many commands.
+      RATE_LIMIT_USER_PER_MINUTE: '100',
     });
     fake.threads.set(`${CHANNEL}/${LONG_TS}`, LONG_THREAD);
     fake.threads.set(`${CHANNEL}/${HUGE_TS}`, HUGE_THREAD);
@@ -220,5 +224,44 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     await new Promise((r) => setTimeout(r, 1000));
     expect(fake.callsTo('chat.postMessage')).toHaveLength(posted + 1);
     expect(bot.logs.some((l) => l.msg === 'slack rate-limited a reply' && l['retryAfterSec'] === 2)).toBe(true);
+  });
+
+  describe('generation settings', () => {
+    const jobOf = async (triggerId: string) =>
+      waitFor(async () => (await inference.getJob(requestJobId('summarize', FAKE_TEAM.id, triggerId))) ?? undefined, 10_000, 'the queued job');
+
+    it('per-command overrides travel with the job and the reply footer names them', async () => {
+      const triggerId = randomUUID();
+      const posted = fake.callsTo('chat.postMessage').length;
+      await postSlashCommand(commandUrl, slashCommand(fake, `sample temperature=0.3 seed=7 ${threadLink(CHANNEL, THREAD_TS)}`, { triggerId }), SIGNING_SECRET);
+      const job = await jobOf(triggerId);
+      expect(job.data.generation).toEqual({ maxNewTokens: MAX_NEW_TOKENS, doSample: true, temperature: 0.3, seed: 7 });
+      const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the reply');
+      expect(String(post.args['text'])).toContain('sampling, temperature 0.3');
+      expect(String(post.args['text'])).toContain('seed 7');
+    });
+
+    it('a channel setting applies to the next job, and a command override beats it', async () => {
+      const redis = new Redis(REDIS_URL);
+      const store = new SettingsStore(redis, prefix);
+      await store.set({ platform: 'slack', workspace: FAKE_TEAM.id, channel: CHANNEL }, { maxNewTokens: 5, shots: 1 }, 'U0ADMIN');
+      const plain = randomUUID();
+      await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, THREAD_TS), { triggerId: plain }), SIGNING_SECRET);
+      expect((await jobOf(plain)).data.generation).toEqual({ maxNewTokens: 5, shots: 1 });
+      const overridden = randomUUID();
+      await postSlashCommand(commandUrl, slashCommand(fake, `max_new_tokens=7 ${threadLink(CHANNEL, THREAD_TS)}`, { triggerId: overridden }), SIGNING_SECRET);
+      expect((await jobOf(overridden)).data.generation).toEqual({ maxNewTokens: 7, shots: 1 });
+      const [audit] = await store.audit({ platform: 'slack', workspace: FAKE_TEAM.id, channel: CHANNEL }, 1);
+      expect(audit).toMatchObject({ actor: 'U0ADMIN', field: 'shots', old: null, new: 1 });
+      await store.reset({ platform: 'slack', workspace: FAKE_TEAM.id, channel: CHANNEL }, 'U0ADMIN');
+      redis.disconnect();
+    });
+
+    it('a bad setting is refused with the setting, the value and the range, and queues nothing', async () => {
+      const before = await jobCount(inference);
+      const res = await postSlashCommand(commandUrl, slashCommand(fake, `top_p=1.5 ${threadLink(CHANNEL, THREAD_TS)}`), SIGNING_SECRET);
+      expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('top_p must be a number above 0 and at most 1 (got 1.5)') });
+      expect(await jobCount(inference)).toBe(before);
+    });
   });
 });

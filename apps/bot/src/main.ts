@@ -5,6 +5,7 @@ import { loadConfig } from './config.js';
 import { Intake } from './core/intake.js';
 import { createSlackApp } from './slack/create-app.js';
 import { startSlackDelivery } from './slack/slack-delivery.js';
+import { SettingsStore } from './core/settings-store.js';
 import { UserNames } from './slack/user-names.js';
 
 const APP = 'parley-bot';
@@ -37,12 +38,16 @@ async function main(): Promise<void> {
     (err) => log.error({ err: err.message }, 'intake error'),
   );
   await intake.ready();
+  const settingsRedis = connectRedis(config.REDIS_URL, 'consumer');
+  settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
   const { app } = createSlackApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
     token: config.SLACK_BOT_TOKEN,
     apiUrl: config.SLACK_API_URL,
     bot,
     names: new UserNames(client),
+    // The store WATCHes its keys, so it gets a connection of its own.
+    settings: new SettingsStore(settingsRedis, config.PARLEY_QUEUE_PREFIX, { onCorrupt: (c) => log.warn({ corrupt: c.field }, 'corrupted setting ignored') }),
     intake,
     log,
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,
@@ -63,6 +68,7 @@ async function main(): Promise<void> {
       await delivery.close();
       await intake.close();
       redis.disconnect();
+      settingsRedis.disconnect();
     },
     config.SHUTDOWN_DEADLINE_MS,
     (msg) => log.info(msg),

@@ -20,7 +20,10 @@ describe('formatReply', () => {
   });
 
   it('ends with a footer naming the task, coverage, model and settings', () => {
-    expect(formatReply(success, 'summarize-abc')).toBe('Ship on Friday.\n\n_summarize · 6 messages · flan-t5-small · greedy, max_new_tokens=128_');
+    expect(formatReply(success, 'summarize-abc')).toBe('Ship on Friday.\n\n_summarize · 6 messages · flan-t5-small · greedy, max 128 tokens_');
+    const sampled = { ...success, generation: { maxNewTokens: 64, doSample: true, temperature: 0.3, topP: 0.9, seed: 7, shots: 2 } };
+    expect(formatReply(sampled, 'r')).toContain('sampling, temperature 0.3, top-p 0.9');
+    expect(formatReply(sampled, 'r')).toContain('seed 7');
   });
 
   it('says how much of a thread too long for the model it covered', () => {

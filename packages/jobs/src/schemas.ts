@@ -46,10 +46,17 @@ export const demoTargetSchema = z.object({
 export const replyTargetSchema = z.discriminatedUnion('platform', [slackTargetSchema, demoTargetSchema]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
 
+/** The effective generation settings of a request; they travel with the job and back in the reply. */
 export const generationSettingsSchema = z.object({
   maxNewTokens: z.number().int().min(1).max(4096),
   /** Worked examples put in the prompt (zero-, one- or few-shot), as many as fit. */
   shots: z.number().int().min(0).max(8).optional(),
+  doSample: z.boolean().optional(),
+  temperature: z.number().positive().max(100).optional(),
+  topK: z.number().int().min(0).max(100_000).optional(),
+  topP: z.number().positive().max(1).optional(),
+  repetitionPenalty: z.number().positive().max(100).optional(),
+  seed: z.number().int().min(0).max(4_294_967_295).optional(),
 });
 export type GenerationSettings = z.infer<typeof generationSettingsSchema>;
 

@@ -3,6 +3,7 @@ import bolt from '@slack/bolt';
 import type { Intake } from '../core/intake.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerSummarizeCommand } from './summarize-command.js';
+import type { SettingsStore } from '../core/settings-store.js';
 import type { UserNames } from './user-names.js';
 
 const { App, HTTPReceiver } = bolt;
@@ -13,6 +14,7 @@ export interface SlackAppOptions {
   apiUrl: string | undefined;
   bot: { userId: string; botId: string };
   names: UserNames;
+  settings: SettingsStore;
   intake: Intake;
   log: Logger;
   maxMessages: number;

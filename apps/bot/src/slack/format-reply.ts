@@ -1,4 +1,5 @@
 import type { ReplyOutcome } from '@parley/jobs';
+import { describeSettings } from '@parley/settings';
 
 /**
  * Slack parses `<…>` as links and mentions (`<!channel>`, `<@U…>`), so model text is escaped:
@@ -38,7 +39,7 @@ export function formatReply(outcome: ReplyOutcome, requestId: string): string {
       ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages (the rest did not fit the model)`
       : `${outcome.messagesCovered} message${outcome.messagesCovered === 1 ? '' : 's'}`,
     model,
-    `greedy, max_new_tokens=${outcome.generation.maxNewTokens}`,
+    describeSettings(outcome.generation),
   ].join(' · ');
   return `${body(outcome)}\n\n_${escapeSlackText(footer)}_`;
 }

@@ -1,7 +1,9 @@
-import { keepRecentWithinPayload, requestJobId } from '@parley/jobs';
+import { keepRecentWithinPayload, requestJobId, type GenerationSettings } from '@parley/jobs';
+import { parseOverrides, SettingsError, type Settings } from '@parley/settings';
 import type { Logger } from '@parley/service-kit';
 import type { App } from '@slack/bolt';
 import type { Intake } from '../core/intake.js';
+import type { SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { readThread } from './read-thread.js';
 import { parseThreadLink } from './thread-link.js';
@@ -12,13 +14,22 @@ export interface SummarizeCommandDeps {
   log: Logger;
   bot: { userId: string; botId: string };
   names: UserNames;
+  settings: SettingsStore;
   maxMessages: number;
   maxNewTokens: number;
 }
 
+/** The effective settings as the job carries them: the layers' result over the bot's defaults. */
+export function generationFrom(settings: Readonly<Settings>, defaultMaxNewTokens: number): GenerationSettings {
+  const { targetLanguage: _target, maxNewTokens, ...rest } = settings;
+  const set = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return { maxNewTokens: maxNewTokens ?? defaultMaxNewTokens, ...set };
+}
+
 const USAGE =
   'Slack does not run commands inside threads, so point me at one: ' +
-  '*Copy link* on any message of the thread, then `/summarize <link>`.';
+  '*Copy link* on any message of the thread, then `/summarize <link>`. ' +
+  'Settings go before the link, e.g. `/summarize preset=creative <link>` or `/summarize temperature=0.3 sample <link>`.';
 
 const OTHER_CHANNEL = 'Run `/summarize <link>` in the channel where that thread is: the summary is posted in the thread.';
 
@@ -29,7 +40,16 @@ const OTHER_CHANNEL = 'Run `/summarize <link>` in the channel where that thread 
 export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): void {
   app.command('/summarize', async ({ command, ack, respond, client }) => {
     const requestId = requestJobId('summarize', command.team_id, command.trigger_id);
-    const ref = parseThreadLink(command.text);
+    let overrides: Settings;
+    let rest: string;
+    try {
+      ({ overrides, rest } = parseOverrides(command.text));
+    } catch (err) {
+      if (!(err instanceof SettingsError)) throw err;
+      await ack({ response_type: 'ephemeral', text: `:warning: ${err.userMessage}` });
+      return;
+    }
+    const ref = parseThreadLink(rest);
     if (!ref) {
       await ack({ response_type: 'ephemeral', text: USAGE });
       return;
@@ -57,6 +77,10 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
         names: deps.names,
       });
       const messages = keepRecentWithinPayload(thread);
+      const { settings } = await deps.settings.effective(
+        { platform: 'slack', workspace: command.team_id, channel: ref.channelId },
+        { command: overrides },
+      );
       if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
         throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can summarize.');
       }
@@ -66,7 +90,7 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
         requestId,
         target: { platform: 'slack', teamId: command.team_id, channelId: ref.channelId, threadTs: ref.threadTs, userId: command.user_id },
         messages,
-        generation: { maxNewTokens: deps.maxNewTokens },
+        generation: generationFrom(settings, deps.maxNewTokens),
       }, `${command.team_id}:${ref.channelId}`);
       deps.log.info({ requestId, messages: messages.length, ahead }, 'summarize queued');
       if (ahead > 0) {

@@ -83,5 +83,5 @@ async function generative(engine: Engine, text: string, generation: EntitiesJob[
     renderEntities({ text: '' }, { ...options, examples: ex }),
   );
   const prompt = renderEntities({ text }, { ...options, examples });
-  return { ...(await generateOnce(engine, prompt.text, generation.maxNewTokens, prompt.stop)), template: prompt.template, examples: prompt.examples };
+  return { ...(await generateOnce(engine, prompt.text, generation, prompt.stop)), template: prompt.template, examples: prompt.examples };
 }

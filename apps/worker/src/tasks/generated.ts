@@ -1,4 +1,4 @@
-import type { Engine } from '@parley/engine';
+import type { Engine, GenerationOptions } from '@parley/engine';
 import { replyJobSchema, type GenerationSettings, type ReplyDetails, type ReplyOutcome } from '@parley/jobs';
 import { basename } from 'node:path';
 import type { ModelEntry } from '../model-registry.js';
@@ -10,10 +10,13 @@ export interface Generated {
   generationMs: number;
 }
 
-/** One generation, with the figures a reply footer and the logs show. */
-export async function generateOnce(engine: Engine, prompt: string, maxNewTokens: number, stop?: string[]): Promise<Generated> {
+/** One generation with the request's settings, and the figures a reply footer and the logs show. */
+export async function generateOnce(engine: Engine, prompt: string, generation: GenerationSettings, stop?: string[]): Promise<Generated> {
   const started = performance.now();
-  const r = await engine.generate(prompt, { maxNewTokens, ...(stop?.length && { stop }) });
+  // Shots shape the prompt, not the decoding; unset fields fall back to the model's own config.
+  const { shots: _shots, ...settings } = generation;
+  const options = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<GenerationOptions>;
+  const r = await engine.generate(prompt, { ...options, ...(stop?.length && { stop }) });
   return { text: r.text, promptTokens: r.promptTokens, newTokens: r.tokenIds.length, generationMs: Math.round(performance.now() - started) };
 }
 

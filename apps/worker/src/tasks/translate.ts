@@ -30,7 +30,7 @@ export async function translate(ctx: TaskContext, data: TranslateJob): Promise<R
     const prompt = renderTranslate({ text: protectedText.text, ...pair }, { ...options, examples });
     template = prompt.template;
     used = prompt.examples;
-    const generated = await generateOnce(engine, prompt.text, data.generation.maxNewTokens, prompt.stop);
+    const generated = await generateOnce(engine, prompt.text, data.generation, prompt.stop);
     total = add(total, generated);
     const translated = defangMentions(protectedText.restore(generated.text.trim()));
     lines.push(messages.length === 1 ? translated : `${m.author}: ${translated}`);
