@@ -21,9 +21,9 @@ export interface SummarizeCommandDeps {
 
 /** The effective settings as the job carries them: the layers' result over the bot's defaults. */
 export function generationFrom(settings: Readonly<Settings>, defaultMaxNewTokens: number): GenerationSettings {
-  const { targetLanguage: _target, maxNewTokens, ...rest } = settings;
-  const set = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  return { maxNewTokens: maxNewTokens ?? defaultMaxNewTokens, ...set };
+  // The target language is a translate-command default, not a decoding setting.
+  const decoding = Object.fromEntries(Object.entries(settings).filter(([k, v]) => k !== 'targetLanguage' && v !== undefined));
+  return { ...decoding, maxNewTokens: settings.maxNewTokens ?? defaultMaxNewTokens };
 }
 
 const USAGE =

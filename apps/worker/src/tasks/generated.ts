@@ -14,8 +14,7 @@ export interface Generated {
 export async function generateOnce(engine: Engine, prompt: string, generation: GenerationSettings, stop?: string[]): Promise<Generated> {
   const started = performance.now();
   // Shots shape the prompt, not the decoding; unset fields fall back to the model's own config.
-  const { shots: _shots, ...settings } = generation;
-  const options = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<GenerationOptions>;
+  const options = Object.fromEntries(Object.entries(generation).filter(([k, v]) => k !== 'shots' && v !== undefined)) as Partial<GenerationOptions>;
   const r = await engine.generate(prompt, { ...options, ...(stop?.length && { stop }) });
   return { text: r.text, promptTokens: r.promptTokens, newTokens: r.tokenIds.length, generationMs: Math.round(performance.now() - started) };
 }
