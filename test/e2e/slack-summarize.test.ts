@@ -264,4 +264,20 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(await jobCount(inference)).toBe(before);
     });
   });
+
+  it('a reply whose post answer was lost is edited on the retry, never posted twice', async () => {
+    const thread = fake.threads.get(`${CHANNEL}/${THREAD_TS}`)!;
+    const mineBefore = thread.filter((m) => m.bot_id === FAKE_BOT.botId).length;
+    const updates = fake.callsTo('chat.update').length;
+    fake.dropResponses.set('chat.postMessage', 1);
+    await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, THREAD_TS)), SIGNING_SECRET);
+    const update = await waitFor(() => fake.callsTo('chat.update')[updates], 30_000, 'the retry to edit the reply');
+    const mine = thread.filter((m) => m.bot_id === FAKE_BOT.botId);
+    expect(mine).toHaveLength(mineBefore + 1);
+    expect(mine.at(-1)!.ts).toBe(update.args['ts']);
+    expect(mine.at(-1)!.text).toBe(update.args['text']);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(thread.filter((m) => m.bot_id === FAKE_BOT.botId)).toHaveLength(mineBefore + 1);
+    expect(bot.logs.some((l) => l.msg === 'reply posted' && l['edited'] === true)).toBe(true);
+  });
 });

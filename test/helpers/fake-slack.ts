@@ -16,6 +16,7 @@ export interface FakeSlackMessage {
   bot_id?: string;
   text: string;
   thread_ts?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export const FAKE_TEAM = { id: 'T0PARLEY', name: 'parley-test' };
@@ -33,6 +34,8 @@ export class FakeSlack {
   readonly threads = new Map<string, FakeSlackMessage[]>();
   /** Display names by user id, for users.info. */
   readonly users = new Map<string, string>();
+  /** Carries out the next N calls of a method, then drops the connection without an answer. */
+  readonly dropResponses = new Map<string, number>();
   /** Answers the next N calls of a method with HTTP 429 and this Retry-After (seconds). */
   readonly rateLimits = new Map<string, { remaining: number; retryAfterSec: number }>();
   /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
@@ -83,11 +86,18 @@ export class FakeSlack {
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
-    this.calls.push({ method, args, token, status: 200, at: Date.now() });
+    const drop = (this.dropResponses.get(method) ?? 0) > 0;
+    if (drop) this.dropResponses.set(method, this.dropResponses.get(method)! - 1);
+    this.calls.push({ method, args, token, status: drop ? 0 : 200, at: Date.now() });
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });
-    send(res, 200, this.answer(method, args));
+    const answer = this.answer(method, args);
+    if (drop) {
+      req.socket.destroy();
+      return;
+    }
+    send(res, 200, answer);
   }
 
   private answer(method: string, args: Record<string, unknown>): object {
@@ -103,7 +113,19 @@ export class FakeSlack {
         return this.replies(args);
       case 'chat.postMessage': {
         const ts = `${this.nextTs++}.000100`;
-        return { ok: true, channel: args['channel'], ts, message: { type: 'message', ts, text: args['text'], bot_id: FAKE_BOT.botId } };
+        const message: FakeSlackMessage = { ts, text: String(args['text']), bot_id: FAKE_BOT.botId, user: FAKE_BOT.userId };
+        if (args['metadata']) message.metadata = args['metadata'] as FakeSlackMessage['metadata'] & object;
+        if (args['thread_ts']) {
+          message.thread_ts = String(args['thread_ts']);
+          this.threads.get(`${String(args['channel'])}/${message.thread_ts}`)?.push(message);
+        }
+        return { ok: true, channel: args['channel'], ts, message };
+      }
+      case 'chat.update': {
+        const message = [...this.threads.values()].flat().find((m) => m.ts === args['ts']);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        message.text = String(args['text']);
+        return { ok: true, channel: args['channel'], ts: message.ts, text: message.text };
       }
       default:
         return { ok: false, error: 'unknown_method' };
@@ -116,7 +138,8 @@ export class FakeSlack {
     if (!thread) return { ok: false, error: 'thread_not_found' };
     const limit = Number(args['limit'] ?? 1000);
     const start = Number(args['cursor'] ?? 0);
-    const page = thread.slice(start, start + limit);
+    // Like Slack, message metadata is only returned when asked for.
+    const page = thread.slice(start, start + limit).map((m) => (args['include_all_metadata'] === 'true' || args['include_all_metadata'] === true ? m : { ...m, metadata: undefined }));
     const next = start + limit < thread.length ? String(start + limit) : '';
     return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
   }

@@ -6,6 +6,19 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { formatReply } from './format-reply.js';
 
+/** Message metadata that marks Parley's reply to a request. */
+const REPLY_EVENT = 'parley_reply';
+
+/** The ts of this request's reply if an earlier attempt posted it, read from the thread's metadata. */
+async function findPosted(client: WebClient, target: { channelId: string; threadTs: string }, requestId: string): Promise<string | undefined> {
+  const page = await client.conversations.replies({ channel: target.channelId, ts: target.threadTs, include_all_metadata: true, limit: 200 });
+  const mine = (page.messages ?? []).find((m) => {
+    const meta = (m as { metadata?: { event_type?: string; event_payload?: { request_id?: string } } }).metadata;
+    return meta?.event_type === REPLY_EVENT && meta.event_payload?.request_id === requestId;
+  });
+  return mine?.ts;
+}
+
 /** Slack errors that another attempt cannot fix. */
 const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'token_revoked', 'msg_too_long', 'no_text', 'missing_scope']);
 
@@ -31,15 +44,21 @@ export function startSlackDelivery(opts: {
       const { target, outcome, requestId } = parsed.data;
       const marker = `${opts.prefix}:posted:${job.id}`;
       if (await opts.redis.exists(marker)) return { skipped: true };
-      const res = await opts.client.chat
-        .postMessage({
-          channel: target.channelId,
-          thread_ts: target.threadTs,
-          text: formatReply(outcome, requestId),
-          unfurl_links: false,
-          unfurl_media: false,
-        })
-        .catch(async (err: { code?: string; retryAfter?: number; data?: { error?: string } }) => {
+      const text = formatReply(outcome, requestId);
+      // A retry may follow a post whose answer was lost: find that post by its metadata and edit
+      // it, so the thread never shows the reply twice.
+      const earlier = job.attemptsMade > 0 ? await findPosted(opts.client, target, requestId) : undefined;
+      const send = earlier
+        ? opts.client.chat.update({ channel: target.channelId, ts: earlier, text }).then(() => ({ ts: earlier }))
+        : opts.client.chat.postMessage({
+            channel: target.channelId,
+            thread_ts: target.threadTs,
+            text,
+            unfurl_links: false,
+            unfurl_media: false,
+            metadata: { event_type: REPLY_EVENT, event_payload: { request_id: requestId } },
+          });
+      const res = await send.catch(async (err: { code?: string; retryAfter?: number; data?: { error?: string } }) => {
           if (err.code === ErrorCode.RateLimitedError) {
             // Slack said when to come back: pause this queue that long, and put the job back
             // without counting an attempt.
@@ -51,7 +70,7 @@ export function startSlackDelivery(opts: {
           throw code && PERMANENT.has(code) ? new UnrecoverableError(`slack: ${code}`) : err;
         });
       await opts.redis.set(marker, res.ts ?? '1', 'EX', 7 * 24 * 3600);
-      opts.log.info({ requestId, ok: outcome.ok }, 'reply posted');
+      opts.log.info({ requestId, ok: outcome.ok, edited: Boolean(earlier) }, 'reply posted');
       return { ts: res.ts };
     },
     {
