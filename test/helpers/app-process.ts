@@ -49,6 +49,10 @@ export class AppProcess {
     throw new Error(`no "${msg}" log line within ${timeoutMs} ms; stderr: ${this.stderr}`);
   }
 
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Sends a signal now, e.g. SIGKILL to simulate a crash. */
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
