@@ -1,7 +1,7 @@
 import { INFERENCE_QUEUE, replyJobId, replyJobSchema, replyQueueName, requestJobId, type RequestJob, type ReplyJob } from '@parley/jobs';
 import { ensureTinySeq2Seq, ensureTinyTokenClassifier } from '@parley/tiny-models';
 import { ASK_BANK } from '@parley/prompts';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,23 @@ describe('translate, entities and ask through the queue and a worker with a mode
     expect(outcome.prompt!.examples).toEqual(bankIds.slice(0, outcome.prompt!.examples.length));
     const zeroShot = await run({ task: 'ask', question: 'Who owns the rollback plan?' });
     expect(zeroShot.ok && zeroShot.prompt!.examples).toEqual([]);
+  });
+
+  it('partial text is published as job progress, at most every 500 ms, each a prefix of the reply', async () => {
+    const events = new QueueEvents(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
+    await events.waitUntilReady();
+    const seen: { text: string; at: number }[] = [];
+    events.on('progress', ({ data }) => seen.push({ text: (data as { text: string }).text, at: Date.now() }));
+    const started = Date.now();
+    const outcome = await run({ task: 'ask', question: 'What was decided about the release?', generation: { maxNewTokens: 600 } });
+    const took = Date.now() - started;
+    await new Promise((r) => setTimeout(r, 300));
+    await events.close();
+    if (!outcome.ok) throw new Error(outcome.userMessage);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThanOrEqual(Math.ceil(took / 500) + 1);
+    for (const p of seen) expect(outcome.text.startsWith(p.text) || outcome.text === "The thread doesn't say.").toBe(true);
+    console.info(`[progress] ${seen.length} progress updates over a ${took} ms generation`);
   });
 
   it('a task no model serves is refused with its name', async () => {

@@ -52,21 +52,35 @@ function classify(err: unknown): { code: string; userMessage: string; permanent:
  * The BullMQ processor for every inference job. It never talks to a chat platform: outcomes,
  * successes and user-facing failures alike, go to the platform's reply queue.
  */
+/** Partial text, as job progress for streaming adapters: at most every PROGRESS_INTERVAL_MS. */
+export const PROGRESS_INTERVAL_MS = 500;
+
+function progressPublisher(job: Job): (text: string) => void {
+  let last = 0;
+  return (text) => {
+    const now = Date.now();
+    if (now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    job.updateProgress({ text }).catch(() => {});
+  };
+}
+
 export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts, observe: AttemptObserver = () => {}) {
   const run = async (job: Job, data: InferenceJob): Promise<{ outcome: ReplyOutcome | null; value?: unknown }> => {
+    const jobCtx: TaskContext = { ...ctx, progress: progressPublisher(job) };
     switch (data.task) {
       case 'summarize':
-        return { outcome: await summarize(ctx, job, data, prompts) };
+        return { outcome: await summarize(jobCtx, job, data, prompts) };
       case 'summarize-chunk':
-        return { outcome: null, value: await summarizeChunk(ctx, data, prompts) };
+        return { outcome: null, value: await summarizeChunk(jobCtx, data, prompts) };
       case 'summarize-reduce':
-        return { outcome: await summarizeReduce(ctx, job, data, prompts) };
+        return { outcome: await summarizeReduce(jobCtx, job, data, prompts) };
       case 'translate':
-        return { outcome: await translate(ctx, data) };
+        return { outcome: await translate(jobCtx, data) };
       case 'entities':
-        return { outcome: await extractEntities(ctx, data) };
+        return { outcome: await extractEntities(jobCtx, data) };
       case 'ask':
-        return { outcome: await ask(ctx, data) };
+        return { outcome: await ask(jobCtx, data) };
     }
   };
 

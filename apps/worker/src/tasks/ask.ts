@@ -20,7 +20,7 @@ export async function ask(ctx: TaskContext, data: AskJob): Promise<ReplyOutcome>
   const render = (messages: typeof thread) => renderAsk({ conversation: renderConversation(messages).text, question: data.question }, { ...options, examples });
   const fitted = await fitRecentMessages(thread, (ms) => render([...ms]).text, (text) => engine.countTokens(text), budget);
   const prompt = render(fitted.messages);
-  const generated = await generateOnce(engine, prompt.text, data.generation, prompt.stop);
+  const generated = await generateOnce(engine, prompt.text, data.generation, prompt.stop, ctx.progress);
   const answer = generated.text.trim();
   const answered = answer !== '' && !answer.includes(NOT_IN_THREAD);
   return success({

@@ -10,12 +10,30 @@ export interface Generated {
   generationMs: number;
 }
 
-/** One generation with the request's settings, and the figures a reply footer and the logs show. */
-export async function generateOnce(engine: Engine, prompt: string, generation: GenerationSettings, stop?: string[]): Promise<Generated> {
+/**
+ * One generation with the request's settings, and the figures a reply footer and the logs show.
+ * With `onText`, the text so far is reported as it grows.
+ */
+export async function generateOnce(
+  engine: Engine,
+  prompt: string,
+  generation: GenerationSettings,
+  stop?: string[],
+  onText?: (textSoFar: string) => void,
+): Promise<Generated> {
   const started = performance.now();
   // Shots shape the prompt, not the decoding; unset fields fall back to the model's own config.
   const options = Object.fromEntries(Object.entries(generation).filter(([k, v]) => k !== 'shots' && v !== undefined)) as Partial<GenerationOptions>;
-  const r = await engine.generate(prompt, { ...options, ...(stop?.length && { stop }) });
+  const request = { ...options, ...(stop?.length && { stop }) };
+  let r;
+  if (onText) {
+    const stream = engine.stream(prompt, request);
+    let soFar = '';
+    for await (const piece of stream) onText((soFar += piece));
+    r = await stream.result;
+  } else {
+    r = await engine.generate(prompt, request);
+  }
   return { text: r.text, promptTokens: r.promptTokens, newTokens: r.tokenIds.length, generationMs: Math.round(performance.now() - started) };
 }
 

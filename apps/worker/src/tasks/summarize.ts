@@ -20,7 +20,7 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
   const examples = await summaryShots(engine, prompts, data.generation, budget);
   const whole = prompts.thread(engine, messages, 1, examples);
   if ((await engine.countTokens(whole.text)) <= budget) {
-    const generated = await generateOnce(engine, whole.text, data.generation);
+    const generated = await generateOnce(engine, whole.text, data.generation, undefined, ctx.progress);
     return outcome(engine, model, data, generated, messages.length, whole, whole.refs ?? new Map());
   }
 
@@ -91,7 +91,7 @@ export async function summarizeReduce(ctx: TaskContext, job: Job, data: Summariz
   const budget = promptBudget(engine, data.generation.maxNewTokens);
   let result: Generated = { text: '', promptTokens: 0, newTokens: 0, generationMs: 0 };
   const reduced = await reduceToOne(engine, values.map((v) => v.summary), budget, prompts, async (prompt) => {
-    result = await generateOnce(engine, prompt, data.generation);
+    result = await generateOnce(engine, prompt, data.generation, undefined, ctx.progress);
     return result.text;
   });
   const final = prompts.reduce(engine, [reduced.text]);

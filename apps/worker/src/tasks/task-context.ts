@@ -13,6 +13,8 @@ export interface TaskContext {
   flows: FlowProducer;
   queue: string;
   log: Logger;
+  /** Partial reply text for streaming adapters, published at a bounded rate (set per job). */
+  progress?: (text: string) => void;
 }
 
 export function engineFor(ctx: TaskContext, task: RegistryTask, pair?: Parameters<ModelRegistry['modelFor']>[1]): { model: ModelEntry; engine: Engine } {
