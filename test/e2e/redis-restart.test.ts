@@ -108,4 +108,25 @@ describe.skipIf(!hasRedisServer)('Redis restarts mid-run (AOF on)', () => {
     expect(worker.logs.some((l) => l.msg === 'job done' && l['requestId'] === requestJobId('summarize', FAKE_TEAM.id, triggerId))).toBe(true);
     console.info(`[redis-restart] Redis down ~1 s; reply posted ${Math.round(recovered)} ms after the stop, once`);
   });
+
+  it('SIGTERM while Redis is down: the worker exits within its shutdown deadline instead of hanging', async () => {
+    const worker = new AppProcess('worker', {
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      PARLEY_QUEUE_PREFIX: 'parley-restart',
+      MODEL_DIR: await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE }),
+      ORT_INTRA_OP_THREADS: '1',
+      SHUTDOWN_DEADLINE_MS: '3000',
+      LOG_LEVEL: 'info',
+    });
+    procs.push(worker);
+    await worker.waitForLog('worker ready');
+    await redis.stop();
+    const started = performance.now();
+    worker.kill('SIGTERM');
+    await worker.exited;
+    const took = performance.now() - started;
+    expect(took).toBeLessThan(3000 + 1500);
+    await redis.start();
+    console.info(`[redis-restart] SIGTERM with Redis down: exited after ${Math.round(took)} ms (deadline 3000 ms)`);
+  });
 });
