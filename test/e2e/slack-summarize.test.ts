@@ -280,4 +280,30 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(thread.filter((m) => m.bot_id === FAKE_BOT.botId)).toHaveLength(mineBefore + 1);
     expect(bot.logs.some((l) => l.msg === 'reply posted' && l['edited'] === true)).toBe(true);
   });
+
+  it('the "Summarize thread" message shortcut, used on a reply inside the thread, summarizes that thread', async () => {
+    const posted = fake.callsTo('chat.postMessage').length;
+    const triggerId = randomUUID();
+    const payload = {
+      type: 'message_action',
+      callback_id: 'summarize_thread',
+      trigger_id: triggerId,
+      action_ts: '1790000099.000000',
+      team: { id: FAKE_TEAM.id, domain: FAKE_TEAM.name },
+      channel: { id: CHANNEL, name: 'general' },
+      user: { id: 'U0LENA', name: 'lena' },
+      message: { type: 'message', ts: '1790000003.000400', thread_ts: THREAD_TS, user: 'U0LENA', text: 'I will write the release notes.' },
+      message_ts: '1790000003.000400',
+      response_url: fake.responseUrl(triggerId),
+      token: 'legacy-verification-token',
+      api_app_id: 'A0PARLEY',
+    };
+    const ack = await postSlashCommand(commandUrl, { payload: JSON.stringify(payload) }, SIGNING_SECRET);
+    expect(ack.status).toBe(200);
+    expect(ack.elapsedMs).toBeLessThan(3000);
+    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the shortcut reply');
+    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
+    const notice = await waitFor(() => fake.responseUrlPosts.find((p) => p.path.endsWith(triggerId)), 5000, 'the private notice');
+    expect(notice.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on it') });
+  });
 });

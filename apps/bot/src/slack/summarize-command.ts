@@ -1,12 +1,13 @@
 import { keepRecentWithinPayload, requestJobId, type GenerationSettings } from '@parley/jobs';
 import { parseOverrides, SettingsError, type Settings } from '@parley/settings';
 import type { Logger } from '@parley/service-kit';
-import type { App } from '@slack/bolt';
+import type { App, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Intake } from '../core/intake.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { readThread } from './read-thread.js';
-import { parseThreadLink } from './thread-link.js';
+import { parseThreadLink, type ThreadRef } from './thread-link.js';
 import type { UserNames } from './user-names.js';
 
 export interface SummarizeCommandDeps {
@@ -60,47 +61,76 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
       await ack({ response_type: 'ephemeral', text: OTHER_CHANNEL });
       return;
     }
-    try {
-      await deps.intake.admit({ workspace: command.team_id, channel: command.channel_id, user: command.user_id }, requestId);
-    } catch (err) {
-      const refusal = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
-      deps.log.info({ requestId, code: refusal.code }, 'summarize refused at intake');
-      await ack({ response_type: 'ephemeral', text: `:hourglass: ${refusal.userMessage}` });
+    const refusal = await admit(deps, { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id }, requestId);
+    if (refusal) {
+      await ack({ response_type: 'ephemeral', text: `:hourglass: ${refusal}` });
       return;
     }
     await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing that thread…' });
-    try {
-      const thread = await readThread(client, ref, {
-        limit: deps.maxMessages,
-        botUserId: deps.bot.userId,
-        botId: deps.bot.botId,
-        names: deps.names,
-      });
-      const messages = keepRecentWithinPayload(thread);
-      const { settings } = await deps.settings.effective(
-        { platform: 'slack', workspace: command.team_id, channel: ref.channelId },
-        { command: overrides },
-      );
-      if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
-        throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can summarize.');
-      }
-      const { ahead } = await deps.intake.submit({
+    await queueThreadSummary(deps, client, respond, {
+      requestId,
+      teamId: command.team_id,
+      userId: command.user_id,
+      thread: ref,
+      overrides,
+    });
+  });
+}
+
+/** The refusal a user should see when intake will not take a request now, or null. */
+export async function admit(deps: SummarizeCommandDeps, who: { teamId: string; channelId: string; userId: string }, requestId: string): Promise<string | null> {
+  try {
+    await deps.intake.admit({ workspace: who.teamId, channel: who.channelId, user: who.userId }, requestId);
+    return null;
+  } catch (err) {
+    const refusal = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
+    deps.log.info({ requestId, code: refusal.code }, 'summarize refused at intake');
+    return refusal.userMessage;
+  }
+}
+
+/**
+ * Reads the thread, layers the settings and queues the summary; problems reach the user through
+ * `respond`, privately, with a reference id. Shared by `/summarize` and the message shortcut.
+ */
+export async function queueThreadSummary(
+  deps: SummarizeCommandDeps,
+  client: WebClient,
+  respond: RespondFn,
+  req: { requestId: string; teamId: string; userId: string; thread: ThreadRef; overrides: Settings },
+): Promise<void> {
+  const { requestId, teamId, thread: ref } = req;
+  try {
+    const thread = await readThread(client, ref, {
+      limit: deps.maxMessages,
+      botUserId: deps.bot.userId,
+      botId: deps.bot.botId,
+      names: deps.names,
+    });
+    const messages = keepRecentWithinPayload(thread);
+    const { settings } = await deps.settings.effective({ platform: 'slack', workspace: teamId, channel: ref.channelId }, { command: req.overrides });
+    if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
+      throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can summarize.');
+    }
+    const { ahead } = await deps.intake.submit(
+      {
         version: 1,
         task: 'summarize',
         requestId,
-        target: { platform: 'slack', teamId: command.team_id, channelId: ref.channelId, threadTs: ref.threadTs, userId: command.user_id },
+        target: { platform: 'slack', teamId, channelId: ref.channelId, threadTs: ref.threadTs, userId: req.userId },
         messages,
         generation: generationFrom(settings, deps.maxNewTokens),
-      }, `${command.team_id}:${ref.channelId}`);
-      deps.log.info({ requestId, messages: messages.length, ahead }, 'summarize queued');
-      if (ahead > 0) {
-        const text = `:hourglass_flowing_sand: ${ahead} request${ahead === 1 ? ' is' : 's are'} ahead of yours; the summary will follow.`;
-        await respond({ response_type: 'ephemeral', replace_original: false, text });
-      }
-    } catch (err) {
-      const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
-      deps.log.warn({ requestId, code: failure.code }, 'summarize not queued');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${failure.userMessage} (ref \`${requestId}\`)` });
+      },
+      `${teamId}:${ref.channelId}`,
+    );
+    deps.log.info({ requestId, messages: messages.length, ahead }, 'summarize queued');
+    if (ahead > 0) {
+      const text = `:hourglass_flowing_sand: ${ahead} request${ahead === 1 ? ' is' : 's are'} ahead of yours; the summary will follow.`;
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
     }
-  });
+  } catch (err) {
+    const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
+    deps.log.warn({ requestId, code: failure.code }, 'summarize not queued');
+    await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${failure.userMessage} (ref \`${requestId}\`)` });
+  }
 }

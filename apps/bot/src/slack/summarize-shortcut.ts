@@ -1,0 +1,26 @@
+import { requestJobId } from '@parley/jobs';
+import type { App, MessageShortcut } from '@slack/bolt';
+import { admit, queueThreadSummary, type SummarizeCommandDeps } from './summarize-command.js';
+
+export const SUMMARIZE_SHORTCUT = 'summarize_thread';
+
+/**
+ * "Summarize thread", the message shortcut: the Slack-native way to summarize from inside a
+ * thread (slash commands do not run there). Works on any message of the thread.
+ */
+export function registerSummarizeShortcut(app: App, deps: SummarizeCommandDeps): void {
+  app.shortcut<MessageShortcut>({ callback_id: SUMMARIZE_SHORTCUT, type: 'message_action' }, async ({ shortcut, ack, respond, client }) => {
+    await ack();
+    const teamId = shortcut.team?.id ?? '';
+    const requestId = requestJobId('summarize', teamId, shortcut.trigger_id);
+    const channelId = shortcut.channel.id;
+    const threadTs = shortcut.message.thread_ts ?? shortcut.message.ts;
+    const refusal = await admit(deps, { teamId, channelId, userId: shortcut.user.id }, requestId);
+    if (refusal) {
+      await respond({ response_type: 'ephemeral', text: `:hourglass: ${refusal}` });
+      return;
+    }
+    await respond({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing this thread…' });
+    await queueThreadSummary(deps, client, respond, { requestId, teamId, userId: shortcut.user.id, thread: { channelId, threadTs }, overrides: {} });
+  });
+}
