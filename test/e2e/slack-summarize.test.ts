@@ -13,7 +13,7 @@ import { AppProcess } from '../helpers/app-process.js';
 import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { postSlashCommand, waitFor } from '../helpers/slack-request.js';
+import { postEvent, postSlashCommand, waitFor } from '../helpers/slack-request.js';
 
 const SIGNING_SECRET = 'test-signing-secret';
 const CHANNEL = 'C0GENERAL';
@@ -305,5 +305,56 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
     const notice = await waitFor(() => fake.responseUrlPosts.find((p) => p.path.endsWith(triggerId)), 5000, 'the private notice');
     expect(notice.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on it') });
+  });
+
+  describe('@mentions', () => {
+    const mention = (text: string, ts: string, eventId = `Ev${randomUUID().slice(0, 8)}`) => ({
+      token: 'legacy-verification-token',
+      team_id: FAKE_TEAM.id,
+      api_app_id: 'A0PARLEY',
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: 1790000100,
+      authorizations: [{ team_id: FAKE_TEAM.id, user_id: FAKE_BOT.userId, is_bot: true }],
+      event: { type: 'app_mention', user: 'U0OMAR', text, ts, channel: CHANNEL, thread_ts: THREAD_TS, event_ts: ts },
+    });
+
+    it('"@Parley translate to French" translates the thread into French, in the thread; a redelivered event makes no second job', async () => {
+      const posted = fake.callsTo('chat.postMessage').length;
+      const body = mention(`<@${FAKE_BOT.userId}> translate to French`, '1790000100.000100');
+      const ack = await postEvent(commandUrl, body, SIGNING_SECRET);
+      expect(ack.status).toBe(200);
+      expect(ack.elapsedMs).toBeLessThan(3000);
+      await postEvent(commandUrl, body, SIGNING_SECRET, 1);
+      const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the translation');
+      expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
+      expect(String(post.args['text'])).toContain('translated to French');
+      const requestId = requestJobId('mention', FAKE_TEAM.id, CHANNEL, '1790000100.000100');
+      const job = (await inference.getJob(requestId))!;
+      expect(job.data).toMatchObject({ task: 'translate', language: 'French' });
+      // The mention itself is not translated.
+      expect((job.data as { messages: { id: string }[] }).messages.map((m) => m.id)).not.toContain('1790000100.000100');
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(posted + 1);
+    });
+
+    it('a question becomes an ask job with the thread as context, answered in the thread', async () => {
+      const posted = fake.callsTo('chat.postMessage').length;
+      await postEvent(commandUrl, mention(`<@${FAKE_BOT.userId}> who owns the rollback plan?`, '1790000101.000100'), SIGNING_SECRET);
+      const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the answer');
+      expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
+      expect(String(post.args['text'])).toMatch(/_ask · \d+ messages · /);
+      const job = (await inference.getJob(requestJobId('mention', FAKE_TEAM.id, CHANNEL, '1790000101.000100')))!;
+      expect(job.data).toMatchObject({ task: 'ask', question: 'who owns the rollback plan?' });
+    });
+
+    it('a bare mention gets private help, and queues nothing', async () => {
+      const before = await jobCount(inference);
+      const ephemerals = fake.callsTo('chat.postEphemeral').length;
+      await postEvent(commandUrl, mention(`<@${FAKE_BOT.userId}>`, '1790000102.000100'), SIGNING_SECRET);
+      const help = await waitFor(() => fake.callsTo('chat.postEphemeral')[ephemerals], 5000, 'the help');
+      expect(help.args).toMatchObject({ channel: CHANNEL, user: 'U0OMAR', text: expect.stringContaining('summarize') });
+      expect(await jobCount(inference)).toBe(before);
+    });
   });
 });

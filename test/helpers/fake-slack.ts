@@ -121,6 +121,8 @@ export class FakeSlack {
         }
         return { ok: true, channel: args['channel'], ts, message };
       }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${this.nextTs++}.000200` };
       case 'chat.update': {
         const message = [...this.threads.values()].flat().find((m) => m.ts === args['ts']);
         if (!message) return { ok: false, error: 'message_not_found' };

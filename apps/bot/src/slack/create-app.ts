@@ -3,6 +3,7 @@ import bolt from '@slack/bolt';
 import type { Intake } from '../core/intake.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerSummarizeCommand } from './summarize-command.js';
+import { registerMentions } from './mention-handler.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import type { UserNames } from './user-names.js';
@@ -36,6 +37,7 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
   });
   registerSummarizeCommand(app, opts);
   registerSummarizeShortcut(app, opts);
+  registerMentions(app, opts);
   app.error(async (err) => {
     opts.log.error({ code: err.code, name: err.name }, 'unhandled Slack listener error');
   });

@@ -67,12 +67,13 @@ export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): 
       return;
     }
     await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing that thread…' });
-    await queueThreadSummary(deps, client, respond, {
+    await queueThreadTask(deps, client, viaRespond(respond), {
       requestId,
       teamId: command.team_id,
       userId: command.user_id,
       thread: ref,
       overrides,
+      task: { task: 'summarize' },
     });
   });
 }
@@ -89,15 +90,20 @@ export async function admit(deps: SummarizeCommandDeps, who: { teamId: string; c
   }
 }
 
+/** How the user hears about progress and problems: `respond` for commands and shortcuts. */
+export type Notify = (text: string) => Promise<unknown>;
+
+export type ThreadTask = { task: 'summarize' } | { task: 'entities' } | { task: 'translate'; language: string } | { task: 'ask'; question: string };
+
 /**
- * Reads the thread, layers the settings and queues the summary; problems reach the user through
- * `respond`, privately, with a reference id. Shared by `/summarize` and the message shortcut.
+ * Reads the thread, layers the settings and queues the task; problems reach the user through
+ * `notify`, privately, with a reference id. Shared by `/summarize`, the shortcut and mentions.
  */
-export async function queueThreadSummary(
+export async function queueThreadTask(
   deps: SummarizeCommandDeps,
   client: WebClient,
-  respond: RespondFn,
-  req: { requestId: string; teamId: string; userId: string; thread: ThreadRef; overrides: Settings },
+  notify: Notify,
+  req: { requestId: string; teamId: string; userId: string; thread: ThreadRef; overrides: Settings; task: ThreadTask; skipTs?: string },
 ): Promise<void> {
   const { requestId, teamId, thread: ref } = req;
   try {
@@ -107,30 +113,30 @@ export async function queueThreadSummary(
       botId: deps.bot.botId,
       names: deps.names,
     });
-    const messages = keepRecentWithinPayload(thread);
+    // The message that asked (an @mention) is a request, not thread content.
+    const messages = keepRecentWithinPayload(thread.filter((m) => m.id !== req.skipTs));
     const { settings } = await deps.settings.effective({ platform: 'slack', workspace: teamId, channel: ref.channelId }, { command: req.overrides });
     if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
-      throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can summarize.');
+      throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can work on.');
     }
-    const { ahead } = await deps.intake.submit(
-      {
-        version: 1,
-        task: 'summarize',
-        requestId,
-        target: { platform: 'slack', teamId, channelId: ref.channelId, threadTs: ref.threadTs, userId: req.userId },
-        messages,
-        generation: generationFrom(settings, deps.maxNewTokens),
-      },
-      `${teamId}:${ref.channelId}`,
-    );
-    deps.log.info({ requestId, messages: messages.length, ahead }, 'summarize queued');
-    if (ahead > 0) {
-      const text = `:hourglass_flowing_sand: ${ahead} request${ahead === 1 ? ' is' : 's are'} ahead of yours; the summary will follow.`;
-      await respond({ response_type: 'ephemeral', replace_original: false, text });
-    }
+    const common = {
+      version: 1 as const,
+      requestId,
+      target: { platform: 'slack' as const, teamId, channelId: ref.channelId, threadTs: ref.threadTs, userId: req.userId },
+      messages,
+      generation: generationFrom(settings, deps.maxNewTokens),
+    };
+    const { ahead } = await deps.intake.submit({ ...common, ...req.task }, `${teamId}:${ref.channelId}`);
+    deps.log.info({ requestId, task: req.task.task, messages: messages.length, ahead }, `${req.task.task} queued`);
+    if (ahead > 0) await notify(`:hourglass_flowing_sand: ${ahead} request${ahead === 1 ? ' is' : 's are'} ahead of yours; the answer will follow.`);
   } catch (err) {
     const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
-    deps.log.warn({ requestId, code: failure.code }, 'summarize not queued');
-    await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${failure.userMessage} (ref \`${requestId}\`)` });
+    deps.log.warn({ requestId, code: failure.code }, `${req.task.task} not queued`);
+    await notify(`:warning: ${failure.userMessage} (ref \`${requestId}\`)`);
   }
+}
+
+/** `respond` as a Notify: private to the requester, never replacing the earlier notice. */
+export function viaRespond(respond: RespondFn): Notify {
+  return (text) => respond({ response_type: 'ephemeral', replace_original: false, text });
 }

@@ -1,6 +1,6 @@
 import { requestJobId } from '@parley/jobs';
 import type { App, MessageShortcut } from '@slack/bolt';
-import { admit, queueThreadSummary, type SummarizeCommandDeps } from './summarize-command.js';
+import { admit, queueThreadTask, viaRespond, type SummarizeCommandDeps } from './summarize-command.js';
 
 export const SUMMARIZE_SHORTCUT = 'summarize_thread';
 
@@ -21,6 +21,13 @@ export function registerSummarizeShortcut(app: App, deps: SummarizeCommandDeps):
       return;
     }
     await respond({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing this thread…' });
-    await queueThreadSummary(deps, client, respond, { requestId, teamId, userId: shortcut.user.id, thread: { channelId, threadTs }, overrides: {} });
+    await queueThreadTask(deps, client, viaRespond(respond), {
+      requestId,
+      teamId,
+      userId: shortcut.user.id,
+      thread: { channelId, threadTs },
+      overrides: {},
+      task: { task: 'summarize' },
+    });
   });
 }

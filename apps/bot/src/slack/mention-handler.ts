@@ -1,0 +1,44 @@
+import { requestJobId } from '@parley/jobs';
+import type { App } from '@slack/bolt';
+import { parseMention } from './mention-intent.js';
+import { admit, queueThreadTask, type Notify, type SummarizeCommandDeps } from './summarize-command.js';
+
+const HELP =
+  'Ask me a question about this thread, or say *summarize*, *translate to French* or *extract entities*. ' +
+  'Inside a thread I work on that thread.';
+
+/**
+ * `@Parley summarize`, `@Parley translate to French`, `@Parley extract entities`, or any question:
+ * answered in the thread (or under the message, when it is not in one). Bolt acknowledges the
+ * event before this runs; the request id comes from the message, so Slack's retries of the same
+ * event make no second job.
+ */
+export function registerMentions(app: App, deps: SummarizeCommandDeps): void {
+  app.event('app_mention', async ({ event, client, body }) => {
+    if (!event.user || event.user === deps.bot.userId) return;
+    const teamId = (body as { team_id?: string }).team_id ?? event.team ?? '';
+    const threadTs = event.thread_ts ?? event.ts;
+    const requestId = requestJobId('mention', teamId, event.channel, event.ts);
+    const notify: Notify = (text) => client.chat.postEphemeral({ channel: event.channel, user: event.user!, text, thread_ts: threadTs });
+    const intent = parseMention(event.text, deps.bot.userId);
+    if (intent.task === 'help') {
+      await notify(HELP);
+      return;
+    }
+    const refusal = await admit(deps, { teamId, channelId: event.channel, userId: event.user }, requestId);
+    if (refusal) {
+      await notify(`:hourglass: ${refusal}`);
+      return;
+    }
+    await queueThreadTask(deps, client, notify, {
+      requestId,
+      teamId,
+      userId: event.user,
+      thread: { channelId: event.channel, threadTs },
+      overrides: {},
+      task: intent,
+      // The mention is the request, not thread content.
+      skipTs: event.ts,
+    });
+  });
+}
