@@ -357,4 +357,34 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(await jobCount(inference)).toBe(before);
     });
   });
+
+  describe('/genconfig', () => {
+    const genconfig = async (user: string, text: string) => {
+      const fields = { ...slashCommand(fake, text), command: '/genconfig', user_id: user };
+      const res = await postSlashCommand(commandUrl, fields, SIGNING_SECRET);
+      return String((JSON.parse(res.body) as { text: string }).text);
+    };
+
+    it('anyone sees the settings; only admins change them, and the next job uses the change', async () => {
+      fake.admins.add('U0BOSS');
+      expect(await genconfig('U0MAYA', 'set temperature=0.7 sample')).toBe("Only workspace admins can change Parley's settings. `/genconfig` shows them.");
+      expect(await genconfig('U0BOSS', 'set temperature=0.7 sample max_new_tokens=9')).toMatch(/^Saved: .*temperature null → 0\.7/);
+      const shown = await genconfig('U0MAYA', '');
+      expect(shown).toContain('sampling, temperature 0.7');
+      expect(shown).toContain('Last changed by <@U0BOSS>');
+      const triggerId = randomUUID();
+      await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, THREAD_TS), { triggerId }), SIGNING_SECRET);
+      const job = await waitFor(async () => (await inference.getJob(requestJobId('summarize', FAKE_TEAM.id, triggerId))) ?? undefined, 10_000, 'the job');
+      expect(job.data.generation).toMatchObject({ doSample: true, temperature: 0.7, maxNewTokens: 9 });
+      expect(await genconfig('U0BOSS', 'preset precise')).toMatch(/^Saved: /);
+      expect(await genconfig('U0MAYA', 'show')).toContain('greedy');
+      expect(await genconfig('U0BOSS', 'reset')).toMatch(/^Saved: /);
+    });
+
+    it('a bad value names the setting and its range', async () => {
+      fake.admins.add('U0BOSS');
+      expect(await genconfig('U0BOSS', 'set top_k=-1')).toContain('top_k');
+      expect(await genconfig('U0BOSS', 'set temprature=0.5')).toContain('Did you mean temperature');
+    });
+  });
 });

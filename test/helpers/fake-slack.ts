@@ -34,6 +34,8 @@ export class FakeSlack {
   readonly threads = new Map<string, FakeSlackMessage[]>();
   /** Display names by user id, for users.info. */
   readonly users = new Map<string, string>();
+  /** Users that users.info reports as workspace admins. */
+  readonly admins = new Set<string>();
   /** Carries out the next N calls of a method, then drops the connection without an answer. */
   readonly dropResponses = new Map<string, number>();
   /** Answers the next N calls of a method with HTTP 429 and this Retry-After (seconds). */
@@ -105,9 +107,11 @@ export class FakeSlack {
       case 'auth.test':
         return { ok: true, url: 'https://parley-test.slack.invalid/', team: FAKE_TEAM.name, user: 'parley', team_id: FAKE_TEAM.id, user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId };
       case 'users.info': {
-        const name = this.users.get(String(args['user']));
+        const id = String(args['user']);
+        const name = this.users.get(id) ?? (this.admins.has(id) ? id : undefined);
         if (!name) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: args['user'], name: name.toLowerCase(), real_name: name, profile: { display_name: name, real_name: name } } };
+        const isAdmin = this.admins.has(id);
+        return { ok: true, user: { id, name: name.toLowerCase(), real_name: name, is_admin: isAdmin, is_owner: false, profile: { display_name: name, real_name: name } } };
       }
       case 'conversations.replies':
         return this.replies(args);

@@ -14,6 +14,8 @@ const schema = z.object({
   /** Most messages of one thread sent to the model. */
   SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
   MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
+  /** Comma-separated Slack user ids that may change settings besides workspace admins. */
+  PARLEY_ADMIN_USER_IDS: z.string().default(''),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** How long a channel's requests count against its queue priority. */

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     apiUrl: config.SLACK_API_URL,
     bot,
     names: new UserNames(client),
+    adminUserIds: config.PARLEY_ADMIN_USER_IDS.split(',').map((s) => s.trim()).filter(Boolean),
     // The store WATCHes its keys, so it gets a connection of its own.
     settings: new SettingsStore(settingsRedis, config.PARLEY_QUEUE_PREFIX, { onCorrupt: (c) => log.warn({ corrupt: c.field }, 'corrupted setting ignored') }),
     intake,

@@ -3,6 +3,7 @@ import bolt from '@slack/bolt';
 import type { Intake } from '../core/intake.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerSummarizeCommand } from './summarize-command.js';
+import { registerGenconfigCommand } from './genconfig-command.js';
 import { registerMentions } from './mention-handler.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
 import type { SettingsStore } from '../core/settings-store.js';
@@ -17,6 +18,7 @@ export interface SlackAppOptions {
   bot: { userId: string; botId: string };
   names: UserNames;
   settings: SettingsStore;
+  adminUserIds: readonly string[];
   intake: Intake;
   log: Logger;
   maxMessages: number;
@@ -38,6 +40,7 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
   registerSummarizeCommand(app, opts);
   registerSummarizeShortcut(app, opts);
   registerMentions(app, opts);
+  registerGenconfigCommand(app, opts);
   app.error(async (err) => {
     opts.log.error({ code: err.code, name: err.name }, 'unhandled Slack listener error');
   });
