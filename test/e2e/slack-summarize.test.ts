@@ -387,4 +387,39 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(await genconfig('U0BOSS', 'set temprature=0.5')).toContain('Did you mean temperature');
     });
   });
+
+  describe('/translate, /entities and /ask on a thread link', () => {
+    const run = async (command: string, text: string) => {
+      const triggerId = randomUUID();
+      const posted = fake.callsTo('chat.postMessage').length;
+      const res = await postSlashCommand(commandUrl, { ...slashCommand(fake, text, { triggerId }), command }, SIGNING_SECRET);
+      expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on it') });
+      const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, `the ${command} reply`);
+      expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
+      return { text: String(post.args['text']), triggerId };
+    };
+
+    it('/translate German <link> translates the thread', async () => {
+      const { text, triggerId } = await run('/translate', `German ${threadLink(CHANNEL, THREAD_TS)}`);
+      expect(text).toContain('translated to German');
+      const job = (await inference.getJob(requestJobId('translate', FAKE_TEAM.id, triggerId)))!;
+      expect(job.data).toMatchObject({ task: 'translate', language: 'German' });
+    });
+
+    it('/entities <link> with no entities model answers which task is missing', async () => {
+      const { text } = await run('/entities', threadLink(CHANNEL, THREAD_TS));
+      expect(text).toMatch(/^:warning: No model is set up for entities\. Ask an admin to add one\. \(ref `entities-[0-9a-f]{32}`\)$/);
+    });
+
+    it('/ask <link> <question> asks about the thread', async () => {
+      const { triggerId } = await run('/ask', `${threadLink(CHANNEL, THREAD_TS)} who owns the rollback plan?`);
+      const job = (await inference.getJob(requestJobId('ask', FAKE_TEAM.id, triggerId)))!;
+      expect(job.data).toMatchObject({ task: 'ask', question: 'who owns the rollback plan?' });
+    });
+
+    it('without a link, each command says how to use it', async () => {
+      const res = await postSlashCommand(commandUrl, { ...slashCommand(fake, 'German'), command: '/translate' }, SIGNING_SECRET);
+      expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/translate <language> <thread link>') });
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { registerSummarizeCommand } from './summarize-command.js';
 import { registerGenconfigCommand } from './genconfig-command.js';
 import { registerMentions } from './mention-handler.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
+import { registerThreadCommands } from './thread-commands.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import type { UserNames } from './user-names.js';
 
@@ -41,6 +42,7 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
   registerSummarizeShortcut(app, opts);
   registerMentions(app, opts);
   registerGenconfigCommand(app, opts);
+  registerThreadCommands(app, opts);
   app.error(async (err) => {
     opts.log.error({ code: err.code, name: err.name }, 'unhandled Slack listener error');
   });
