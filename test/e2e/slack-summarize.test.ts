@@ -348,6 +348,15 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(job.data).toMatchObject({ task: 'ask', question: 'who owns the rollback plan?' });
     });
 
+    it("another bot's mention is ignored", async () => {
+      const before = await jobCount(inference);
+      const body = mention(`<@${FAKE_BOT.userId}> summarize`, '1790000103.000100');
+      await postEvent(commandUrl, { ...body, event: { ...body.event, bot_id: 'B0OTHER' } }, SIGNING_SECRET);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await jobCount(inference)).toBe(before);
+      expect(await inference.getJob(requestJobId('mention', FAKE_TEAM.id, CHANNEL, '1790000103.000100'))).toBeUndefined();
+    });
+
     it('a bare mention gets private help, and queues nothing', async () => {
       const before = await jobCount(inference);
       const ephemerals = fake.callsTo('chat.postEphemeral').length;

@@ -15,7 +15,8 @@ const HELP =
  */
 export function registerMentions(app: App, deps: SummarizeCommandDeps): void {
   app.event('app_mention', async ({ event, client, body }) => {
-    if (!event.user || event.user === deps.bot.userId) return;
+    // Other bots' mentions are ignored, so two assistants cannot set each other off.
+    if (!event.user || event.user === deps.bot.userId || (event as { bot_id?: string }).bot_id) return;
     const teamId = (body as { team_id?: string }).team_id ?? event.team ?? '';
     const threadTs = event.thread_ts ?? event.ts;
     const requestId = requestJobId('mention', teamId, event.channel, event.ts);
