@@ -1,5 +1,5 @@
 import { Template } from '@huggingface/jinja';
-import type { PromptMessage } from './rendered-prompt-v2.js';
+import type { PromptMessage } from './rendered-prompt.js';
 import { TemplateError } from './template-error.js';
 
 /** The chat template of a model, as read from its tokenizer_config.json by the caller. */

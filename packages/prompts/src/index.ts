@@ -1,10 +1,8 @@
-export { renderTranscript, type ChatMessage } from './conversation.js';
-export type { RenderedPrompt } from './rendered-prompt.js';
-export { renderSummarizePrompt, SUMMARIZE_TEMPLATE } from './summarize.js';
+export type { ChatMessage } from './conversation.js';
 export { fitRecentMessages, type CountTokens, type FittedMessages } from './budget.js';
 export { TemplateError } from './template-error.js';
 export { familyFor, type PromptFamily, type PromptModelInfo } from './prompt-family.js';
-export type { RenderedPromptV2, PromptMessage } from './rendered-prompt-v2.js';
+export type { RenderedPrompt, PromptMessage } from './rendered-prompt.js';
 export { renderChat, foldSystemIntoUser, type ChatTemplateSpec } from './chat-template.js';
 export type { Example, ExampleBank } from './examples/bank.js';
 export { SUMMARIZE_BANK, type SummarizeExampleInput } from './examples/summarize.js';

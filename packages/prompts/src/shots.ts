@@ -1,5 +1,5 @@
 import type { Example, ExampleBank } from './examples/bank.js';
-import type { RenderedPromptV2 } from './rendered-prompt-v2.js';
+import type { RenderedPrompt } from './rendered-prompt.js';
 import { TemplateError } from './template-error.js';
 
 export type FitsCheck<T> = (value: T) => boolean | Promise<boolean>;
@@ -28,9 +28,9 @@ export async function selectShots<I>(
 export async function renderWithShots<I>(
   bank: ExampleBank<I>,
   shots: number,
-  render: (examples: readonly Example<I>[]) => RenderedPromptV2,
-  fits: FitsCheck<RenderedPromptV2>,
-): Promise<RenderedPromptV2> {
+  render: (examples: readonly Example<I>[]) => RenderedPrompt,
+  fits: FitsCheck<RenderedPrompt>,
+): Promise<RenderedPrompt> {
   const chosen = await selectShots(bank, shots, (examples) => fits(render(examples)));
   return render(chosen);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldSystemIntoUser, renderChat } from '../src/chat-template.js';
-import type { PromptMessage } from '../src/rendered-prompt-v2.js';
+import type { PromptMessage } from '../src/rendered-prompt.js';
 import { TemplateError } from '../src/template-error.js';
 import { GEMMA, LLAMA3, QWEN25 } from './fixtures/chat-templates.js';
 

@@ -1,5 +1,5 @@
 import type { Engine } from '@parley/engine';
-import { selectShots, type Example, type ExampleBank, type RenderedPromptV2 } from '@parley/prompts';
+import { selectShots, type Example, type ExampleBank, type RenderedPrompt } from '@parley/prompts';
 
 /**
  * The requested number of worked examples, whole ones only, as many as fit in half the prompt
@@ -11,7 +11,7 @@ export function chooseShots<I>(
   bank: ExampleBank<I>,
   shots: number | undefined,
   budget: number,
-  render: (examples: readonly Example<I>[]) => RenderedPromptV2,
+  render: (examples: readonly Example<I>[]) => RenderedPrompt,
 ): Promise<Example<I>[]> {
   if (!shots) return Promise.resolve([]);
   return selectShots(bank, shots, async (examples) => (await engine.countTokens(render(examples).text)) <= budget / 2);

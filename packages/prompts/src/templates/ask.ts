@@ -1,6 +1,6 @@
 import { renderChat } from '../chat-template.js';
 import { NOT_IN_THREAD, type AskExampleInput } from '../examples/ask.js';
-import type { PromptMessage, RenderedPromptV2 } from '../rendered-prompt-v2.js';
+import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
 import { fenceFor, requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
 export const ASK_VERSION = 1;
@@ -21,7 +21,7 @@ export const ASK_SYSTEM = [
 const userTurn = (conversation: string, question: string) => `${conversation}\n\nQuestion: ${question}`;
 const t5Line = (conversation: string, question: string) => `question: ${question} context: ${conversation}`;
 
-export function renderAsk(input: AskInput, options: TemplateOptions<AskExampleInput>): RenderedPromptV2 {
+export function renderAsk(input: AskInput, options: TemplateOptions<AskExampleInput>): RenderedPrompt {
   const template = templateId('ask', options.family, ASK_VERSION);
   const examples = options.examples ?? [];
   const fence = fenceFor(options);

@@ -8,7 +8,7 @@ import { TRANSLATE_VERSION } from './translate.js';
 export type PromptTask = 'summarize' | 'summarize-reduce' | 'translate' | 'entities' | 'ask';
 
 export interface TemplateEntry {
-  /** e.g. `summarize/chat@1`, as recorded in `RenderedPromptV2.template`. */
+  /** e.g. `summarize/chat@1`, as recorded in `RenderedPrompt.template`. */
   id: string;
   task: PromptTask;
   family: PromptFamily;

@@ -1,5 +1,5 @@
 import { renderChat } from '../chat-template.js';
-import type { PromptMessage, RenderedPromptV2 } from '../rendered-prompt-v2.js';
+import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
 import { requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
 export const SUMMARIZE_REDUCE_VERSION = 1;
@@ -21,7 +21,7 @@ export const SUMMARIZE_REDUCE_SYSTEM = [
 ].join('\n');
 
 /** Reduce prompts take no shots: there is no reduce bank, and the map shots already set the format. */
-export function renderSummarizeReduce(input: SummarizeReduceInput, options: TemplateOptions<never>): RenderedPromptV2 {
+export function renderSummarizeReduce(input: SummarizeReduceInput, options: TemplateOptions<never>): RenderedPrompt {
   const template = templateId('summarize-reduce', options.family, SUMMARIZE_REDUCE_VERSION);
   const parts = input.partials.map((p, i) => `Part ${i + 1}:\n${p.trim()}`).join('\n\n');
   switch (options.family) {

@@ -1,6 +1,6 @@
 import { renderChat } from '../chat-template.js';
 import type { SummarizeExampleInput } from '../examples/summarize.js';
-import type { PromptMessage, RenderedPromptV2 } from '../rendered-prompt-v2.js';
+import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
 import { fenceFor, requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
 export const SUMMARIZE_VERSION = 1;
@@ -24,7 +24,7 @@ export const SUMMARIZE_SYSTEM = [
 
 const userTurn = (conversation: string) => `Summarize this conversation.\n\n${conversation}`;
 
-export function renderSummarize(input: SummarizeInput, options: TemplateOptions<SummarizeExampleInput>): RenderedPromptV2 {
+export function renderSummarize(input: SummarizeInput, options: TemplateOptions<SummarizeExampleInput>): RenderedPrompt {
   const template = templateId('summarize', options.family, SUMMARIZE_VERSION);
   const examples = options.examples ?? [];
   const fence = fenceFor(options);

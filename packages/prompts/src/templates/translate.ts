@@ -1,6 +1,6 @@
 import { renderChat } from '../chat-template.js';
 import type { TranslateExampleInput } from '../examples/translate.js';
-import type { PromptMessage, RenderedPromptV2 } from '../rendered-prompt-v2.js';
+import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
 import { TemplateError } from '../template-error.js';
 import { requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
@@ -28,7 +28,7 @@ export function translateSystem(targetLanguage: string, sourceLanguage?: string)
 
 const t5Line = (text: string, source: string, target: string) => `translate ${source} to ${target}: ${text}`;
 
-export function renderTranslate(input: TranslateInput, options: TemplateOptions<TranslateExampleInput>): RenderedPromptV2 {
+export function renderTranslate(input: TranslateInput, options: TemplateOptions<TranslateExampleInput>): RenderedPrompt {
   const template = templateId('translate', options.family, TRANSLATE_VERSION);
   const examples = options.examples ?? [];
   switch (options.family) {
