@@ -2,7 +2,6 @@ import type { Logger } from '@parley/service-kit';
 import bolt from '@slack/bolt';
 import type { Intake } from '../core/intake.js';
 import { boltLogger } from './bolt-logger.js';
-import { registerSummarizeCommand } from './summarize-command.js';
 import { registerGenconfigCommand } from './genconfig-command.js';
 import { registerMentions } from './mention-handler.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
@@ -38,7 +37,6 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
     botUserId: opts.bot.userId,
     clientOptions: { ...(opts.apiUrl && { slackApiUrl: opts.apiUrl }), retryConfig: { retries: 2 } },
   });
-  registerSummarizeCommand(app, opts);
   registerSummarizeShortcut(app, opts);
   registerMentions(app, opts);
   registerGenconfigCommand(app, opts);

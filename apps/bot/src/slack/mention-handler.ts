@@ -1,7 +1,7 @@
 import { requestJobId } from '@parley/jobs';
 import type { App } from '@slack/bolt';
 import { parseMention } from './mention-intent.js';
-import { admit, queueThreadTask, type Notify, type SummarizeCommandDeps } from './summarize-command.js';
+import { admit, queueThreadTask, type Notify, type ThreadTaskDeps } from './thread-task.js';
 
 const HELP =
   'Ask me a question about this thread, or say *summarize*, *translate to French* or *extract entities*. ' +
@@ -13,7 +13,7 @@ const HELP =
  * event before this runs; the request id comes from the message, so Slack's retries of the same
  * event make no second job.
  */
-export function registerMentions(app: App, deps: SummarizeCommandDeps): void {
+export function registerMentions(app: App, deps: ThreadTaskDeps): void {
   app.event('app_mention', async ({ event, client, body }) => {
     // Other bots' mentions are ignored, so two assistants cannot set each other off.
     if (!event.user || event.user === deps.bot.userId || (event as { bot_id?: string }).bot_id) return;

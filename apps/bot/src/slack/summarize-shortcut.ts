@@ -1,6 +1,6 @@
 import { requestJobId } from '@parley/jobs';
 import type { App, MessageShortcut } from '@slack/bolt';
-import { admit, queueThreadTask, viaRespond, type SummarizeCommandDeps } from './summarize-command.js';
+import { admit, queueThreadTask, viaRespond, type ThreadTaskDeps } from './thread-task.js';
 
 export const SUMMARIZE_SHORTCUT = 'summarize_thread';
 
@@ -8,7 +8,7 @@ export const SUMMARIZE_SHORTCUT = 'summarize_thread';
  * "Summarize thread", the message shortcut: the Slack-native way to summarize from inside a
  * thread (slash commands do not run there). Works on any message of the thread.
  */
-export function registerSummarizeShortcut(app: App, deps: SummarizeCommandDeps): void {
+export function registerSummarizeShortcut(app: App, deps: ThreadTaskDeps): void {
   app.shortcut<MessageShortcut>({ callback_id: SUMMARIZE_SHORTCUT, type: 'message_action' }, async ({ shortcut, ack, respond, client }) => {
     await ack();
     const teamId = shortcut.team?.id ?? '';

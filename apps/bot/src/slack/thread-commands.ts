@@ -1,7 +1,7 @@
 import { requestJobId } from '@parley/jobs';
 import { parseOverrides, SettingsError, type Settings } from '@parley/settings';
 import type { App } from '@slack/bolt';
-import { admit, queueThreadTask, viaRespond, type SummarizeCommandDeps, type ThreadTask } from './summarize-command.js';
+import { admit, queueThreadTask, viaRespond, type ThreadTask, type ThreadTaskDeps } from './thread-task.js';
 import { parseThreadLink, type ThreadRef } from './thread-link.js';
 
 interface ParsedCommand {
@@ -20,6 +20,11 @@ function withLink(text: string, build: (before: string, after: string) => Thread
 
 const COMMANDS: { name: string; usage: string; parse: (rest: string) => ParsedCommand | null }[] = [
   {
+    name: '/summarize',
+    usage: '`/summarize <link>`; settings go before the link, e.g. `/summarize preset=creative <link>` or `/summarize temperature=0.3 sample <link>`',
+    parse: (rest) => withLink(rest, (before, after) => (before || after ? null : { task: 'summarize' })),
+  },
+  {
     name: '/translate',
     usage: '`/translate <language> <thread link>`, e.g. `/translate German <link>`',
     parse: (rest) => withLink(rest, (before) => (before ? { task: 'translate', language: before } : null)),
@@ -37,10 +42,12 @@ const COMMANDS: { name: string; usage: string; parse: (rest: string) => ParsedCo
 ];
 
 /**
- * `/translate`, `/entities` and `/ask` on a thread named by its link (slash commands do not run
- * inside threads), with the same settings, limits and delivery as `/summarize`.
+ * `/summarize`, `/translate`, `/entities` and `/ask` on a thread named by its link: Slack does
+ * not run slash commands inside threads and does not say which thread a command came from.
+ * Settings (`temperature=0.3`, `preset=creative`) come first. Acknowledged at once; problems
+ * after the ack reach the user privately through `respond`.
  */
-export function registerThreadCommands(app: App, deps: SummarizeCommandDeps): void {
+export function registerThreadCommands(app: App, deps: ThreadTaskDeps): void {
   for (const command of COMMANDS) {
     app.command(command.name, async ({ command: cmd, ack, respond, client }) => {
       let overrides: Settings;
@@ -54,11 +61,16 @@ export function registerThreadCommands(app: App, deps: SummarizeCommandDeps): vo
       }
       const parsed = command.parse(rest);
       if (!parsed) {
-        await ack({ response_type: 'ephemeral', text: `Usage: ${command.usage}. *Copy link* on any message of the thread.` });
+        await ack({
+          response_type: 'ephemeral',
+          text: `Slack does not run commands inside threads, so point me at one: *Copy link* on any message of the thread. Usage: ${command.usage}.`,
+        });
         return;
       }
       if (parsed.thread.channelId !== cmd.channel_id) {
-        await ack({ response_type: 'ephemeral', text: `Run ${command.name} in the channel where that thread is.` });
+        // The reply is posted in the thread; asking from inside its channel shows the requester
+        // can see that thread, so nobody works on a channel they are not in.
+        await ack({ response_type: 'ephemeral', text: `Run ${command.name} in the channel where that thread is: the reply is posted in the thread.` });
         return;
       }
       const requestId = requestJobId(parsed.task.task, cmd.team_id, cmd.trigger_id);

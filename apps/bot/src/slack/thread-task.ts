@@ -1,16 +1,17 @@
-import { keepRecentWithinPayload, requestJobId, type GenerationSettings } from '@parley/jobs';
-import { parseOverrides, SettingsError, type Settings } from '@parley/settings';
+import { keepRecentWithinPayload, type GenerationSettings } from '@parley/jobs';
+import type { Settings } from '@parley/settings';
 import type { Logger } from '@parley/service-kit';
-import type { App, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Intake } from '../core/intake.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { readThread } from './read-thread.js';
-import { parseThreadLink, type ThreadRef } from './thread-link.js';
+import type { ThreadRef } from './thread-link.js';
 import type { UserNames } from './user-names.js';
 
-export interface SummarizeCommandDeps {
+/** What the Slack surfaces that queue work on a thread (commands, shortcut, mentions) share. */
+export interface ThreadTaskDeps {
   intake: Intake;
   log: Logger;
   bot: { userId: string; botId: string };
@@ -27,65 +28,14 @@ export function generationFrom(settings: Readonly<Settings>, defaultMaxNewTokens
   return { ...decoding, maxNewTokens: settings.maxNewTokens ?? defaultMaxNewTokens };
 }
 
-const USAGE =
-  'Slack does not run commands inside threads, so point me at one: ' +
-  '*Copy link* on any message of the thread, then `/summarize <link>`. ' +
-  'Settings go before the link, e.g. `/summarize preset=creative <link>` or `/summarize temperature=0.3 sample <link>`.';
-
-const OTHER_CHANNEL = 'Run `/summarize <link>` in the channel where that thread is: the summary is posted in the thread.';
-
-/**
- * `/summarize <thread link>`: acknowledge at once (Slack allows 3 s), then read the thread and
- * queue the job. Problems after the ack reach the user through `respond`, privately.
- */
-export function registerSummarizeCommand(app: App, deps: SummarizeCommandDeps): void {
-  app.command('/summarize', async ({ command, ack, respond, client }) => {
-    const requestId = requestJobId('summarize', command.team_id, command.trigger_id);
-    let overrides: Settings;
-    let rest: string;
-    try {
-      ({ overrides, rest } = parseOverrides(command.text));
-    } catch (err) {
-      if (!(err instanceof SettingsError)) throw err;
-      await ack({ response_type: 'ephemeral', text: `:warning: ${err.userMessage}` });
-      return;
-    }
-    const ref = parseThreadLink(rest);
-    if (!ref) {
-      await ack({ response_type: 'ephemeral', text: USAGE });
-      return;
-    }
-    if (ref.channelId !== command.channel_id) {
-      // The summary is posted in the thread; asking from inside its channel shows the requester
-      // can see that thread, so nobody summarizes a channel they are not in.
-      await ack({ response_type: 'ephemeral', text: OTHER_CHANNEL });
-      return;
-    }
-    const refusal = await admit(deps, { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id }, requestId);
-    if (refusal) {
-      await ack({ response_type: 'ephemeral', text: `:hourglass: ${refusal}` });
-      return;
-    }
-    await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: summarizing that thread…' });
-    await queueThreadTask(deps, client, viaRespond(respond), {
-      requestId,
-      teamId: command.team_id,
-      userId: command.user_id,
-      thread: ref,
-      overrides,
-      task: { task: 'summarize' },
-    });
-  });
-}
-
 /** The refusal a user should see when intake will not take a request now, or null. */
-export async function admit(deps: SummarizeCommandDeps, who: { teamId: string; channelId: string; userId: string }, requestId: string): Promise<string | null> {
+export async function admit(deps: ThreadTaskDeps, who: { teamId: string; channelId: string; userId: string }, requestId: string): Promise<string | null> {
   try {
     await deps.intake.admit({ workspace: who.teamId, channel: who.channelId, user: who.userId }, requestId);
     return null;
   } catch (err) {
     const refusal = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
-    deps.log.info({ requestId, code: refusal.code }, 'summarize refused at intake');
+    deps.log.info({ requestId, code: refusal.code }, 'request refused at intake');
     return refusal.userMessage;
   }
 }
@@ -100,7 +50,7 @@ export type ThreadTask = { task: 'summarize' } | { task: 'entities' } | { task: 
  * `notify`, privately, with a reference id. Shared by `/summarize`, the shortcut and mentions.
  */
 export async function queueThreadTask(
-  deps: SummarizeCommandDeps,
+  deps: ThreadTaskDeps,
   client: WebClient,
   notify: Notify,
   req: { requestId: string; teamId: string; userId: string; thread: ThreadRef; overrides: Settings; task: ThreadTask; skipTs?: string },
