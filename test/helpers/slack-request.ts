@@ -6,46 +6,28 @@ export interface SentRequest {
   elapsedMs: number;
 }
 
-/** Posts a slash command to the bot the way Slack does: form-encoded, with a v0 HMAC signature. */
-export async function postSlashCommand(
-  url: string,
-  fields: Record<string, string>,
-  signingSecret: string,
-): Promise<SentRequest> {
-  const raw = new URLSearchParams(fields).toString();
+/** Sends `raw` the way Slack does: with a v0 HMAC signature over the exact bytes sent. */
+async function signedPost(url: string, raw: string, contentType: string, signingSecret: string, extra: Record<string, string> = {}): Promise<SentRequest> {
   const ts = Math.floor(Date.now() / 1000).toString();
   const signature = 'v0=' + createHmac('sha256', signingSecret).update(`v0:${ts}:${raw}`).digest('hex');
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': ts,
-      'x-slack-signature': signature,
-    },
-    body: raw,
-  });
-  const body = await res.text();
-  return { status: res.status, body, elapsedMs: performance.now() - started };
-}
-
-/** Posts an Events API callback the way Slack does: JSON, signed; `retryNum` marks a redelivery. */
-export async function postEvent(url: string, body: object, signingSecret: string, retryNum?: number): Promise<SentRequest> {
-  const raw = JSON.stringify(body);
-  const ts = Math.floor(Date.now() / 1000).toString();
-  const signature = 'v0=' + createHmac('sha256', signingSecret).update(`v0:${ts}:${raw}`).digest('hex');
-  const started = performance.now();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': ts,
-      'x-slack-signature': signature,
-      ...(retryNum !== undefined && { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' }),
-    },
+    headers: { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': signature, ...extra },
     body: raw,
   });
   return { status: res.status, body: await res.text(), elapsedMs: performance.now() - started };
+}
+
+/** A slash command or interactivity payload: form-encoded. */
+export function postSlashCommand(url: string, fields: Record<string, string>, signingSecret: string): Promise<SentRequest> {
+  return signedPost(url, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', signingSecret);
+}
+
+/** An Events API callback: JSON; `retryNum` marks a redelivery. */
+export function postEvent(url: string, body: object, signingSecret: string, retryNum?: number): Promise<SentRequest> {
+  const retry = retryNum === undefined ? {} : { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' };
+  return signedPost(url, JSON.stringify(body), 'application/json', signingSecret, retry);
 }
 
 export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
