@@ -1,5 +1,5 @@
 import { EngineError } from '@parley/engine';
-import { inferenceJobSchema, type InferenceJob, type ReplyOutcome } from '@parley/jobs';
+import { inferenceJobSchema, LIMITS, type InferenceJob, type Progress, type ReplyOutcome } from '@parley/jobs';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { NoModelError } from './model-registry.js';
 import { ask } from './tasks/ask.js';
@@ -55,19 +55,23 @@ function classify(err: unknown): { code: string; userMessage: string; permanent:
 /** Partial text, as job progress for streaming adapters: at most every PROGRESS_INTERVAL_MS. */
 export const PROGRESS_INTERVAL_MS = 500;
 
-function progressPublisher(job: Job): (text: string) => void {
+function progressPublisher(job: Job, data: InferenceJob): ((text: string) => void) | undefined {
+  // Map steps of a long summary have no reply of their own to stream into.
+  if (!('target' in data)) return undefined;
   let last = 0;
   return (text) => {
     const now = Date.now();
     if (now - last < PROGRESS_INTERVAL_MS) return;
     last = now;
-    job.updateProgress({ text }).catch(() => {});
+    const progress: Progress = { requestId: data.requestId, target: data.target, text: text.slice(0, LIMITS.replyChars) };
+    job.updateProgress(progress).catch(() => {});
   };
 }
 
 export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts, observe: AttemptObserver = () => {}) {
   const run = async (job: Job, data: InferenceJob): Promise<{ outcome: ReplyOutcome | null; value?: unknown }> => {
-    const jobCtx: TaskContext = { ...ctx, progress: progressPublisher(job) };
+    const progress = progressPublisher(job, data);
+    const jobCtx: TaskContext = { ...ctx, ...(progress && { progress }) };
     switch (data.task) {
       case 'summarize':
         return { outcome: await summarize(jobCtx, job, data, prompts) };

@@ -30,13 +30,21 @@ export function keepRecentWithinPayload<M extends { text: string }>(messages: re
   return messages.slice(start);
 }
 
+const slackTs = z.string().regex(/^\d+\.\d+$/);
+
 export const slackTargetSchema = z.object({
   platform: z.literal('slack'),
   teamId: z.string().min(1),
   channelId: z.string().min(1),
-  threadTs: z.string().regex(/^\d+\.\d+$/),
+  /** The thread the reply belongs in; absent for a channel-level request (a window of the channel, or text typed into a command). */
+  threadTs: slackTs.optional(),
   userId: z.string().min(1),
+  /** The bot's placeholder message: streamed text and then the final reply replace it. */
+  placeholderTs: slackTs.optional(),
+  /** Only the requester sees the reply (an ephemeral message); nothing is streamed. */
+  private: z.boolean().optional(),
 });
+export type SlackTarget = z.infer<typeof slackTargetSchema>;
 
 export const demoTargetSchema = z.object({
   platform: z.literal('demo'),
@@ -183,4 +191,15 @@ export const replyJobSchema = z.object({
   outcome: z.discriminatedUnion('ok', [replySuccessSchema, replyFailureSchema]),
 });
 export type ReplyJob = z.infer<typeof replyJobSchema>;
+
+/**
+ * What a worker publishes as job progress while it generates: the text so far, for adapters
+ * that stream it into a placeholder. Lossy by design; the reply job carries the final text.
+ */
+export const progressSchema = z.object({
+  requestId: z.string().min(1),
+  target: replyTargetSchema,
+  text: z.string().max(LIMITS.replyChars),
+});
+export type Progress = z.infer<typeof progressSchema>;
 export type ReplyOutcome = ReplyJob['outcome'];

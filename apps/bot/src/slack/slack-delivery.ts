@@ -47,12 +47,12 @@ export function startSlackDelivery(opts: {
       const text = formatReply(outcome, requestId);
       // A retry may follow a post whose answer was lost: find that post by its metadata and edit
       // it, so the thread never shows the reply twice.
-      const earlier = job.attemptsMade > 0 ? await findPosted(opts.client, target, requestId) : undefined;
+      const earlier = job.attemptsMade > 0 && target.threadTs ? await findPosted(opts.client, { channelId: target.channelId, threadTs: target.threadTs }, requestId) : undefined;
       const send = earlier
         ? opts.client.chat.update({ channel: target.channelId, ts: earlier, text }).then(() => ({ ts: earlier }))
         : opts.client.chat.postMessage({
             channel: target.channelId,
-            thread_ts: target.threadTs,
+            ...(target.threadTs && { thread_ts: target.threadTs }),
             text,
             unfurl_links: false,
             unfurl_media: false,
