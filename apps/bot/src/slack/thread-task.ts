@@ -9,6 +9,8 @@ import { UserFacingError } from '../core/user-facing-error.js';
 import { readThread } from './read-thread.js';
 import type { ThreadRef } from './thread-link.js';
 import type { UserNames } from './user-names.js';
+import type { PlaceholderEditor } from './placeholder-editor.js';
+import type { Placeholders } from './placeholders.js';
 
 /** What the Slack surfaces that queue work on a thread (commands, shortcut, mentions) share. */
 export interface ThreadTaskDeps {
@@ -19,6 +21,8 @@ export interface ThreadTaskDeps {
   settings: SettingsStore;
   maxMessages: number;
   maxNewTokens: number;
+  placeholders: Placeholders;
+  editor: PlaceholderEditor;
 }
 
 /** The effective settings as the job carries them: the layers' result over the bot's defaults. */
@@ -53,7 +57,7 @@ export async function queueThreadTask(
   deps: ThreadTaskDeps,
   client: WebClient,
   notify: Notify,
-  req: { requestId: string; teamId: string; userId: string; thread: ThreadRef; overrides: Settings; task: ThreadTask; skipTs?: string },
+  req: { requestId: string; teamId: string; userId: string; thread: ThreadRef; overrides: Settings; task: ThreadTask; skipTs?: string; private?: boolean },
 ): Promise<void> {
   const { requestId, teamId, thread: ref } = req;
   try {
@@ -69,20 +73,50 @@ export async function queueThreadTask(
     if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
       throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can work on.');
     }
+    const where = { channelId: ref.channelId, threadTs: ref.threadTs };
+    const working = `:hourglass_flowing_sand: ${workingOn(req.task, messages.length)}…`;
+    const placeholderTs = req.private ? undefined : await deps.placeholders.post(requestId, where, working);
     const common = {
       version: 1 as const,
       requestId,
-      target: { platform: 'slack' as const, teamId, channelId: ref.channelId, threadTs: ref.threadTs, userId: req.userId },
+      target: {
+        platform: 'slack' as const,
+        teamId,
+        ...where,
+        userId: req.userId,
+        ...(placeholderTs && { placeholderTs }),
+        ...(req.private && { private: true }),
+      },
       messages,
       generation: generationFrom(settings, deps.maxNewTokens),
     };
     const { ahead } = await deps.intake.submit({ ...common, ...req.task }, `${teamId}:${ref.channelId}`);
-    deps.log.info({ requestId, task: req.task.task, messages: messages.length, ahead }, `${req.task.task} queued`);
-    if (ahead > 0) await notify(`:hourglass_flowing_sand: ${ahead} request${ahead === 1 ? ' is' : 's are'} ahead of yours; the answer will follow.`);
+    deps.log.info({ requestId, task: req.task.task, messages: messages.length, ahead, placeholder: Boolean(placeholderTs) }, `${req.task.task} queued`);
+    if (ahead > 0) {
+      const position = `you're #${ahead + 1} in the queue`;
+      // Through the editor, so that it cannot land after streamed text or the answer.
+      if (placeholderTs) deps.editor.show(teamId, ref.channelId, placeholderTs, `${working} (${position})`);
+      else await notify(`:hourglass_flowing_sand: Queued: ${position}; the answer will follow.`);
+    }
   } catch (err) {
     const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
     deps.log.warn({ requestId, code: failure.code }, `${req.task.task} not queued`);
     await notify(`:warning: ${failure.userMessage} (ref \`${requestId}\`)`);
+  }
+}
+
+/** What the placeholder says while a request waits, e.g. "Summarizing 42 messages". */
+export function workingOn(task: ThreadTask, messages: number): string {
+  const count = `${messages} message${messages === 1 ? '' : 's'}`;
+  switch (task.task) {
+    case 'summarize':
+      return `Summarizing ${count}`;
+    case 'translate':
+      return `Translating ${count}`;
+    case 'entities':
+      return `Finding people, places and dates in ${count}`;
+    case 'ask':
+      return `Reading ${count} to answer your question`;
   }
 }
 
