@@ -2,7 +2,9 @@ import type { Logger } from '@parley/service-kit';
 import bolt from '@slack/bolt';
 import type { Intake } from '../core/intake.js';
 import { boltLogger } from './bolt-logger.js';
+import { registerAppHome } from './app-home.js';
 import { registerGenconfigCommand } from './genconfig-command.js';
+import { registerGenconfigForm } from './genconfig-form.js';
 import { registerMentions } from './mention-handler.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
 import { registerThreadCommands } from './thread-commands.js';
@@ -40,6 +42,8 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
   registerSummarizeShortcut(app, opts);
   registerMentions(app, opts);
   registerGenconfigCommand(app, opts);
+  registerGenconfigForm(app, opts);
+  registerAppHome(app, opts);
   registerThreadCommands(app, opts);
   app.error(async (err) => {
     opts.log.error({ code: err.code, name: err.name }, 'unhandled Slack listener error');
