@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { viewProblems } from './fake-slack-views.js';
 
 export interface SlackApiCall {
   method: string;
@@ -38,6 +39,15 @@ export function isPlaceholderText(text: string): boolean {
   return text.startsWith(':hourglass_flowing_sand:') || text.endsWith(':writing_hand:');
 }
 
+/** A view the app opened, published or updated, as Slack stored it. */
+export interface FakeSlackView {
+  method: 'views.open' | 'views.publish' | 'views.update';
+  id: string;
+  view: Record<string, unknown>;
+  triggerId?: string;
+  userId?: string;
+}
+
 export const FAKE_TEAM = { id: 'T0PARLEY', name: 'parley-test' };
 export const FAKE_BOT = { userId: 'U0PARLEY', botId: 'B0PARLEY', token: 'xoxb-test-token' };
 
@@ -61,6 +71,8 @@ export class FakeSlack {
   readonly dropResponses = new Map<string, number>();
   /** Answers the next N calls of a method with HTTP 429 and this Retry-After (seconds). */
   readonly rateLimits = new Map<string, { remaining: number; retryAfterSec: number }>();
+  /** Views accepted by views.open, views.publish and views.update, in order. */
+  readonly views: FakeSlackView[] = [];
   /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
   readonly channelErrors = new Map<string, string>();
   private server: Server | undefined;
@@ -194,6 +206,10 @@ export class FakeSlack {
         const parent = message.thread_ts && message.thread_ts !== ts ? `?thread_ts=${message.thread_ts}&cid=${channel}` : '';
         return { ok: true, channel, permalink: `https://parley-test.slack.invalid/archives/${channel}/p${ts.replace('.', '')}${parent}` };
       }
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+        return this.viewCall(method, args);
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -216,6 +232,27 @@ export class FakeSlack {
     const thread = [parent];
     this.threads.set(`${channel}/${ts}`, thread);
     return thread;
+  }
+
+  /** The views.* methods: required arguments and Block Kit limits checked, the view recorded. */
+  private viewCall(method: FakeSlackView['method'], args: Record<string, unknown>): object {
+    const view = typeof args['view'] === 'string' ? (JSON.parse(args['view']) as unknown) : args['view'];
+    const required = { 'views.open': 'trigger_id', 'views.publish': 'user_id', 'views.update': 'view_id' }[method];
+    const missing = !args[required] && !(method === 'views.update' && args['external_id']);
+    const problems = missing ? [`[ERROR] missing required field: ${required}`] : viewProblems(view);
+    if (problems.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } };
+    const previous = method === 'views.update' ? this.views.find((v) => v.id === args['view_id']) : undefined;
+    if (method === 'views.update' && !previous) return { ok: false, error: 'not_found' };
+    const id = previous?.id ?? `V${String(this.nextTs++)}`;
+    const stored = view as Record<string, unknown>;
+    this.views.push({
+      method,
+      id,
+      view: stored,
+      ...(args['trigger_id'] !== undefined && { triggerId: String(args['trigger_id']) }),
+      ...(args['user_id'] !== undefined && { userId: String(args['user_id']) }),
+    });
+    return { ok: true, view: { id, team_id: FAKE_TEAM.id, ...stored, state: { values: {} }, hash: `${id}-hash`, app_id: 'A0PARLEY', bot_id: FAKE_BOT.botId } };
   }
 
   /** conversations.replies with cursor pagination, as Slack pages long threads. */

@@ -2,7 +2,7 @@ import { PRESETS, SettingsError } from '@parley/settings';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../../../test/helpers/redis.js';
-import { auditKey, settingsKey, SettingsStore, type AuditEntry, type CorruptValue } from '../src/core/settings-store.js';
+import { auditKey, channelIndexKey, settingsKey, SettingsStore, type AuditEntry, type CorruptValue } from '../src/core/settings-store.js';
 import { UserFacingError } from '../src/core/user-facing-error.js';
 
 describe('SettingsStore (real Redis)', () => {
@@ -91,6 +91,27 @@ describe('SettingsStore (real Redis)', () => {
     );
     expect(await store.get(ch)).toEqual({ settings: {}, corrupted: [] });
     expect(await store.reset(ch, 'U3')).toEqual([]);
+  });
+
+  it('indexes the channels that have settings of their own, newest change first, bounded, and drops a channel once it has none', async () => {
+    const { ws } = freshWorkspace();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const timed = new SettingsStore(connect(), prefix, { now: () => new Date((clock += 1000)) });
+    const channel = (id: string) => ({ ...ws, channel: id });
+    await timed.set(ws, { shots: 1 }, 'U1'); // the workspace default is not a channel
+    for (const id of ['C1', 'C2', 'C3', 'C4']) await timed.set(channel(id), { seed: 1 }, 'U1');
+    await timed.set(channel('C2'), { seed: 2 }, 'U1');
+    expect(await timed.configuredChannels(ws, 3)).toEqual({ channels: ['C2', 'C4', 'C3'], total: 4 });
+
+    await timed.set(channel('C2'), { seed: 2 }, 'U1'); // no change: not moved up
+    await timed.set(channel('C3'), { seed: null }, 'U1'); // its last field cleared
+    await timed.applyPreset(channel('C4'), 'precise', 'U1');
+    const presetAt = clock;
+    await timed.reset(channel('C1'), 'U1');
+    expect(await timed.configuredChannels(ws)).toEqual({ channels: ['C4', 'C2'], total: 2 });
+    expect(await raw.zscore(channelIndexKey(prefix, ws), 'C4')).toBe(String(presetAt));
+    const other = freshWorkspace();
+    expect(await timed.configuredChannels(other.ws)).toEqual({ channels: [], total: 0 });
   });
 
   it('reports corrupted stored values instead of crashing, lets the layer below show through, and resets them', async () => {

@@ -73,6 +73,11 @@ export function auditKey(prefix: string, scope: SettingsScope): string {
   return `${prefix}:settings-audit:${scope.platform}:${scope.workspace}${scope.channel === undefined ? '' : `:${scope.channel}`}`;
 }
 
+/** The channels of one workspace that have settings of their own, scored by their last change (ms). */
+export function channelIndexKey(prefix: string, scope: SettingsScope): string {
+  return `${prefix}:settings-channels:${scope.platform}:${scope.workspace}`;
+}
+
 /** What a raw stored value says, for the audit: the value, or the raw text when it is not JSON. */
 function auditValue(raw: string | undefined): AuditValue {
   if (raw === undefined) return null;
@@ -91,7 +96,8 @@ function unavailable(err: unknown): UserFacingError {
 
 /**
  * Generation settings per workspace and per channel, in Redis: one hash per scope (field: the
- * Settings key, value: JSON), validated on write and on read, and a capped audit list per scope.
+ * Settings key, value: JSON), validated on write and on read, a capped audit list per scope, and
+ * per workspace a sorted set of the channels that have settings of their own (for the App Home).
  *
  * Writes WATCH the hash, read the old values, and write the change and its audit entries in one
  * MULTI, retrying when another writer got in between, so the audit's old → new chain is exact even
@@ -178,6 +184,20 @@ export class SettingsStore {
   }
 
   /**
+   * The channels of a workspace that have settings of their own, most recently changed first, at
+   * most `limit` of them, and how many there are in all.
+   */
+  async configuredChannels(scope: SettingsScope, limit = 20): Promise<{ channels: string[]; total: number }> {
+    const key = channelIndexKey(this.prefix, settingsScopeSchema.parse(scope));
+    try {
+      const [channels, total] = await Promise.all([limit > 0 ? this.redis.zrevrange(key, 0, limit - 1) : [], this.redis.zcard(key)]);
+      return { channels, total };
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  /**
    * The settings one request runs with: the model's defaults ← the workspace default ← the
    * channel ← the command's overrides. The two stored layers are read in one pipeline (not a
    * MULTI, whose EXEC would drop the WATCH of a write in flight on this connection).
@@ -261,6 +281,16 @@ export class SettingsStore {
           if (next === null) tx.hdel(key, field);
           else tx.hset(key, field, next);
           entries.push({ at, actor, field, old: auditValue(stored[field]), new: auditValue(next ?? undefined), via });
+        }
+        if (scope.channel !== undefined) {
+          const remaining = new Set(Object.keys(stored));
+          for (const [field, next] of changed) {
+            if (next === null) remaining.delete(field);
+            else remaining.add(field);
+          }
+          const index = channelIndexKey(this.prefix, scope);
+          if (remaining.size === 0) tx.zrem(index, scope.channel);
+          else tx.zadd(index, Date.parse(at), scope.channel);
         }
         // LPUSH puts its last argument first, so the newest entry ends up at the head.
         tx.lpush(log, ...entries.map((e) => JSON.stringify(e)));

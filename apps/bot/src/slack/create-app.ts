@@ -1,6 +1,8 @@
 import bolt from '@slack/bolt';
 import { boltLogger } from './bolt-logger.js';
+import { registerAppHome } from './app-home.js';
 import { registerGenconfigCommand } from './genconfig-command.js';
+import { registerGenconfigForm } from './genconfig-form.js';
 import { registerMentions } from './mention-handler.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
 import { registerThreadCommands } from './thread-commands.js';
@@ -30,6 +32,8 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
   registerSummarizeShortcut(app, opts);
   registerMentions(app, opts);
   registerGenconfigCommand(app, opts);
+  registerGenconfigForm(app, opts);
+  registerAppHome(app, opts);
   registerThreadCommands(app, opts);
   app.error(async (err) => {
     opts.log.error({ code: err.code, name: err.name }, 'unhandled Slack listener error');

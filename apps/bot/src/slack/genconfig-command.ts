@@ -1,19 +1,21 @@
 import type { Logger } from '@parley/service-kit';
 import { describeSettings, parseOverrides, SettingsError } from '@parley/settings';
 import type { App } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import type { AuditEntry, SettingsStore } from '../core/settings-store.js';
+import type { AuditEntry, ChannelScope, SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
+import { buildGenconfigForm } from './genconfig-form.js';
+import { isSettingsAdmin, NOT_ADMIN } from './slack-admin.js';
 
 export interface GenconfigDeps {
   settings: SettingsStore;
   log: Logger;
   /** Users allowed to change settings besides workspace admins and owners. */
   adminUserIds: readonly string[];
+  maxNewTokens: number;
 }
 
 const USAGE =
-  "`/genconfig` shows this channel's settings. Admins can change them: `/genconfig set temperature=0.7 top_p=0.9 sample`, " +
+  "`/genconfig show` shows this channel's settings. Admins get a form with `/genconfig`, or change them here: `/genconfig set temperature=0.7 top_p=0.9 sample`, " +
   '`/genconfig preset precise|balanced|creative`, `/genconfig reset`.';
 
 function describeChange(entries: readonly AuditEntry[]): string {
@@ -21,34 +23,51 @@ function describeChange(entries: readonly AuditEntry[]): string {
   return `Saved: ${entries.map((e) => `${e.field} ${JSON.stringify(e.old)} → ${JSON.stringify(e.new)}`).join(', ')}.`;
 }
 
-async function isAdmin(client: WebClient, userId: string, deps: GenconfigDeps): Promise<boolean> {
-  if (deps.adminUserIds.includes(userId)) return true;
-  const { user } = await client.users.info({ user: userId });
-  return Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner);
+async function describeChannel(settings: SettingsStore, scope: ChannelScope): Promise<string> {
+  const [{ settings: effective }, [last]] = await Promise.all([settings.effective(scope), settings.audit(scope, 1)]);
+  const changed = last ? ` Last changed by <@${last.actor}> at ${last.at}.` : ' Nothing set for this channel yet.';
+  return `Settings here: ${describeSettings(effective)}.${changed}`;
 }
 
 /**
  * `/genconfig`: anyone sees the channel's generation settings and who changed them last;
- * workspace admins (and configured admins) change them with `set`, `preset` and `reset`.
+ * workspace admins (and configured admins) change them in a form (no arguments), or with `set`,
+ * `preset` and `reset`. A non-admin asking for the form is told why not, with the settings.
  */
 export function registerGenconfigCommand(app: App, deps: GenconfigDeps): void {
-  app.command('/genconfig', async ({ command, ack, client }) => {
+  app.command('/genconfig', async ({ command, ack, client, respond }) => {
     const scope = { platform: 'slack' as const, workspace: command.team_id, channel: command.channel_id };
-    const [verb = 'show', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+    const [verb = 'form', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
     const reply = (text: string) => ack({ response_type: 'ephemeral', text });
     try {
       if (verb === 'show') {
-        const [{ settings }, [last]] = await Promise.all([deps.settings.effective(scope), deps.settings.audit(scope, 1)]);
-        const changed = last ? ` Last changed by <@${last.actor}> at ${last.at}.` : ' Nothing set for this channel yet.';
-        await reply(`Settings here: ${describeSettings(settings)}.${changed}\n${USAGE}`);
+        await reply(`${await describeChannel(deps.settings, scope)}\n${USAGE}`);
+        return;
+      }
+      if (verb === 'form') {
+        const [admin, form] = await Promise.all([
+          isSettingsAdmin(client, command.user_id, deps.adminUserIds),
+          buildGenconfigForm(deps, { team: command.team_id, channel: command.channel_id }),
+        ]);
+        if (!admin) {
+          await reply(`${NOT_ADMIN} ${await describeChannel(deps.settings, scope)}`);
+          return;
+        }
+        await ack();
+        try {
+          await client.views.open({ trigger_id: command.trigger_id, view: form });
+        } catch (err) {
+          deps.log.warn({ code: (err as { data?: { error?: string } }).data?.error }, 'settings form not opened');
+          await respond({ response_type: 'ephemeral', text: ":warning: Slack didn't open the settings form. Please try again, or use `/genconfig set key=value …`." });
+        }
         return;
       }
       if (!['set', 'preset', 'reset'].includes(verb)) {
         await reply(USAGE);
         return;
       }
-      if (!(await isAdmin(client, command.user_id, deps))) {
-        await reply("Only workspace admins can change Parley's settings. `/genconfig` shows them.");
+      if (!(await isSettingsAdmin(client, command.user_id, deps.adminUserIds))) {
+        await reply(`${NOT_ADMIN} \`/genconfig\` shows them.`);
         return;
       }
       let entries: AuditEntry[];

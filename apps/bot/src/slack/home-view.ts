@@ -1,0 +1,78 @@
+import { describeSettings, type Settings } from '@parley/settings';
+import type { types } from '@slack/bolt';
+import type { AuditEntry } from '../core/settings-store.js';
+import { lastChangeText } from './settings-text.js';
+
+/** Channels listed on the home tab; the rest are counted. Keeps the view far below Slack's 100 blocks. */
+export const HOME_CHANNEL_LIMIT = 20;
+const SECTION_TEXT_MAX = 3000;
+
+export interface ChannelSettingsSummary {
+  channel: string;
+  /** What a request in the channel runs with (before its own overrides). */
+  effective: Settings;
+  last: AuditEntry | undefined;
+}
+
+export type HomeSettings =
+  | { workspace: { effective: Settings; own: Settings; last: AuditEntry | undefined }; channels: readonly ChannelSettingsSummary[]; totalChannels: number }
+  | { unavailable: string };
+
+const HOW_TO = [
+  "*Commands*, in the thread's channel, with the thread's link (copy it from the message's ⋮ menu):",
+  '• `/summarize <link>`: a summary of the thread. Settings go first: `/summarize temperature=0.3 <link>`.',
+  '• `/translate <language> <link>`: the thread in another language.',
+  '• `/entities <link>`: the people, organisations, places, dates and amounts in it.',
+  '• `/ask <link> <question>`: an answer from what the thread says.',
+  "• `/genconfig`: this channel's generation settings. Admins get a form to change them; `/genconfig show` just shows them.",
+].join('\n');
+
+const SHORTCUTS =
+  '*Message shortcuts*, in any message\'s ⋮ menu: *Summarize thread*, *Translate message* and *Extract entities* work on that message or its thread.';
+
+const MENTIONS =
+  '*Mentions*, in a thread: `@Parley summarize`, `@Parley translate to French`, `@Parley extract entities`, or `@Parley` and a question about the thread.';
+
+const PRIVATE = '*Just for you*: add `private` to a command or a mention and only you see the answer; nothing is posted in the channel.';
+
+const section = (text: string): types.SectionBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: text.length > SECTION_TEXT_MAX ? `${text.slice(0, SECTION_TEXT_MAX - 1)}…` : text },
+});
+const context = (text: string): types.ContextBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+const header = (text: string): types.HeaderBlock => ({ type: 'header', text: { type: 'plain_text', text } });
+
+function settingsBlocks(settings: HomeSettings): types.KnownBlock[] {
+  if ('unavailable' in settings) return [section(`:warning: ${settings.unavailable}`)];
+  const { workspace, channels, totalChannels } = settings;
+  const blocks: types.KnownBlock[] = [
+    header('Workspace defaults'),
+    section(`${describeSettings(workspace.effective)}${Object.keys(workspace.own).length === 0 ? " _(nothing set: Parley's defaults)_" : ''}`),
+    context(lastChangeText(workspace.last, 'Never changed.')),
+    header('Channels with their own settings'),
+  ];
+  if (channels.length === 0) blocks.push(section('None yet: every channel uses the workspace defaults. An admin runs `/genconfig` in a channel to change its settings.'));
+  for (const c of channels.slice(0, HOME_CHANNEL_LIMIT)) {
+    blocks.push(section(`<#${c.channel}>: ${describeSettings(c.effective)}\n${lastChangeText(c.last)}`));
+  }
+  const more = totalChannels - Math.min(channels.length, HOME_CHANNEL_LIMIT);
+  if (more > 0) blocks.push(context(`…and ${more} more ${more === 1 ? 'channel' : 'channels'}. \`/genconfig show\` in a channel shows its settings.`));
+  return blocks;
+}
+
+/** The App Home tab: how to use Parley, the workspace defaults, and the channels that differ. */
+export function homeView(settings: HomeSettings): types.HomeView {
+  return {
+    type: 'home',
+    blocks: [
+      header('Parley'),
+      section('Parley summarizes, translates and answers questions about threads with a language model that runs on your own machines.'),
+      section(HOW_TO),
+      section(SHORTCUTS),
+      section(MENTIONS),
+      section(PRIVATE),
+      { type: 'divider' },
+      ...settingsBlocks(settings),
+    ],
+  };
+}
