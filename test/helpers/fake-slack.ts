@@ -9,6 +9,8 @@ export interface SlackApiCall {
   /** HTTP status the fake answered with (429 when rate-limited). */
   status: number;
   at: number;
+  /** What the fake answered, when it did (e.g. the `ts` of a posted message). */
+  answer?: Record<string, unknown>;
 }
 
 export interface FakeSlackMessage {
@@ -145,11 +147,13 @@ export class FakeSlack {
     }
     const drop = (this.dropResponses.get(method) ?? 0) > 0;
     if (drop) this.dropResponses.set(method, this.dropResponses.get(method)! - 1);
-    this.calls.push({ method, args, token, status: drop ? 0 : 200, at: Date.now() });
+    const call: SlackApiCall = { method, args, token, status: drop ? 0 : 200, at: Date.now() };
+    this.calls.push(call);
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });
     const answer = this.answer(method, args);
+    call.answer = answer as Record<string, unknown>;
     if (drop) {
       req.socket.destroy();
       return;

@@ -42,3 +42,33 @@ describe('formatReply', () => {
     );
   });
 });
+
+describe('summary citations', () => {
+  const summary = {
+    ...success,
+    details: {
+      kind: 'summary' as const,
+      sections: [
+        { title: 'Decisions', points: [{ text: 'Ship on Friday <!here>', messageIds: ['1790000001.000200', '1790000000.000100'] }] },
+        { title: 'Action items', points: [{ text: 'Write notes', owner: 'Lena', messageIds: ['1790000000.000100', '1790000009.000900'] }] },
+      ],
+    },
+  };
+  const links = new Map([
+    ['1790000000.000100', 'https://x.slack.invalid/archives/C1/p1790000000000100'],
+    ['1790000001.000200', 'https://x.slack.invalid/archives/C1/p1790000001000200'],
+  ]);
+
+  it('links each point to its source messages, numbered by first citation; a message without a link is left out', () => {
+    const text = formatReply(summary, 'r', links);
+    expect(text).toContain('*Decisions*\n• Ship on Friday &lt;!here&gt; <https://x.slack.invalid/archives/C1/p1790000001000200|[1]><https://x.slack.invalid/archives/C1/p1790000000000100|[2]>');
+    expect(text).toContain('• Write notes (Lena) <https://x.slack.invalid/archives/C1/p1790000000000100|[2]>\n');
+    expect(text).not.toContain('1790000009');
+  });
+
+  it('a single untitled summary with links shows its points without a heading', () => {
+    const single = { ...summary, details: { kind: 'summary' as const, sections: [{ title: 'Summary', points: summary.details.sections[0]!.points }] } };
+    expect(formatReply(single, 'r', links).startsWith('• Ship on Friday')).toBe(true);
+    expect(formatReply(single, 'r')).toContain(success.text);
+  });
+});

@@ -78,3 +78,16 @@ describe('engine errors name the problem', () => {
     }
   });
 });
+
+describe('a decoder with a position table', () => {
+  it('stops at its last position instead of failing when max_new_tokens asks for more', async () => {
+    const engine = await Engine.start(await tinySeq2Seq(), { intraOpThreads: 1 });
+    try {
+      const positions = engine.info.maxInputTokens;
+      const result = await engine.generate('summarize: the plan', { maxNewTokens: positions + 100 });
+      expect(result.tokenIds).toHaveLength(positions - 1);
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -25,9 +25,12 @@ export async function generateText(
   hooks: Pick<RowRequest, 'onText' | 'signal' | 'onStepLogits'> = {},
 ): Promise<TextGenerationResult> {
   const model = asGenerative(loaded);
-  const config = resolveGenerationConfig(model.config.generation, options);
-  const ids = model.tokenizer.encode(prompt);
   const window = model.config.maxInputTokens;
+  const resolved = resolveGenerationConfig(model.config.generation, options);
+  // A decoder with a position table (Marian, BART, the test fixtures) cannot go past it; stop there,
+  // as if max_new_tokens had said so, rather than fail the request.
+  const config = model.kind === 'seq2seq' && resolved.maxNewTokens >= window ? { ...resolved, maxNewTokens: window - 1 } : resolved;
+  const ids = model.tokenizer.encode(prompt);
   // A decoder-only model's window holds the prompt and the reply; an encoder's only the prompt.
   const needed = model.kind === 'causal' ? ids.length + config.maxNewTokens : ids.length;
   if (needed > window) {
