@@ -17,6 +17,11 @@ export interface FakeSlackMessage {
   text: string;
   thread_ts?: string;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** `channel_join`, `message_changed`, `bot_message`, `thread_broadcast`… */
+  subtype?: string;
+  /** Replies of a thread parent in a channel's history; derived from `threads` when not given. */
+  reply_count?: number;
+  username?: string;
 }
 
 export const FAKE_TEAM = { id: 'T0PARLEY', name: 'parley-test' };
@@ -42,6 +47,10 @@ export class FakeSlack {
   readonly rateLimits = new Map<string, { remaining: number; retryAfterSec: number }>();
   /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
   readonly channelErrors = new Map<string, string>();
+  /** Channels whose reads answer `missing_scope`, with the scope Slack names as `needed`. */
+  readonly missingScopes = new Map<string, string>();
+  /** Top-level messages of a channel, oldest first, for conversations.history; replies live in `threads`. */
+  readonly channels = new Map<string, FakeSlackMessage[]>();
   private server: Server | undefined;
   private nextTs = 1_800_000_000;
   url = '';
@@ -94,6 +103,8 @@ export class FakeSlack {
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });
+    const needed = this.missingScopes.get(String(args['channel']));
+    if (needed) return send(res, 200, { ok: false, error: 'missing_scope', needed, provided: 'app_mentions:read,commands,chat:write,users:read' });
     const answer = this.answer(method, args);
     if (drop) {
       req.socket.destroy();
@@ -115,6 +126,8 @@ export class FakeSlack {
       }
       case 'conversations.replies':
         return this.replies(args);
+      case 'conversations.history':
+        return this.history(args);
       case 'chat.postMessage': {
         const ts = `${this.nextTs++}.000100`;
         const message: FakeSlackMessage = { ts, text: String(args['text']), bot_id: FAKE_BOT.botId, user: FAKE_BOT.userId };
@@ -122,6 +135,8 @@ export class FakeSlack {
         if (args['thread_ts']) {
           message.thread_ts = String(args['thread_ts']);
           this.threads.get(`${String(args['channel'])}/${message.thread_ts}`)?.push(message);
+        } else {
+          this.channels.get(String(args['channel']))?.push(message);
         }
         return { ok: true, channel: args['channel'], ts, message };
       }
@@ -140,8 +155,9 @@ export class FakeSlack {
 
   /** conversations.replies with cursor pagination, as Slack pages long threads. */
   private replies(args: Record<string, unknown>): object {
-    const thread = this.threads.get(`${String(args['channel'])}/${String(args['ts'])}`);
-    if (!thread) return { ok: false, error: 'thread_not_found' };
+    const found = this.threads.get(`${String(args['channel'])}/${String(args['ts'])}`);
+    if (!found) return { ok: false, error: 'thread_not_found' };
+    const thread = found.filter((m) => inRange(m.ts, args));
     const limit = Number(args['limit'] ?? 1000);
     const start = Number(args['cursor'] ?? 0);
     // Like Slack, message metadata is only returned when asked for.
@@ -149,6 +165,38 @@ export class FakeSlack {
     const next = start + limit < thread.length ? String(start + limit) : '';
     return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
   }
+
+  /**
+   * conversations.history as Slack answers it: top-level messages newest first, `oldest` and
+   * `latest` exclusive unless `inclusive`, cursor pages of `limit`, thread parents carrying
+   * `reply_count` and `thread_ts`.
+   */
+  private history(args: Record<string, unknown>): object {
+    const channel = String(args['channel']);
+    const messages = this.channels.get(channel);
+    if (!messages) return { ok: false, error: 'channel_not_found' };
+    const newestFirst = messages
+      .filter((m) => inRange(m.ts, args))
+      .map((m) => {
+        const replies = (this.threads.get(`${channel}/${m.ts}`)?.length ?? 1) - 1;
+        const replyCount = m.reply_count ?? replies;
+        return replyCount > 0 ? { ...m, reply_count: replyCount, thread_ts: m.thread_ts ?? m.ts, metadata: undefined } : { ...m, metadata: undefined };
+      })
+      .reverse();
+    const limit = Number(args['limit'] ?? 100);
+    const start = Number(args['cursor'] ?? 0);
+    const next = start + limit < newestFirst.length ? String(start + limit) : '';
+    return { ok: true, messages: newestFirst.slice(start, start + limit), has_more: next !== '', response_metadata: { next_cursor: next } };
+  }
+}
+
+/** Slack's `oldest`/`latest` bounds: exclusive unless `inclusive` is set. */
+function inRange(ts: string, args: Record<string, unknown>): boolean {
+  const inclusive = args['inclusive'] === true || args['inclusive'] === 'true' || args['inclusive'] === '1';
+  const t = Number(ts);
+  const oldest = args['oldest'] === undefined ? -Infinity : Number(args['oldest']);
+  const latest = args['latest'] === undefined ? Infinity : Number(args['latest']);
+  return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
