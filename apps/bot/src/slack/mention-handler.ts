@@ -35,11 +35,10 @@ export function registerMentions(app: App, deps: ThreadTaskDeps): void {
       requestId,
       teamId,
       userId: event.user,
-      thread: { channelId: event.channel, threadTs },
+      // The mention is the request, not thread content.
+      source: { kind: 'thread', channelId: event.channel, threadTs, skipTs: event.ts },
       overrides: {},
       task: intent,
-      // The mention is the request, not thread content.
-      skipTs: event.ts,
     });
   });
 }
