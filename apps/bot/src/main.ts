@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     log,
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,
     maxNewTokens: config.MAX_NEW_TOKENS,
+    answerBots: config.SLACK_ANSWER_BOTS,
   });
   const redis = connectRedis(config.REDIS_URL, 'consumer');
   redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));

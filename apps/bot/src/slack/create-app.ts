@@ -23,6 +23,8 @@ export interface SlackAppOptions {
   log: Logger;
   maxMessages: number;
   maxNewTokens: number;
+  /** Answer other bots' mentions (SLACK_ANSWER_BOTS). */
+  answerBots: boolean;
 }
 
 /** The Slack adapter in HTTP mode: Bolt verifies every request's signature before a listener runs. */
