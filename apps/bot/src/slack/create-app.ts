@@ -4,6 +4,7 @@ import type { Intake } from '../core/intake.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerGenconfigCommand } from './genconfig-command.js';
 import { registerMentions } from './mention-handler.js';
+import { registerMessageShortcuts } from './message-shortcuts.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
 import { registerThreadCommands } from './thread-commands.js';
 import type { SettingsStore } from '../core/settings-store.js';
@@ -40,6 +41,7 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
     clientOptions: { ...(opts.apiUrl && { slackApiUrl: opts.apiUrl }), retryConfig: { retries: 2 } },
   });
   registerSummarizeShortcut(app, opts);
+  registerMessageShortcuts(app, opts);
   registerMentions(app, opts);
   registerGenconfigCommand(app, opts);
   registerThreadCommands(app, opts);
