@@ -162,11 +162,11 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(fake.callsTo('conversations.replies')).toHaveLength(before.reads);
   });
 
-  it('answers a command without a thread link with how to use it, and queues nothing', async () => {
+  it('answers a command it cannot read with how to use it, and queues nothing', async () => {
     const before = await jobCount(inference);
-    const res = await postSlashCommand(commandUrl, slashCommand(fake, ''), SIGNING_SECRET);
+    const res = await postSlashCommand(commandUrl, slashCommand(fake, 'this thread please'), SIGNING_SECRET);
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/summarize <link>') });
+    expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/summarize <thread link>') });
     expect(await jobCount(inference)).toBe(before);
   });
 
@@ -400,10 +400,15 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
   describe('/translate, /entities and /ask on a thread link', () => {
     const run = async (command: string, text: string) => {
       const triggerId = randomUUID();
-      const posted = fake.callsTo('chat.postMessage').length;
       const res = await postSlashCommand(commandUrl, { ...slashCommand(fake, text, { triggerId }), command }, SIGNING_SECRET);
       expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on it') });
-      const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, `the ${command} reply`);
+      // Matched by request id: an earlier test's reply may still be on its way.
+      const requestId = requestJobId(command.slice(1), FAKE_TEAM.id, triggerId);
+      const post = await waitFor(
+        () => fake.callsTo('chat.postMessage').find((c) => (c.args['metadata'] as { event_payload?: { request_id?: string } } | undefined)?.event_payload?.request_id === requestId),
+        30_000,
+        `the ${command} reply`,
+      );
       expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
       return { text: String(post.args['text']), triggerId };
     };
