@@ -98,11 +98,12 @@ describe.skipIf(!hasRedisServer)('Redis restarts mid-run (AOF on)', () => {
     await redis.stop();
     await new Promise((r) => setTimeout(r, 1000));
     await redis.start();
-    const post = await waitFor(() => fake.callsTo('chat.postMessage')[0], 60_000, 'the reply after the restart');
+    const post = await waitFor(() => fake.answers()[0], 60_000, 'the reply after the restart');
     const recovered = performance.now() - down;
-    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: TS });
+    expect(post).toMatchObject({ channel: CHANNEL, threadTs: TS });
     await new Promise((r) => setTimeout(r, 1500));
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.answers()).toHaveLength(1);
     // No operator action: both processes rode out the outage.
     expect(bot.alive && worker.alive).toBe(true);
     expect(worker.logs.some((l) => l.msg === 'job done' && l['requestId'] === requestJobId('summarize', FAKE_TEAM.id, triggerId))).toBe(true);

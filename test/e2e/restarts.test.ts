@@ -83,12 +83,14 @@ describe('restarts', () => {
     const requestId = requestJobId('summarize', FAKE_TEAM.id, triggerId);
     // The worker finishes while no bot is running; the reply waits in Redis.
     await waitFor(async () => ((await replies.getJobCountByTypes('waiting')) === 1 ? true : undefined), 60_000, 'the reply to be queued');
-    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(fake.answers()).toHaveLength(0);
     await startBot();
-    const post = await waitFor(() => fake.callsTo('chat.postMessage')[0], 20_000, 'the reply after the restart');
-    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: TS });
+    const post = await waitFor(() => fake.answers()[0], 20_000, 'the reply after the restart');
+    expect(post).toMatchObject({ channel: CHANNEL, threadTs: TS });
     await new Promise((r) => setTimeout(r, 1000));
+    // One placeholder, posted before the kill; the answer replaced it.
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.answers()).toHaveLength(1);
     expect((await inference.getJob(requestId))!.attemptsStarted).toBe(1);
     await worker.stop();
   });
@@ -96,7 +98,7 @@ describe('restarts', () => {
   it('SIGTERM lets the worker finish the job in hand, reply, and exit 0', async () => {
     const { url } = await startBot();
     const worker = await startWorker();
-    const posted = fake.callsTo('chat.postMessage').length;
+    const posted = fake.answers().length;
     const triggerId = randomUUID();
     await command(url, triggerId);
     const requestId = requestJobId('summarize', FAKE_TEAM.id, triggerId);
@@ -106,7 +108,7 @@ describe('restarts', () => {
     expect(await worker.exited).toBe(0);
     const exitMs = performance.now() - stopping;
     expect(await (await inference.getJob(requestId))!.getState()).toBe('completed');
-    await waitFor(() => fake.callsTo('chat.postMessage')[posted], 20_000, 'the reply');
+    await waitFor(() => fake.answers()[posted], 20_000, 'the reply');
     console.info(`[restarts] SIGTERM with a job in hand: finished it and exited in ${Math.round(exitMs)} ms`);
   });
 });

@@ -59,7 +59,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
     await writeFile(registry, JSON.stringify({ models: { t5: { path: t5 }, ner: { path: ner } }, tasks: { summarize: 't5', ask: 't5', entities: 'ner', translate: { '*': 't5' } } }));
     await fake.start();
     for (const [id, name] of Object.entries(NAMES)) fake.users.set(id, name);
-    fake.channels.set(CHANNEL, CHANNEL_MESSAGES);
+    fake.topLevel.set(CHANNEL, CHANNEL_MESSAGES);
     fake.threads.set(`${CHANNEL}/${PARENT}`, THREAD);
     fake.channelErrors.set('C0NOTIN', 'not_in_channel');
     fake.missingScopes.set('G0SECRET', 'groups:history');
@@ -138,13 +138,21 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
   const jobOf = (requestId: string) =>
     waitFor(async () => ((await inference.getJob(requestId))?.data as RequestJob | undefined) ?? undefined, 10_000, `the job ${requestId}`);
 
-  /** The reply Parley posted for a request, found by the request id it carries as metadata. */
-  const replyTo = (requestId: string): Promise<SlackApiCall> =>
-    waitFor(
-      () => fake.callsTo('chat.postMessage').find((c) => (c.args['metadata'] as { event_payload?: { request_id?: string } } | undefined)?.event_payload?.request_id === requestId),
-      30_000,
-      `the reply to ${requestId}`,
-    );
+  const requestIdOf = (c: SlackApiCall) => (c.args['metadata'] as { event_payload?: { request_id?: string; part?: number } } | undefined)?.event_payload;
+
+  /** Parley's public answer to a request, posted or edited into its placeholder, found by the request id it carries as metadata. */
+  const publicAnswer = (requestId: string) => {
+    const call = fake.calls.find((c) => c.status === 200 && ['chat.postMessage', 'chat.update'].includes(c.method) && requestIdOf(c)?.request_id === requestId && requestIdOf(c)?.part === 0);
+    if (!call) return undefined;
+    const channel = String(call.args['channel']);
+    const threadTs = call.method === 'chat.update' ? fake.find(channel, String(call.args['ts']))?.thread_ts : (call.args['thread_ts'] as string | undefined);
+    return { channel, threadTs, text: String(call.args['text']) };
+  };
+  const replyTo = (requestId: string) => waitFor(() => publicAnswer(requestId), 30_000, `the answer to ${requestId}`);
+
+  /** The next answer only `user` sees, after the first `skip` answers. */
+  const ephemeralAnswer = (user: string, skip: number) =>
+    waitFor(() => fake.answers().slice(skip).find((a) => a.method === 'chat.postEphemeral' && a.user === user), 30_000, `the private answer to ${user}`);
 
   const noticeFor = (triggerId: string) =>
     waitFor(() => fake.responseUrlPosts.find((p) => p.path.endsWith(triggerId) && !String(p.body['text']).includes('Working on it')), 10_000, 'the private notice');
@@ -159,12 +167,11 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       // The join, Parley's own messages and the message older than the window are left out.
       expect(ids(job)).toEqual([PARENT, REPLY_1, REPLY_2, LATEST]);
       expect(job.messages.map((m) => m.author)).toEqual(['Maya', 'Omar', 'Lena', 'Omar']);
-      expect(job.target).toEqual({ platform: 'slack', teamId: FAKE_TEAM.id, channelId: CHANNEL, userId: 'U0MAYA' });
+      // No thread: the placeholder, and the answer that replaces it, sit at the channel's top level.
+      expect(job.target).toEqual({ platform: 'slack', teamId: FAKE_TEAM.id, channelId: CHANNEL, userId: 'U0MAYA', placeholderTs: expect.stringMatching(/^\d+\.\d+$/) });
       expect(job.generation).toMatchObject({ doSample: true, temperature: 0.3 });
       const reply = await replyTo(requestId);
-      expect(reply.args['channel']).toBe(CHANNEL);
-      expect(reply.args['thread_ts']).toBeUndefined();
-      expect(String(reply.args['text'])).toContain('summarize · 4 messages');
+      expect(reply).toMatchObject({ channel: CHANNEL, threadTs: undefined, text: expect.stringContaining('summarize · 4 messages') });
     });
 
     it('since 2h: only messages of the last two hours, with the thread started in them, read from history with oldest', async () => {
@@ -175,8 +182,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       expect(ids(job)).not.toContain(OLD);
       const oldest = Number(fake.callsTo('conversations.history')[historyCalls]!.args['oldest']);
       expect(Math.abs(oldest - (Date.now() / 1000 - 7200))).toBeLessThan(60);
-      const reply = await replyTo(requestId);
-      expect(reply.args['thread_ts']).toBeUndefined();
+      expect((await replyTo(requestId)).threadTs).toBeUndefined();
     });
 
     it('with nothing given: the last 50, which here takes in the older message too', async () => {
@@ -200,8 +206,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       expect(job).toMatchObject({ task: 'translate', language: 'German', messages: [{ author: 'Maya', text, isBot: false }] });
       expect(job.target.platform === 'slack' && job.target.threadTs).toBeUndefined();
       const reply = await replyTo(requestId);
-      expect(reply.args['thread_ts']).toBeUndefined();
-      expect(String(reply.args['text'])).toContain('translated to German');
+      expect(reply).toMatchObject({ channel: CHANNEL, threadTs: undefined, text: expect.stringContaining('translated to German') });
     });
 
     it('/translate <language> alone gets a usage hint; an unknown language gets suggestions', async () => {
@@ -214,9 +219,9 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       const job = await jobOf(requestId);
       expect(job).toMatchObject({ task: 'entities', messages: [{ author: 'Maya', isBot: false }] });
       const reply = await replyTo(requestId);
-      expect(reply.args['thread_ts']).toBeUndefined();
-      expect(String(reply.args['text'])).not.toMatch(/^:warning:/);
-      expect(String(reply.args['text'])).toContain('_entities · 1 message');
+      expect(reply.threadTs).toBeUndefined();
+      expect(reply.text).not.toMatch(/^:warning:/);
+      expect(reply.text).toContain('_entities · 1 message');
     });
 
     it('/ask <question> without a link: the channel\'s recent messages are the context', async () => {
@@ -224,8 +229,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       const job = await jobOf(requestId);
       expect(job).toMatchObject({ task: 'ask', question: 'who writes the release notes?' });
       expect(ids(job)).toEqual([OLD, PARENT, REPLY_1, REPLY_2, LATEST]);
-      const reply = await replyTo(requestId);
-      expect(reply.args['thread_ts']).toBeUndefined();
+      expect((await replyTo(requestId)).threadTs).toBeUndefined();
     });
   });
 
@@ -236,8 +240,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       const job = await jobOf(requestId);
       expect(job).toMatchObject({ task: 'translate', language: 'English', messages: [{ id: REPLY_2, author: 'Lena', text: 'I will write the release notes.' }] });
       expect(job.messages).toHaveLength(1);
-      const reply = await replyTo(requestId);
-      expect(reply.args).toMatchObject({ channel: CHANNEL, thread_ts: PARENT });
+      expect(await replyTo(requestId)).toMatchObject({ channel: CHANNEL, threadTs: PARENT });
     });
 
     it('"Translate message" follows the channel\'s target_language setting', async () => {
@@ -259,8 +262,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       const requestId = requestJobId('entities', FAKE_TEAM.id, triggerId);
       const job = await jobOf(requestId);
       expect(job).toMatchObject({ task: 'entities', messages: [{ id: LATEST, author: 'Omar' }] });
-      const reply = await replyTo(requestId);
-      expect(reply.args).toMatchObject({ channel: CHANNEL, thread_ts: LATEST });
+      expect(await replyTo(requestId)).toMatchObject({ channel: CHANNEL, threadTs: LATEST });
     });
   });
 
@@ -276,21 +278,29 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
   });
 
   describe('private answers', () => {
-    // The lead's delivery change posts these with chat.postEphemeral; until it lands, the
-    // request's target carries the flag, which is what this branch controls.
-    it('`private` on a command marks the request private', async () => {
+    it('`private` on a command: only the requester gets the answer, by chat.postEphemeral; nothing is posted in the channel', async () => {
+      const skip = fake.answers().length;
       const { requestId } = await command('/summarize', 'private last 2');
       const job = await jobOf(requestId);
       expect(job.target).toMatchObject({ channelId: CHANNEL, userId: 'U0MAYA', private: true });
+      expect(job.target).not.toHaveProperty('placeholderTs');
+      const answer = await ephemeralAnswer('U0MAYA', skip);
+      expect(answer).toMatchObject({ channel: CHANNEL, threadTs: undefined, text: expect.stringContaining('summarize · 4 messages') });
+      expect(publicAnswer(requestId)).toBeUndefined();
       const plain = await jobOf((await command('/ask', 'is the repo private')).requestId);
       expect(plain.target).not.toHaveProperty('private');
     });
 
-    it('"@Parley summarize privately" marks the request private', async () => {
+    it('"@Parley summarize privately": only the requester gets the answer, in the thread', async () => {
+      const skip = fake.answers().length;
       const eventTs = ts(-10);
       await postEvent(url, mention(`<@${FAKE_BOT.userId}> summarize privately`, eventTs), SIGNING_SECRET);
-      const job = await jobOf(requestJobId('mention', FAKE_TEAM.id, CHANNEL, eventTs));
+      const requestId = requestJobId('mention', FAKE_TEAM.id, CHANNEL, eventTs);
+      const job = await jobOf(requestId);
       expect(job).toMatchObject({ task: 'summarize', target: { threadTs: PARENT, userId: 'U0OMAR', private: true } });
+      const answer = await ephemeralAnswer('U0OMAR', skip);
+      expect(answer).toMatchObject({ channel: CHANNEL, threadTs: PARENT, text: expect.stringContaining('summarize · ') });
+      expect(publicAnswer(requestId)).toBeUndefined();
     });
   });
 

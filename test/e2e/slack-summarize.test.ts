@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SettingsStore } from '../../apps/bot/src/core/settings-store.js';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { escapeSlackText } from '../../apps/bot/src/slack/format-reply.js';
 import { summaryPrompts } from '../../apps/worker/src/tasks/summary-prompts.js';
 import { AppProcess } from '../helpers/app-process.js';
@@ -113,6 +113,12 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     await dropPrefix(prefix);
   });
 
+  // A test that does not wait for its own reply must not leave it to arrive during the next test.
+  afterEach(async () => {
+    const busy = async (q: Queue) => Object.values(await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')).some((n) => n > 0);
+    await waitFor(async () => ((await busy(inference)) || (await busy(replies)) ? undefined : true), 30_000, 'the queues to drain');
+  });
+
   const jobCount = async (q: Queue) =>
     Object.values(await q.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized')).reduce((a, b) => a + b, 0);
 
@@ -126,9 +132,9 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(JSON.parse(ack.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on it') });
     }
 
-    const post = await waitFor(() => fake.callsTo('chat.postMessage')[0], 30_000, 'the reply in the thread');
+    const post = await waitFor(() => fake.answers()[0], 30_000, 'the reply in the thread');
     const replyMs = performance.now() - started;
-    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
+    expect(post).toMatchObject({ channel: CHANNEL, threadTs: THREAD_TS });
 
     // What the model should have said: the same prompt, run here through the engine directly.
     const seen = THREAD.filter((m) => m.user !== FAKE_BOT.userId).map((m) => ({ id: m.ts, author: NAMES[m.user!]!, text: m.text, isBot: false }));
@@ -136,8 +142,8 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     const expected = await engine.generate(summaryPrompts.thread(engine, seen).text, { maxNewTokens: MAX_NEW_TOKENS });
     await engine.close();
     expect(expected.text.length).toBeGreaterThan(0);
-    expect(String(post.args['text']).startsWith(escapeSlackText(defangMentions(expected.text)))).toBe(true);
-    expect(String(post.args['text'])).toContain(`${seen.length} messages`);
+    expect(post.text.startsWith(escapeSlackText(defangMentions(expected.text)))).toBe(true);
+    expect(post.text).toContain(`${seen.length} messages`);
 
     await new Promise((r) => setTimeout(r, 1000));
     // Both deliveries got all the way to the queue; the second add was the no-op.
@@ -145,7 +151,10 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(bot.logs.filter((l) => l.msg === 'summarize queued')).toHaveLength(4);
     // Authors are looked up once each, then served from the bot's cache.
     expect(fake.callsTo('users.info').map((c) => c.args['user']).sort()).toEqual(['U0LENA', 'U0MAYA', 'U0OMAR']);
+    // One placeholder for the four deliveries, replaced by the answer.
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.answers()).toHaveLength(1);
+    expect(post.method).toBe('chat.update');
     expect(await jobCount(inference)).toBe(1);
     expect(await jobCount(replies)).toBe(1);
     console.info(
@@ -193,36 +202,36 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
   });
 
   it('summarizes a thread longer than the model window through the map-reduce flow, covering every message', async () => {
-    const posted = fake.callsTo('chat.postMessage').length;
+    const posted = fake.answers().length;
     await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, LONG_TS)), SIGNING_SECRET);
-    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the long-thread reply');
-    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: LONG_TS });
+    const post = await waitFor(() => fake.answers()[posted], 30_000, 'the long-thread reply');
+    expect(post).toMatchObject({ channel: CHANNEL, threadTs: LONG_TS });
     // Slack pages the thread: 300 messages take two conversations.replies calls of at most 200.
     expect(fake.callsTo('conversations.replies').filter((c) => c.args['ts'] === LONG_TS)).toHaveLength(2);
-    expect(String(post.args['text'])).toContain('· 300 messages ·');
+    expect(post.text).toContain('· 300 messages ·');
     // Only this thread is too long for one prompt, so every chunk job belongs to it.
     expect((await inference.getJobs(['completed'])).filter((j) => j.name === 'summarize-chunk').length).toBeGreaterThan(1);
   });
 
   it('splits a single message too long for the model on sentence boundaries, and still replies with a summary', async () => {
-    const posted = fake.callsTo('chat.postMessage').length;
+    const posted = fake.answers().length;
     await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, HUGE_TS)), SIGNING_SECRET);
-    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 60_000, 'the summary of one huge message');
-    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: HUGE_TS });
-    expect(String(post.args['text'])).toContain('· 1 message ·');
+    const post = await waitFor(() => fake.answers()[posted], 60_000, 'the summary of one huge message');
+    expect(post).toMatchObject({ channel: CHANNEL, threadTs: HUGE_TS });
+    expect(post.text).toContain('· 1 message ·');
     expect(await inference.getJobs(['failed'])).toHaveLength(0);
   });
 
-  it("a 429 from Slack on the reply: the delivery waits the Retry-After, then posts exactly once", async () => {
-    const posted = fake.callsTo('chat.postMessage').length;
-    fake.rateLimits.set('chat.postMessage', { remaining: 1, retryAfterSec: 2 });
+  it("a 429 from Slack on the reply: the delivery waits the Retry-After, then answers exactly once", async () => {
+    const posted = fake.answers().length;
+    fake.rateLimits.set('chat.update', { remaining: 1, retryAfterSec: 2 });
     await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, THREAD_TS)), SIGNING_SECRET);
-    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the reply after the 429');
-    const limited = fake.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 429);
+    const post = await waitFor(() => fake.answers()[posted], 30_000, 'the reply after the 429');
+    const limited = fake.calls.filter((c) => c.method === 'chat.update' && c.status === 429);
     expect(limited).toHaveLength(1);
     expect(post.at - limited[0]!.at).toBeGreaterThanOrEqual(2000);
     await new Promise((r) => setTimeout(r, 1000));
-    expect(fake.callsTo('chat.postMessage')).toHaveLength(posted + 1);
+    expect(fake.answers()).toHaveLength(posted + 1);
     expect(bot.logs.some((l) => l.msg === 'slack rate-limited a reply' && l['retryAfterSec'] === 2)).toBe(true);
   });
 
@@ -232,13 +241,13 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
 
     it('per-command overrides travel with the job and the reply footer names them', async () => {
       const triggerId = randomUUID();
-      const posted = fake.callsTo('chat.postMessage').length;
+      const posted = fake.answers().length;
       await postSlashCommand(commandUrl, slashCommand(fake, `sample temperature=0.3 seed=7 ${threadLink(CHANNEL, THREAD_TS)}`, { triggerId }), SIGNING_SECRET);
       const job = await jobOf(triggerId);
       expect(job.data.generation).toEqual({ maxNewTokens: MAX_NEW_TOKENS, doSample: true, temperature: 0.3, seed: 7 });
-      const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the reply');
-      expect(String(post.args['text'])).toContain('sampling, temperature 0.3');
-      expect(String(post.args['text'])).toContain('seed 7');
+      const post = await waitFor(() => fake.answers()[posted], 30_000, 'the reply');
+      expect(post.text).toContain('sampling, temperature 0.3');
+      expect(post.text).toContain('seed 7');
     });
 
     it('a channel setting applies to the next job, and a command override beats it', async () => {
@@ -269,6 +278,8 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     const thread = fake.threads.get(`${CHANNEL}/${THREAD_TS}`)!;
     const mineBefore = thread.filter((m) => m.bot_id === FAKE_BOT.botId).length;
     const updates = fake.callsTo('chat.update').length;
+    // No placeholder (Slack refused it), so the answer is a new post; its answer is lost.
+    fake.rateLimits.set('chat.postMessage', { remaining: 1, retryAfterSec: 0 });
     fake.dropResponses.set('chat.postMessage', 1);
     await postSlashCommand(commandUrl, slashCommand(fake, threadLink(CHANNEL, THREAD_TS)), SIGNING_SECRET);
     const update = await waitFor(() => fake.callsTo('chat.update')[updates], 30_000, 'the retry to edit the reply');
@@ -278,11 +289,12 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(mine.at(-1)!.text).toBe(update.args['text']);
     await new Promise((r) => setTimeout(r, 1000));
     expect(thread.filter((m) => m.bot_id === FAKE_BOT.botId)).toHaveLength(mineBefore + 1);
+    expect(bot.logs.some((l) => l.msg === 'placeholder not posted')).toBe(true);
     expect(bot.logs.some((l) => l.msg === 'reply posted' && l['edited'] === true)).toBe(true);
   });
 
   it('the "Summarize thread" message shortcut, used on a reply inside the thread, summarizes that thread', async () => {
-    const posted = fake.callsTo('chat.postMessage').length;
+    const posted = fake.answers().length;
     const triggerId = randomUUID();
     const payload = {
       type: 'message_action',
@@ -301,8 +313,8 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     const ack = await postSlashCommand(commandUrl, { payload: JSON.stringify(payload) }, SIGNING_SECRET);
     expect(ack.status).toBe(200);
     expect(ack.elapsedMs).toBeLessThan(3000);
-    const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the shortcut reply');
-    expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
+    const post = await waitFor(() => fake.answers()[posted], 30_000, 'the shortcut reply');
+    expect(post).toMatchObject({ channel: CHANNEL, threadTs: THREAD_TS });
     const notice = await waitFor(() => fake.responseUrlPosts.find((p) => p.path.endsWith(triggerId)), 5000, 'the private notice');
     expect(notice.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on it') });
   });
@@ -320,30 +332,30 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     });
 
     it('"@Parley translate to French" translates the thread into French, in the thread; a redelivered event makes no second job', async () => {
-      const posted = fake.callsTo('chat.postMessage').length;
+      const posted = fake.answers().length;
       const body = mention(`<@${FAKE_BOT.userId}> translate to French`, '1790000100.000100');
       const ack = await postEvent(commandUrl, body, SIGNING_SECRET);
       expect(ack.status).toBe(200);
       expect(ack.elapsedMs).toBeLessThan(3000);
       await postEvent(commandUrl, body, SIGNING_SECRET, 1);
-      const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the translation');
-      expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
-      expect(String(post.args['text'])).toContain('translated to French');
+      const post = await waitFor(() => fake.answers()[posted], 30_000, 'the translation');
+      expect(post).toMatchObject({ channel: CHANNEL, threadTs: THREAD_TS });
+      expect(post.text).toContain('translated to French');
       const requestId = requestJobId('mention', FAKE_TEAM.id, CHANNEL, '1790000100.000100');
       const job = (await inference.getJob(requestId))!;
       expect(job.data).toMatchObject({ task: 'translate', language: 'French' });
       // The mention itself is not translated.
       expect((job.data as { messages: { id: string }[] }).messages.map((m) => m.id)).not.toContain('1790000100.000100');
       await new Promise((r) => setTimeout(r, 1000));
-      expect(fake.callsTo('chat.postMessage')).toHaveLength(posted + 1);
+      expect(fake.answers()).toHaveLength(posted + 1);
     });
 
     it('a question becomes an ask job with the thread as context, answered in the thread', async () => {
-      const posted = fake.callsTo('chat.postMessage').length;
+      const posted = fake.answers().length;
       await postEvent(commandUrl, mention(`<@${FAKE_BOT.userId}> who owns the rollback plan?`, '1790000101.000100'), SIGNING_SECRET);
-      const post = await waitFor(() => fake.callsTo('chat.postMessage')[posted], 30_000, 'the answer');
-      expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
-      expect(String(post.args['text'])).toMatch(/_ask · \d+ messages · /);
+      const post = await waitFor(() => fake.answers()[posted], 30_000, 'the answer');
+      expect(post).toMatchObject({ channel: CHANNEL, threadTs: THREAD_TS });
+      expect(post.text).toMatch(/_ask · \d+ messages · /);
       const job = (await inference.getJob(requestJobId('mention', FAKE_TEAM.id, CHANNEL, '1790000101.000100')))!;
       expect(job.data).toMatchObject({ task: 'ask', question: 'who owns the rollback plan?' });
     });
@@ -400,17 +412,12 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
   describe('/translate, /entities and /ask on a thread link', () => {
     const run = async (command: string, text: string) => {
       const triggerId = randomUUID();
+      const posted = fake.answers().length;
       const res = await postSlashCommand(commandUrl, { ...slashCommand(fake, text, { triggerId }), command }, SIGNING_SECRET);
       expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Working on it') });
-      // Matched by request id: an earlier test's reply may still be on its way.
-      const requestId = requestJobId(command.slice(1), FAKE_TEAM.id, triggerId);
-      const post = await waitFor(
-        () => fake.callsTo('chat.postMessage').find((c) => (c.args['metadata'] as { event_payload?: { request_id?: string } } | undefined)?.event_payload?.request_id === requestId),
-        30_000,
-        `the ${command} reply`,
-      );
-      expect(post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS });
-      return { text: String(post.args['text']), triggerId };
+      const post = await waitFor(() => fake.answers()[posted], 30_000, `the ${command} reply`);
+      expect(post).toMatchObject({ channel: CHANNEL, threadTs: THREAD_TS });
+      return { text: post.text, triggerId };
     };
 
     it('/translate German <link> translates the thread', async () => {

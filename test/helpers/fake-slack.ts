@@ -22,6 +22,25 @@ export interface FakeSlackMessage {
   /** Replies of a thread parent in a channel's history; derived from `threads` when not given. */
   reply_count?: number;
   username?: string;
+  blocks?: unknown[];
+}
+
+/** A message as Parley finished it: posted, or edited into its placeholder. */
+export interface SlackAnswer {
+  method: 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral';
+  channel: string;
+  /** The thread it is in, if any. */
+  threadTs: string | undefined;
+  /** The requester, for an ephemeral answer. */
+  user: string | undefined;
+  text: string;
+  blocks: unknown[] | undefined;
+  at: number;
+}
+
+/** What Parley shows while a request is queued or generating; not an answer. */
+export function isPlaceholderText(text: string): boolean {
+  return text.startsWith(':hourglass_flowing_sand:') || text.endsWith(':writing_hand:');
 }
 
 export const FAKE_TEAM = { id: 'T0PARLEY', name: 'parley-test' };
@@ -37,6 +56,11 @@ export class FakeSlack {
   readonly responseUrlPosts: { path: string; body: Record<string, unknown> }[] = [];
   /** Threads by `channel/ts`. */
   readonly threads = new Map<string, FakeSlackMessage[]>();
+  /**
+   * Top-level messages of a channel, oldest first: what conversations.history reads (tests set a
+   * channel's messages here) and where the bot's channel-level posts go. Replies live in `threads`.
+   */
+  readonly topLevel = new Map<string, FakeSlackMessage[]>();
   /** Display names by user id, for users.info. */
   readonly users = new Map<string, string>();
   /** Users that users.info reports as workspace admins. */
@@ -49,8 +73,6 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   /** Channels whose reads answer `missing_scope`, with the scope Slack names as `needed`. */
   readonly missingScopes = new Map<string, string>();
-  /** Top-level messages of a channel, oldest first, for conversations.history; replies live in `threads`. */
-  readonly channels = new Map<string, FakeSlackMessage[]>();
   private server: Server | undefined;
   private nextTs = 1_800_000_000;
   url = '';
@@ -61,6 +83,28 @@ export class FakeSlack {
 
   responseUrl(id: string): string {
     return `${this.url}/response_url/${id}`;
+  }
+
+  /**
+   * Parley's answers in the order they were given: posts and edits whose text is no longer a
+   * placeholder or streamed text, and ephemeral messages.
+   */
+  answers(): SlackAnswer[] {
+    return this.calls
+      .filter((c) => c.status === 200 && ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method) && !isPlaceholderText(String(c.args['text'])))
+      .map((c) => {
+        const channel = String(c.args['channel']);
+        const threadTs = c.method === 'chat.update' ? this.find(channel, String(c.args['ts']))?.thread_ts : (c.args['thread_ts'] as string | undefined);
+        return {
+          method: c.method as SlackAnswer['method'],
+          channel,
+          threadTs,
+          user: c.args['user'] as string | undefined,
+          text: String(c.args['text']),
+          blocks: c.args['blocks'] as unknown[] | undefined,
+          at: c.at,
+        };
+      });
   }
 
   /** Calls of a method that the fake answered (not the ones it rate-limited). */
@@ -132,25 +176,60 @@ export class FakeSlack {
         const ts = `${this.nextTs++}.000100`;
         const message: FakeSlackMessage = { ts, text: String(args['text']), bot_id: FAKE_BOT.botId, user: FAKE_BOT.userId };
         if (args['metadata']) message.metadata = args['metadata'] as FakeSlackMessage['metadata'] & object;
+        if (Array.isArray(args['blocks'])) message.blocks = args['blocks'];
+        const invalid = blockKitError(args['blocks']);
+        if (invalid) return { ok: false, error: 'invalid_blocks', errors: [invalid] };
+        const channel = String(args['channel']);
         if (args['thread_ts']) {
           message.thread_ts = String(args['thread_ts']);
-          this.threads.get(`${String(args['channel'])}/${message.thread_ts}`)?.push(message);
+          (this.threads.get(`${channel}/${message.thread_ts}`) ?? this.threadOf(channel, message.thread_ts))?.push(message);
         } else {
-          this.channels.get(String(args['channel']))?.push(message);
+          this.topLevel.set(channel, [...(this.topLevel.get(channel) ?? []), message]);
         }
-        return { ok: true, channel: args['channel'], ts, message };
+        return { ok: true, channel, ts, message };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
       case 'chat.update': {
-        const message = [...this.threads.values()].flat().find((m) => m.ts === args['ts']);
+        const message = this.find(String(args['channel']), String(args['ts']));
         if (!message) return { ok: false, error: 'message_not_found' };
+        const invalid = blockKitError(args['blocks']);
+        if (invalid) return { ok: false, error: 'invalid_blocks', errors: [invalid] };
         message.text = String(args['text']);
+        if (Array.isArray(args['blocks'])) message.blocks = args['blocks'];
+        if (args['metadata']) message.metadata = args['metadata'] as FakeSlackMessage['metadata'] & object;
         return { ok: true, channel: args['channel'], ts: message.ts, text: message.text };
+      }
+      case 'chat.getPermalink': {
+        const channel = String(args['channel']);
+        const ts = String(args['message_ts']);
+        const message = this.find(channel, ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        const parent = message.thread_ts && message.thread_ts !== ts ? `?thread_ts=${message.thread_ts}&cid=${channel}` : '';
+        return { ok: true, channel, permalink: `https://parley-test.slack.invalid/archives/${channel}/p${ts.replace('.', '')}${parent}` };
       }
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** Any message of a channel: in a thread, or posted at its top level. */
+  find(channel: string, ts: string): FakeSlackMessage | undefined {
+    for (const [key, messages] of this.threads) {
+      if (!key.startsWith(`${channel}/`)) continue;
+      const found = messages.find((m) => m.ts === ts);
+      if (found) return found;
+    }
+    return this.topLevel.get(channel)?.find((m) => m.ts === ts);
+  }
+
+  /** A reply to a top-level bot message starts that message's thread, as in Slack. */
+  private threadOf(channel: string, ts: string): FakeSlackMessage[] | undefined {
+    const parent = this.topLevel.get(channel)?.find((m) => m.ts === ts);
+    if (!parent) return undefined;
+    const thread = [parent];
+    this.threads.set(`${channel}/${ts}`, thread);
+    return thread;
   }
 
   /** conversations.replies with cursor pagination, as Slack pages long threads. */
@@ -173,7 +252,7 @@ export class FakeSlack {
    */
   private history(args: Record<string, unknown>): object {
     const channel = String(args['channel']);
-    const messages = this.channels.get(channel);
+    const messages = this.topLevel.get(channel);
     if (!messages) return { ok: false, error: 'channel_not_found' };
     const newestFirst = messages
       .filter((m) => inRange(m.ts, args))
@@ -197,6 +276,17 @@ function inRange(ts: string, args: Record<string, unknown>): boolean {
   const oldest = args['oldest'] === undefined ? -Infinity : Number(args['oldest']);
   const latest = args['latest'] === undefined ? Infinity : Number(args['latest']);
   return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
+}
+
+/** Block Kit's limits, checked as Slack checks them: 50 blocks, 3,000 characters of section text. */
+function blockKitError(blocks: unknown): string | undefined {
+  if (!Array.isArray(blocks)) return undefined;
+  if (blocks.length > 50) return 'must provide an array with at most 50 items [json-pointer:/blocks]';
+  for (const [i, block] of (blocks as { type?: string; text?: { text?: string }; elements?: { text?: string }[] }[]).entries()) {
+    if ((block.text?.text?.length ?? 0) > 3000) return `must be less than 3001 characters [json-pointer:/blocks/${i}/text/text]`;
+    if (block.elements?.some((e) => (e.text?.length ?? 0) > 3000)) return `must be less than 3001 characters [json-pointer:/blocks/${i}/elements]`;
+  }
+  return undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

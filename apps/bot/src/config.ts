@@ -26,6 +26,8 @@ const schema = z.object({
   RATE_LIMIT_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** How long a channel's requests count against its queue priority. */
   FAIR_SHARE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** Edits of placeholders (queue position, streamed text) per workspace; chat.update is Tier 3, about 50 a minute. */
+  SLACK_UPDATES_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(50),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
 });
 

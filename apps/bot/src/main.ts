@@ -7,6 +7,11 @@ import { createSlackApp } from './slack/create-app.js';
 import { startSlackDelivery } from './slack/slack-delivery.js';
 import { SettingsStore } from './core/settings-store.js';
 import { UserNames } from './slack/user-names.js';
+import { Permalinks } from './slack/permalinks.js';
+import { PlaceholderEditor } from './slack/placeholder-editor.js';
+import { Placeholders } from './slack/placeholders.js';
+import { startReplyStream } from './slack/reply-stream.js';
+import { randomUUID } from 'node:crypto';
 
 const APP = 'parley-bot';
 
@@ -15,11 +20,12 @@ async function main(): Promise<void> {
   const log = createLogger(APP);
   await assertRedisReachable(config.REDIS_URL);
 
-  const slackClient = (retries: number, rejectRateLimitedCalls = false) =>
+  const slackClient = (retries: number, rejectRateLimitedCalls = false, timeout?: number) =>
     new WebClient(config.SLACK_BOT_TOKEN, {
       ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }),
       retryConfig: { retries },
       rejectRateLimitedCalls,
+      ...(timeout && { timeout }),
     });
   const client = slackClient(2);
   const auth = await client.auth.test().catch((err: { data?: { error?: string } }) => {
@@ -38,6 +44,13 @@ async function main(): Promise<void> {
     (err) => log.error({ err: err.message }, 'intake error'),
   );
   await intake.ready();
+  const instanceId = randomUUID();
+  const redis = connectRedis(config.REDIS_URL, 'consumer');
+  redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));
+  // Posting is not idempotent: a lost answer must not make the client post again by itself.
+  const postOnce = slackClient(0, true);
+  // A streamed edit that is late is worse than one skipped: no retries, and a short timeout.
+  const editor = new PlaceholderEditor(slackClient(0, true, 2000), { updatesPerMinute: config.SLACK_UPDATES_PER_MINUTE, log });
   const settingsRedis = connectRedis(config.REDIS_URL, 'consumer');
   settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
   const { app } = createSlackApp({
@@ -54,11 +67,20 @@ async function main(): Promise<void> {
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,
     maxNewTokens: config.MAX_NEW_TOKENS,
     answerBots: config.SLACK_ANSWER_BOTS,
+    placeholders: new Placeholders(postOnce, redis, config.PARLEY_QUEUE_PREFIX, log),
+    editor,
   });
-  const redis = connectRedis(config.REDIS_URL, 'consumer');
-  redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));
-  // Posting is not idempotent: a lost answer must not make the client post again by itself.
-  const delivery = startSlackDelivery({ client: slackClient(0, true), redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
+  const stream = startReplyStream({ redisUrl: config.REDIS_URL, redis, prefix: config.PARLEY_QUEUE_PREFIX, instanceId, editor, log });
+  const delivery = startSlackDelivery({
+    client: postOnce,
+    redis,
+    redisUrl: config.REDIS_URL,
+    prefix: config.PARLEY_QUEUE_PREFIX,
+    instanceId,
+    editor,
+    permalinks: new Permalinks(client),
+    log,
+  });
 
   const server = await app.start({ port: config.PORT, host: config.HOST });
   const { port } = server.address() as AddressInfo;
@@ -68,6 +90,8 @@ async function main(): Promise<void> {
     async () => {
       await app.stop();
       await delivery.close();
+      await stream.close();
+      editor.close();
       await intake.close();
       redis.disconnect();
       settingsRedis.disconnect();

@@ -40,7 +40,7 @@ describe('readChannelWindow (conversations.history + the replies of its threads)
   beforeAll(async () => {
     await fake.start();
     fake.users.set('U0MAYA', 'Maya').set('U0OMAR', 'Omar').set('U0LENA', 'Lena');
-    fake.channels.set(CHANNEL, TOP);
+    fake.topLevel.set(CHANNEL, TOP);
     fake.threads.set(`${CHANNEL}/${PARENT}`, REPLIES);
     client = new WebClient(FAKE_BOT.token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
     names = new UserNames(client);
@@ -82,7 +82,7 @@ describe('readChannelWindow (conversations.history + the replies of its threads)
 
   it('pages conversations.history by cursor, at most 200 a page, and stops at N', async () => {
     const channel = 'C0BUSY';
-    fake.channels.set(channel, Array.from({ length: 450 }, (_, i) => ({ ts: at(i), user: 'U0OMAR', text: `update ${i}` })));
+    fake.topLevel.set(channel, Array.from({ length: 450 }, (_, i) => ({ ts: at(i), user: 'U0OMAR', text: `update ${i}` })));
     const before = fake.callsTo('conversations.history').length;
     const messages = await readChannelWindow(client, channel, { kind: 'last', count: 300 }, { ...me, limit: 1000, names });
     const calls = fake.callsTo('conversations.history').slice(before);
@@ -98,7 +98,7 @@ describe('readChannelWindow (conversations.history + the replies of its threads)
   it('everything read is bounded by the maximum, newest threads first', async () => {
     const channel = 'C0THREADS';
     const parents = Array.from({ length: 5 }, (_, i) => ({ ts: at(i * 100), user: 'U0MAYA', text: `topic ${i}` }));
-    fake.channels.set(channel, parents);
+    fake.topLevel.set(channel, parents);
     for (const p of parents) {
       fake.threads.set(`${channel}/${p.ts}`, [p, ...Array.from({ length: 3 }, (_, j) => ({ ts: at(Number(p.ts.split('.')[0]) - BASE + j + 1), user: 'U0OMAR', text: `${p.text} reply ${j}`, thread_ts: p.ts }))]);
     }

@@ -17,6 +17,8 @@ const schema = z.object({
   /** Port of the /healthz and /metrics server; 0 picks a free one (logged at startup). */
   OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   OPS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** How often partial text is published for streaming replies; the bot throttles its edits again per workspace. */
+  PROGRESS_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
 });
 
 export type WorkerConfig = z.infer<typeof schema>;

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   counts.on('error', () => {});
   const metrics = new WorkerMetrics(counts);
 
-  const worker = new Worker(INFERENCE_QUEUE, createProcessor(ctx, summaryPrompts, metrics.observe), {
+  const worker = new Worker(INFERENCE_QUEUE, createProcessor(ctx, summaryPrompts, metrics.observe, config.PROGRESS_INTERVAL_MS), {
     connection,
     prefix,
     concurrency: config.WORKER_CONCURRENCY,

@@ -52,25 +52,23 @@ function classify(err: unknown): { code: string; userMessage: string; permanent:
  * The BullMQ processor for every inference job. It never talks to a chat platform: outcomes,
  * successes and user-facing failures alike, go to the platform's reply queue.
  */
-/** Partial text, as job progress for streaming adapters: at most every PROGRESS_INTERVAL_MS. */
-export const PROGRESS_INTERVAL_MS = 500;
-
-function progressPublisher(job: Job, data: InferenceJob): ((text: string) => void) | undefined {
+/** Partial text, as job progress for streaming adapters: at most once per `intervalMs`. */
+function progressPublisher(job: Job, data: InferenceJob, intervalMs: number): ((text: string) => void) | undefined {
   // Map steps of a long summary have no reply of their own to stream into.
   if (!('target' in data)) return undefined;
   let last = 0;
   return (text) => {
     const now = Date.now();
-    if (now - last < PROGRESS_INTERVAL_MS) return;
+    if (now - last < intervalMs) return;
     last = now;
     const progress: Progress = { requestId: data.requestId, target: data.target, text: text.slice(0, LIMITS.replyChars) };
     job.updateProgress(progress).catch(() => {});
   };
 }
 
-export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts, observe: AttemptObserver = () => {}) {
+export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts, observe: AttemptObserver = () => {}, progressIntervalMs = 500) {
   const run = async (job: Job, data: InferenceJob): Promise<{ outcome: ReplyOutcome | null; value?: unknown }> => {
-    const progress = progressPublisher(job, data);
+    const progress = progressPublisher(job, data, progressIntervalMs);
     const jobCtx: TaskContext = { ...ctx, ...(progress && { progress }) };
     switch (data.task) {
       case 'summarize':

@@ -1,29 +1,19 @@
-import type { Logger } from '@parley/service-kit';
 import bolt from '@slack/bolt';
-import type { Intake } from '../core/intake.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerGenconfigCommand } from './genconfig-command.js';
 import { registerMentions } from './mention-handler.js';
 import { registerMessageShortcuts } from './message-shortcuts.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
 import { registerThreadCommands } from './thread-commands.js';
-import type { SettingsStore } from '../core/settings-store.js';
-import type { UserNames } from './user-names.js';
+import type { ThreadTaskDeps } from './thread-task.js';
 
 const { App, HTTPReceiver } = bolt;
 
-export interface SlackAppOptions {
+export interface SlackAppOptions extends ThreadTaskDeps {
   signingSecret: string;
   token: string;
   apiUrl: string | undefined;
-  bot: { userId: string; botId: string };
-  names: UserNames;
-  settings: SettingsStore;
   adminUserIds: readonly string[];
-  intake: Intake;
-  log: Logger;
-  maxMessages: number;
-  maxNewTokens: number;
   /** Answer other bots' mentions (SLACK_ANSWER_BOTS). */
   answerBots: boolean;
 }

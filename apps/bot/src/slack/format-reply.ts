@@ -11,8 +11,24 @@ export function escapeSlackText(text: string): string {
 
 const TYPE_TITLES: Record<string, string> = { PERSON: 'People', ORG: 'Organisations', PLACE: 'Places', DATE: 'Dates', AMOUNT: 'Amounts', MISC: 'Other' };
 
+/** Permalinks of cited source messages, by message id (ts). */
+export type Permalinks = ReadonlyMap<string, string>;
+
+/** Numbered links to a point's source messages, numbered in order of first citation across the reply. */
+function citer(links: Permalinks): (ids: readonly string[]) => string {
+  const numbers = new Map<string, number>();
+  return (ids) =>
+    ids
+      .filter((id) => links.has(id))
+      .map((id) => {
+        if (!numbers.has(id)) numbers.set(id, numbers.size + 1);
+        return `<${links.get(id)!}|[${numbers.get(id)!}]>`;
+      })
+      .join('');
+}
+
 /** The body of a successful reply, shaped by what the task returned. */
-function body(outcome: Extract<ReplyOutcome, { ok: true }>): string {
+export function replyBody(outcome: Extract<ReplyOutcome, { ok: true }>, links: Permalinks = new Map()): string {
   const d = outcome.details;
   if (d?.kind === 'entities') {
     if (!d.groups.length) return '_No people, organisations, places, dates or amounts found._';
@@ -20,18 +36,24 @@ function body(outcome: Extract<ReplyOutcome, { ok: true }>): string {
       .map((g) => `*${TYPE_TITLES[g.type] ?? escapeSlackText(g.type)}*: ${g.items.map((i) => `${escapeSlackText(i.text)}${i.count > 1 ? ` (${i.count})` : ''}`).join(', ')}`)
       .join('\n');
   }
-  if (d?.kind === 'summary' && d.sections.some((s) => s.title !== 'Summary')) {
+  if (d?.kind === 'summary' && d.sections.some((s) => s.title !== 'Summary' || s.points.some((p) => p.messageIds.some((id) => links.has(id))))) {
+    const cite = citer(links);
     return d.sections
       .filter((s) => s.points.length)
-      .map((s) => `*${escapeSlackText(s.title)}*\n${s.points.map((p) => `• ${escapeSlackText(p.text)}${p.owner ? ` (${escapeSlackText(p.owner)})` : ''}`).join('\n')}`)
+      .map((s) => {
+        const points = s.points.map((p) => {
+          const refs = cite(p.messageIds);
+          return `• ${escapeSlackText(p.text)}${p.owner ? ` (${escapeSlackText(p.owner)})` : ''}${refs ? ` ${refs}` : ''}`;
+        });
+        return d.sections.length === 1 && s.title === 'Summary' ? points.join('\n') : `*${escapeSlackText(s.title)}*\n${points.join('\n')}`;
+      })
       .join('\n\n');
   }
   return outcome.text.trim() === '' ? '_(the model returned no text)_' : escapeSlackText(outcome.text);
 }
 
-/** The reply's text: the result, then a footer naming the task, model and settings used. */
-export function formatReply(outcome: ReplyOutcome, requestId: string): string {
-  if (!outcome.ok) return `:warning: ${outcome.userMessage} (ref \`${requestId}\`)`;
+/** The footer naming the task, coverage, model and the settings used, already escaped. */
+export function replyFooter(outcome: Extract<ReplyOutcome, { ok: true }>): string {
   const model = outcome.model.isRandomTestModel ? `${outcome.model.name} (random test model, output is noise)` : outcome.model.name;
   const footer = [
     outcome.details?.kind === 'translation' ? `translated to ${outcome.details.language.name}` : outcome.task,
@@ -41,5 +63,15 @@ export function formatReply(outcome: ReplyOutcome, requestId: string): string {
     model,
     describeSettings(outcome.generation),
   ].join(' · ');
-  return `${body(outcome)}\n\n_${escapeSlackText(footer)}_`;
+  return `_${escapeSlackText(footer)}_`;
+}
+
+export function failureText(outcome: Extract<ReplyOutcome, { ok: false }>, requestId: string): string {
+  return `:warning: ${outcome.userMessage} (ref \`${requestId}\`)`;
+}
+
+/** The reply as one mrkdwn string: the result, then the footer. */
+export function formatReply(outcome: ReplyOutcome, requestId: string, links?: Permalinks): string {
+  if (!outcome.ok) return failureText(outcome, requestId);
+  return `${replyBody(outcome, links)}\n\n${replyFooter(outcome)}`;
 }

@@ -1,87 +1,166 @@
-import { replyJobSchema, replyQueueName } from '@parley/jobs';
+import { replyJobSchema, replyQueueName, type ReplyJob, type SlackTarget } from '@parley/jobs';
 import { redisOptions, type Logger } from '@parley/service-kit';
 import type { WebClient } from '@slack/web-api';
 import { ErrorCode } from '@slack/web-api';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { formatReply } from './format-reply.js';
+import { failureText, replyBody, replyFooter } from './format-reply.js';
+import type { Permalinks } from './permalinks.js';
+import type { PlaceholderEditor } from './placeholder-editor.js';
+import { toMessages, type SlackMessageBody } from './reply-blocks.js';
+import { streamKeys } from './reply-stream.js';
 
-/** Message metadata that marks Parley's reply to a request. */
+/** Message metadata that marks Parley's reply to a request, and which part of it. */
 const REPLY_EVENT = 'parley_reply';
 
-/** The ts of this request's reply if an earlier attempt posted it, read from the thread's metadata. */
-async function findPosted(client: WebClient, target: { channelId: string; threadTs: string }, requestId: string): Promise<string | undefined> {
-  const page = await client.conversations.replies({ channel: target.channelId, ts: target.threadTs, include_all_metadata: true, limit: 200 });
-  const mine = (page.messages ?? []).find((m) => {
-    const meta = (m as { metadata?: { event_type?: string; event_payload?: { request_id?: string } } }).metadata;
-    return meta?.event_type === REPLY_EVENT && meta.event_payload?.request_id === requestId;
-  });
-  return mine?.ts;
-}
-
 /** Slack errors that another attempt cannot fix. */
-const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'token_revoked', 'msg_too_long', 'no_text', 'missing_scope']);
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'token_revoked', 'msg_too_long', 'no_text', 'missing_scope', 'invalid_blocks']);
 
-/**
- * Posts finished replies into their Slack thread. It consumes the `replies-slack` queue, so a
- * reply produced while the bot was down is posted when it comes back. A Redis marker per reply
- * keeps a retried delivery from posting twice. `client` must not retry on its own: a post whose
- * answer was lost would be posted again; BullMQ's attempts retry instead. It must reject
- * rate-limited calls, so that a 429 pauses this queue for Slack's Retry-After.
- */
-export function startSlackDelivery(opts: {
+/** How long after its final edit a reply is edited again when another bot instance streamed it; see `deliver`. */
+const RESTREAM_GUARD_MS = 2500;
+
+type SlackError = { code?: string; retryAfter?: number; data?: { error?: string } };
+
+export interface DeliveryDeps {
+  /** Must not retry on its own and must reject rate-limited calls; see `startSlackDelivery`. */
   client: WebClient;
   redis: Redis;
   redisUrl: string;
   prefix: string;
+  instanceId: string;
+  editor: PlaceholderEditor;
+  permalinks: Permalinks;
   log: Logger;
-}): Worker {
-  const worker = new Worker(
+}
+
+/** The messages a reply is posted as: Block Kit sections, split at Slack's limits. */
+async function render(reply: ReplyJob, target: SlackTarget, permalinks: Permalinks): Promise<SlackMessageBody[]> {
+  const { outcome } = reply;
+  if (!outcome.ok) return toMessages(failureText(outcome, reply.requestId));
+  const cited = outcome.details?.kind === 'summary' ? outcome.details.sections.flatMap((s) => s.points.flatMap((p) => p.messageIds)) : [];
+  const links = cited.length ? await permalinks.forMessages(target.channelId, cited) : new Map<string, string>();
+  return toMessages(replyBody(outcome, links), replyFooter(outcome));
+}
+
+/** The ts of a part of this request's reply that an earlier attempt posted, found by its metadata. */
+async function findPosted(client: WebClient, channel: string, threadTs: string, requestId: string, part: number): Promise<string | undefined> {
+  const page = await client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 });
+  const mine = (page.messages ?? []).find((m) => {
+    const meta = (m as { metadata?: { event_type?: string; event_payload?: { request_id?: string; part?: number } } }).metadata;
+    return meta?.event_type === REPLY_EVENT && meta.event_payload?.request_id === requestId && (meta.event_payload.part ?? 0) === part;
+  });
+  return mine?.ts;
+}
+
+/**
+ * Posts finished replies. It consumes the `replies-slack` queue, so a reply produced while the
+ * bot was down is posted when it comes back. The first part of a reply replaces the request's
+ * placeholder; further parts follow in the thread. Each part that is out gets a Redis marker, so
+ * a retried job never posts a part twice; a post whose answer was lost is found by its metadata
+ * and edited instead.
+ */
+export function startSlackDelivery(deps: DeliveryDeps): Worker {
+  const { client, redis, prefix, log } = deps;
+
+  const send = async (call: () => Promise<{ ts?: string | undefined }>): Promise<{ ts?: string | undefined }> =>
+    call().catch(async (err: SlackError) => {
+      if (err.code === ErrorCode.RateLimitedError) {
+        // Slack said when to come back: pause this queue that long, and put the job back
+        // without counting an attempt.
+        log.warn({ retryAfterSec: err.retryAfter }, 'slack rate-limited a reply');
+        await worker.rateLimit((err.retryAfter ?? 1) * 1000);
+        throw Worker.RateLimitError();
+      }
+      const code = err.data?.error;
+      throw code && PERMANENT.has(code) ? new UnrecoverableError(`slack: ${code}`) : err;
+    });
+
+  const deliver = async (job: Job, reply: ReplyJob, target: SlackTarget): Promise<{ parts: number }> => {
+    const { requestId } = reply;
+    const parts = await render(reply, target, deps.permalinks);
+    const marker = (i: number) => `${prefix}:posted:${job.id}:${i}`;
+    const metadata = (i: number) => ({ event_type: REPLY_EVENT, event_payload: { request_id: requestId, part: i } });
+    let edited = false;
+    if (target.placeholderTs) {
+      await redis.set(streamKeys.final(prefix, requestId), '1', 'EX', 3600);
+      await deps.editor.freeze(target.placeholderTs);
+    }
+    for (const [i, part] of parts.entries()) {
+      if (await redis.exists(marker(i))) continue;
+      let ts: string | undefined;
+      if (target.private) {
+        await send(() =>
+          client.chat
+            .postEphemeral({ channel: target.channelId, user: target.userId, ...(target.threadTs && { thread_ts: target.threadTs }), ...part })
+            .then(() => ({})),
+        );
+      } else if (i === 0 && target.placeholderTs) {
+        const placeholder = target.placeholderTs;
+        ts = await send(() => client.chat.update({ channel: target.channelId, ts: placeholder, ...part, metadata: metadata(0) }))
+          .then(() => placeholder)
+          .catch((err: unknown) => {
+            // Someone deleted the placeholder: the answer still gets posted.
+            if (err instanceof UnrecoverableError || (err as SlackError).data?.error !== 'message_not_found') throw err;
+            return undefined;
+          });
+      }
+      if (!target.private && !ts) {
+        // A part after the first goes under the first: in its thread, or the placeholder's.
+        const threadTs = target.threadTs ?? target.placeholderTs ?? (i > 0 ? ((await redis.get(marker(0))) ?? undefined) : undefined);
+        const earlier = job.attemptsMade > 0 && threadTs ? await findPosted(client, target.channelId, threadTs, requestId, i) : undefined;
+        if (earlier) {
+          edited = true;
+          await send(() => client.chat.update({ channel: target.channelId, ts: earlier, ...part }));
+          ts = earlier;
+        } else {
+          const res = await send(() =>
+            client.chat.postMessage({
+              channel: target.channelId,
+              ...(threadTs && { thread_ts: threadTs }),
+              ...part,
+              unfurl_links: false,
+              unfurl_media: false,
+              metadata: metadata(i),
+            }),
+          );
+          ts = res.ts;
+        }
+      }
+      await redis.set(marker(i), ts ?? '1', 'EX', 7 * 24 * 3600);
+    }
+    if (target.placeholderTs && !target.private) await guardAgainstOtherStreamer(reply, target, parts[0]!);
+    log.info({ requestId, ok: reply.outcome.ok, parts: parts.length, edited, private: Boolean(target.private) }, 'reply posted');
+    return { parts: parts.length };
+  };
+
+  /**
+   * Another bot instance that streamed this request may have had an edit in flight when the
+   * final reply went out; its edits stop at the final marker, so editing once more after they
+   * could have landed leaves the answer in place.
+   */
+  const guardAgainstOtherStreamer = async (reply: ReplyJob, target: SlackTarget, first: SlackMessageBody): Promise<void> => {
+    const owner = await redis.get(streamKeys.owner(prefix, reply.requestId));
+    if (!owner || owner === deps.instanceId) return;
+    await new Promise((r) => setTimeout(r, RESTREAM_GUARD_MS));
+    await client.chat.update({ channel: target.channelId, ts: target.placeholderTs!, ...first }).catch(() => {});
+  };
+
+  const worker: Worker = new Worker(
     replyQueueName('slack'),
     async (job: Job) => {
       const parsed = replyJobSchema.safeParse(job.data);
       if (!parsed.success || parsed.data.target.platform !== 'slack') throw new UnrecoverableError('invalid reply payload');
-      const { target, outcome, requestId } = parsed.data;
-      const marker = `${opts.prefix}:posted:${job.id}`;
-      if (await opts.redis.exists(marker)) return { skipped: true };
-      const text = formatReply(outcome, requestId);
-      // A retry may follow a post whose answer was lost: find that post by its metadata and edit
-      // it, so the thread never shows the reply twice.
-      const earlier = job.attemptsMade > 0 && target.threadTs ? await findPosted(opts.client, { channelId: target.channelId, threadTs: target.threadTs }, requestId) : undefined;
-      const send = earlier
-        ? opts.client.chat.update({ channel: target.channelId, ts: earlier, text }).then(() => ({ ts: earlier }))
-        : opts.client.chat.postMessage({
-            channel: target.channelId,
-            ...(target.threadTs && { thread_ts: target.threadTs }),
-            text,
-            unfurl_links: false,
-            unfurl_media: false,
-            metadata: { event_type: REPLY_EVENT, event_payload: { request_id: requestId } },
-          });
-      const res = await send.catch(async (err: { code?: string; retryAfter?: number; data?: { error?: string } }) => {
-          if (err.code === ErrorCode.RateLimitedError) {
-            // Slack said when to come back: pause this queue that long, and put the job back
-            // without counting an attempt.
-            opts.log.warn({ requestId, retryAfterSec: err.retryAfter }, 'slack rate-limited a reply');
-            await worker.rateLimit((err.retryAfter ?? 1) * 1000);
-            throw Worker.RateLimitError();
-          }
-          const code = err.data?.error;
-          throw code && PERMANENT.has(code) ? new UnrecoverableError(`slack: ${code}`) : err;
-        });
-      await opts.redis.set(marker, res.ts ?? '1', 'EX', 7 * 24 * 3600);
-      opts.log.info({ requestId, ok: outcome.ok, edited: Boolean(earlier) }, 'reply posted');
-      return { ts: res.ts };
+      return deliver(job, parsed.data, parsed.data.target);
     },
     {
-      connection: { url: opts.redisUrl, ...redisOptions('consumer') },
-      prefix: opts.prefix,
+      connection: { url: deps.redisUrl, ...redisOptions('consumer') },
+      prefix,
       concurrency: 4,
       // Required for worker.rateLimit() to take effect; Slack allows about one post a second per channel.
       limiter: { max: 20, duration: 1000 },
     },
   );
-  worker.on('failed', (job, err) => opts.log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed'));
-  worker.on('error', (err) => opts.log.error({ err: err.message }, 'delivery worker error'));
+  worker.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed'));
+  worker.on('error', (err) => log.error({ err: err.message }, 'delivery worker error'));
   return worker;
 }

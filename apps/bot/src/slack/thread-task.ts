@@ -8,6 +8,8 @@ import type { SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { readSource, replyThreadOf, type TaskSource } from './read-source.js';
 import type { UserNames } from './user-names.js';
+import type { PlaceholderEditor } from './placeholder-editor.js';
+import type { Placeholders } from './placeholders.js';
 
 /** What the Slack surfaces that queue work on a thread (commands, shortcut, mentions) share. */
 export interface ThreadTaskDeps {
@@ -18,6 +20,8 @@ export interface ThreadTaskDeps {
   settings: SettingsStore;
   maxMessages: number;
   maxNewTokens: number;
+  placeholders: Placeholders;
+  editor: PlaceholderEditor;
 }
 
 /** The effective settings as the job carries them: the layers' result over the bot's defaults. */
@@ -71,15 +75,18 @@ export async function queueThreadTask(
     const messages = keepRecentWithinPayload(read);
     const { settings } = await deps.settings.effective({ platform: 'slack', workspace: teamId, channel: channelId }, { command: req.overrides });
     const threadTs = replyThreadOf(source);
+    const where = { channelId, ...(threadTs && { threadTs }) };
+    const working = `:hourglass_flowing_sand: ${workingOn(req.task, messages.length)}…`;
+    const placeholderTs = req.private ? undefined : await deps.placeholders.post(requestId, where, working);
     const common = {
       version: 1 as const,
       requestId,
       target: {
         platform: 'slack' as const,
         teamId,
-        channelId,
-        ...(threadTs && { threadTs }),
+        ...where,
         userId: req.userId,
+        ...(placeholderTs && { placeholderTs }),
         ...(req.private && { private: true }),
       },
       messages,
@@ -87,12 +94,35 @@ export async function queueThreadTask(
     };
     const task = req.task.task === 'translate' ? { task: 'translate' as const, language: req.task.language ?? settings.targetLanguage ?? DEFAULT_TARGET_LANGUAGE } : req.task;
     const { ahead } = await deps.intake.submit({ ...common, ...task }, `${teamId}:${channelId}`);
-    deps.log.info({ requestId, task: task.task, source: source.kind, messages: messages.length, ahead, private: Boolean(req.private) }, `${task.task} queued`);
-    if (ahead > 0) await notify(`:hourglass_flowing_sand: ${ahead} request${ahead === 1 ? ' is' : 's are'} ahead of yours; the answer will follow.`);
+    deps.log.info(
+      { requestId, task: task.task, source: source.kind, messages: messages.length, ahead, placeholder: Boolean(placeholderTs), private: Boolean(req.private) },
+      `${task.task} queued`,
+    );
+    if (ahead > 0) {
+      const position = `you're #${ahead + 1} in the queue`;
+      // Through the editor, so that it cannot land after streamed text or the answer.
+      if (placeholderTs) deps.editor.show(teamId, channelId, placeholderTs, `${working} (${position})`);
+      else await notify(`:hourglass_flowing_sand: Queued: ${position}; the answer will follow.`);
+    }
   } catch (err) {
     const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
     deps.log.warn({ requestId, code: failure.code }, `${req.task.task} not queued`);
     await notify(`:warning: ${failure.userMessage} (ref \`${requestId}\`)`);
+  }
+}
+
+/** What the placeholder says while a request waits, e.g. "Summarizing 42 messages". */
+export function workingOn(task: ThreadTask, messages: number): string {
+  const count = `${messages} message${messages === 1 ? '' : 's'}`;
+  switch (task.task) {
+    case 'summarize':
+      return `Summarizing ${count}`;
+    case 'translate':
+      return `Translating ${count}`;
+    case 'entities':
+      return `Finding people, places and dates in ${count}`;
+    case 'ask':
+      return `Reading ${count} to answer your question`;
   }
 }
 

@@ -1,38 +1,26 @@
 import type { WebClient } from '@slack/web-api';
+import { CachedLookup } from '../core/cached-lookup.js';
 
 /**
- * Display names for user ids, from users.info, with a bounded least-recently-used cache so a
- * busy workspace costs one lookup per person, not one per message. Lookups in flight are shared,
- * so two requests reading the same thread at once still ask once.
+ * Display names for user ids, from users.info, cached so a busy workspace costs one lookup per
+ * person, not one per message. Falls back to the id when Slack cannot say (a deleted user, a
+ * missing scope).
  */
 export class UserNames {
-  private readonly cache = new Map<string, Promise<string>>();
+  private readonly names: CachedLookup<string>;
 
-  constructor(
-    private readonly client: WebClient,
-    private readonly capacity = 5000,
-  ) {}
-
-  nameOf(userId: string): Promise<string> {
-    let name = this.cache.get(userId);
-    if (name) {
-      this.cache.delete(userId);
-    } else {
-      name = this.lookup(userId);
-    }
-    this.cache.set(userId, name);
-    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
-    return name;
+  constructor(client: WebClient, capacity = 5000) {
+    this.names = new CachedLookup(
+      async (userId) => {
+        const { user } = await client.users.info({ user: userId });
+        return user?.profile?.display_name || user?.real_name || user?.name || userId;
+      },
+      (userId) => userId,
+      capacity,
+    );
   }
 
-  /** Falls back to the id when Slack cannot say (a deleted user, a missing scope), uncached. */
-  private async lookup(userId: string): Promise<string> {
-    try {
-      const { user } = await this.client.users.info({ user: userId });
-      return user?.profile?.display_name || user?.real_name || user?.name || userId;
-    } catch {
-      this.cache.delete(userId);
-      return userId;
-    }
+  nameOf(userId: string): Promise<string> {
+    return this.names.get(userId);
   }
 }
