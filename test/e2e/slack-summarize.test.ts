@@ -171,11 +171,11 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(fake.callsTo('conversations.replies')).toHaveLength(before.reads);
   });
 
-  it('answers a command without a thread link with how to use it, and queues nothing', async () => {
+  it('answers a command it cannot read with how to use it, and queues nothing', async () => {
     const before = await jobCount(inference);
-    const res = await postSlashCommand(commandUrl, slashCommand(fake, ''), SIGNING_SECRET);
+    const res = await postSlashCommand(commandUrl, slashCommand(fake, 'this thread please'), SIGNING_SECRET);
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/summarize <link>') });
+    expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/summarize <thread link>') });
     expect(await jobCount(inference)).toBe(before);
   });
 

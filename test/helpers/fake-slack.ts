@@ -20,6 +20,11 @@ export interface FakeSlackMessage {
   text: string;
   thread_ts?: string;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** `channel_join`, `message_changed`, `bot_message`, `thread_broadcast`… */
+  subtype?: string;
+  /** Replies of a thread parent in a channel's history; derived from `threads` when not given. */
+  reply_count?: number;
+  username?: string;
   blocks?: unknown[];
 }
 
@@ -63,7 +68,10 @@ export class FakeSlack {
   readonly responseUrlPosts: { path: string; body: Record<string, unknown> }[] = [];
   /** Threads by `channel/ts`. */
   readonly threads = new Map<string, FakeSlackMessage[]>();
-  /** Messages the bot posted at a channel's top level, by channel. */
+  /**
+   * Top-level messages of a channel, oldest first: what conversations.history reads (tests set a
+   * channel's messages here) and where the bot's channel-level posts go. Replies live in `threads`.
+   */
   readonly topLevel = new Map<string, FakeSlackMessage[]>();
   /** Display names by user id, for users.info. */
   readonly users = new Map<string, string>();
@@ -77,6 +85,8 @@ export class FakeSlack {
   readonly views: FakeSlackView[] = [];
   /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
   readonly channelErrors = new Map<string, string>();
+  /** Channels whose reads answer `missing_scope`, with the scope Slack names as `needed`. */
+  readonly missingScopes = new Map<string, string>();
   private server: Server | undefined;
   private nextTs = 1_800_000_000;
   url = '';
@@ -152,6 +162,8 @@ export class FakeSlack {
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });
+    const needed = this.missingScopes.get(String(args['channel']));
+    if (needed) return send(res, 200, { ok: false, error: 'missing_scope', needed, provided: 'app_mentions:read,commands,chat:write,users:read' });
     const answer = this.answer(method, args);
     call.answer = answer as Record<string, unknown>;
     if (drop) {
@@ -174,6 +186,8 @@ export class FakeSlack {
       }
       case 'conversations.replies':
         return this.replies(args);
+      case 'conversations.history':
+        return this.history(args);
       case 'chat.postMessage': {
         const ts = `${this.nextTs++}.000100`;
         const message: FakeSlackMessage = { ts, text: String(args['text']), bot_id: FAKE_BOT.botId, user: FAKE_BOT.userId };
@@ -261,8 +275,9 @@ export class FakeSlack {
 
   /** conversations.replies with cursor pagination, as Slack pages long threads. */
   private replies(args: Record<string, unknown>): object {
-    const thread = this.threads.get(`${String(args['channel'])}/${String(args['ts'])}`);
-    if (!thread) return { ok: false, error: 'thread_not_found' };
+    const found = this.threads.get(`${String(args['channel'])}/${String(args['ts'])}`);
+    if (!found) return { ok: false, error: 'thread_not_found' };
+    const thread = found.filter((m) => inRange(m.ts, args));
     const limit = Number(args['limit'] ?? 1000);
     const start = Number(args['cursor'] ?? 0);
     // Like Slack, message metadata is only returned when asked for.
@@ -270,6 +285,38 @@ export class FakeSlack {
     const next = start + limit < thread.length ? String(start + limit) : '';
     return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
   }
+
+  /**
+   * conversations.history as Slack answers it: top-level messages newest first, `oldest` and
+   * `latest` exclusive unless `inclusive`, cursor pages of `limit`, thread parents carrying
+   * `reply_count` and `thread_ts`.
+   */
+  private history(args: Record<string, unknown>): object {
+    const channel = String(args['channel']);
+    const messages = this.topLevel.get(channel);
+    if (!messages) return { ok: false, error: 'channel_not_found' };
+    const newestFirst = messages
+      .filter((m) => inRange(m.ts, args))
+      .map((m) => {
+        const replies = (this.threads.get(`${channel}/${m.ts}`)?.length ?? 1) - 1;
+        const replyCount = m.reply_count ?? replies;
+        return replyCount > 0 ? { ...m, reply_count: replyCount, thread_ts: m.thread_ts ?? m.ts, metadata: undefined } : { ...m, metadata: undefined };
+      })
+      .reverse();
+    const limit = Number(args['limit'] ?? 100);
+    const start = Number(args['cursor'] ?? 0);
+    const next = start + limit < newestFirst.length ? String(start + limit) : '';
+    return { ok: true, messages: newestFirst.slice(start, start + limit), has_more: next !== '', response_metadata: { next_cursor: next } };
+  }
+}
+
+/** Slack's `oldest`/`latest` bounds: exclusive unless `inclusive` is set. */
+function inRange(ts: string, args: Record<string, unknown>): boolean {
+  const inclusive = args['inclusive'] === true || args['inclusive'] === 'true' || args['inclusive'] === '1';
+  const t = Number(ts);
+  const oldest = args['oldest'] === undefined ? -Infinity : Number(args['oldest']);
+  const latest = args['latest'] === undefined ? Infinity : Number(args['latest']);
+  return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
 }
 
 /** Block Kit's limits, checked as Slack checks them: 50 blocks, 3,000 characters of section text. */

@@ -11,8 +11,14 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
-  /** Most messages of one thread sent to the model. */
+  /** Most messages of one thread or channel window sent to the model; also the largest `last N`. */
   SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
+  /** Answer @mentions from other bots too. Parley's own messages are never answered. */
+  SLACK_ANSWER_BOTS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('set true or false')
+    .transform((v) => v === 'true'),
   MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
   /** Comma-separated Slack user ids that may change settings besides workspace admins. */
   PARLEY_ADMIN_USER_IDS: z.string().default(''),

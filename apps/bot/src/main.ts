@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     log,
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,
     maxNewTokens: config.MAX_NEW_TOKENS,
+    answerBots: config.SLACK_ANSWER_BOTS,
     placeholders: new Placeholders(postOnce, redis, config.PARLEY_QUEUE_PREFIX, log),
     editor,
   });

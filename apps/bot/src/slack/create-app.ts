@@ -4,6 +4,7 @@ import { registerAppHome } from './app-home.js';
 import { registerGenconfigCommand } from './genconfig-command.js';
 import { registerGenconfigForm } from './genconfig-form.js';
 import { registerMentions } from './mention-handler.js';
+import { registerMessageShortcuts } from './message-shortcuts.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
 import { registerThreadCommands } from './thread-commands.js';
 import type { ThreadTaskDeps } from './thread-task.js';
@@ -15,6 +16,8 @@ export interface SlackAppOptions extends ThreadTaskDeps {
   token: string;
   apiUrl: string | undefined;
   adminUserIds: readonly string[];
+  /** Answer other bots' mentions (SLACK_ANSWER_BOTS). */
+  answerBots: boolean;
 }
 
 /** The Slack adapter in HTTP mode: Bolt verifies every request's signature before a listener runs. */
@@ -30,6 +33,7 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
     clientOptions: { ...(opts.apiUrl && { slackApiUrl: opts.apiUrl }), retryConfig: { retries: 2 } },
   });
   registerSummarizeShortcut(app, opts);
+  registerMessageShortcuts(app, opts);
   registerMentions(app, opts);
   registerGenconfigCommand(app, opts);
   registerGenconfigForm(app, opts);

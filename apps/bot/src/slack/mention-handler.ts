@@ -1,11 +1,12 @@
 import { requestJobId } from '@parley/jobs';
 import type { App } from '@slack/bolt';
-import { parseMention } from './mention-intent.js';
+import { ignoredBecause, type IncomingMessage } from './event-filter.js';
+import { parseMentionRequest } from './mention-intent.js';
 import { admit, queueThreadTask, type Notify, type ThreadTaskDeps } from './thread-task.js';
 
 const HELP =
   'Ask me a question about this thread, or say *summarize*, *translate to French* or *extract entities*. ' +
-  'Inside a thread I work on that thread.';
+  'Inside a thread I work on that thread. Say *privately* to see the answer alone.';
 
 /**
  * `@Parley summarize`, `@Parley translate to French`, `@Parley extract entities`, or any question:
@@ -13,20 +14,26 @@ const HELP =
  * event before this runs; the request id comes from the message, so Slack's retries of the same
  * event make no second job.
  */
-export function registerMentions(app: App, deps: ThreadTaskDeps): void {
+export function registerMentions(app: App, deps: ThreadTaskDeps & { answerBots: boolean }): void {
   app.event('app_mention', async ({ event, client, body }) => {
-    // Other bots' mentions are ignored, so two assistants cannot set each other off.
-    if (!event.user || event.user === deps.bot.userId || (event as { bot_id?: string }).bot_id) return;
+    // Edits, deletions and (unless allowed) other bots' messages are not requests, so two
+    // assistants cannot set each other off and an edited mention asks nothing twice.
+    const ignored = ignoredBecause(event as IncomingMessage, { botUserId: deps.bot.userId, botId: deps.bot.botId, answerBots: deps.answerBots });
+    if (ignored) {
+      deps.log.debug({ reason: ignored }, 'mention ignored');
+      return;
+    }
+    const asker = event.user ?? (event as IncomingMessage).bot_id!;
     const teamId = (body as { team_id?: string }).team_id ?? event.team ?? '';
     const threadTs = event.thread_ts ?? event.ts;
     const requestId = requestJobId('mention', teamId, event.channel, event.ts);
-    const notify: Notify = (text) => client.chat.postEphemeral({ channel: event.channel, user: event.user!, text, thread_ts: threadTs });
-    const intent = parseMention(event.text, deps.bot.userId);
+    const notify: Notify = (text) => client.chat.postEphemeral({ channel: event.channel, user: asker, text, thread_ts: threadTs });
+    const { intent, private: privately } = parseMentionRequest(event.text, deps.bot.userId);
     if (intent.task === 'help') {
       await notify(HELP);
       return;
     }
-    const refusal = await admit(deps, { teamId, channelId: event.channel, userId: event.user }, requestId);
+    const refusal = await admit(deps, { teamId, channelId: event.channel, userId: asker }, requestId);
     if (refusal) {
       await notify(`:hourglass: ${refusal}`);
       return;
@@ -34,12 +41,12 @@ export function registerMentions(app: App, deps: ThreadTaskDeps): void {
     await queueThreadTask(deps, client, notify, {
       requestId,
       teamId,
-      userId: event.user,
-      thread: { channelId: event.channel, threadTs },
+      userId: asker,
+      // The mention is the request, not thread content.
+      source: { kind: 'thread', channelId: event.channel, threadTs, skipTs: event.ts },
       overrides: {},
       task: intent,
-      // The mention is the request, not thread content.
-      skipTs: event.ts,
+      private: privately,
     });
   });
 }

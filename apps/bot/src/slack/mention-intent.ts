@@ -10,6 +10,15 @@ const SUMMARIZE = /^(?:please\s+)?(?:summari[sz]e|sum\s+up|tl;?dr|recap)\b/i;
 const ENTITIES = /^(?:please\s+)?(?:entities|extract\s+entities|who\s+and\s+what|list\s+(?:the\s+)?(?:people|names))\b/i;
 const TRANSLATE = /^(?:please\s+)?translate(?:\s+(?:this|it|the\s+thread))?(?:\s+(?:to|into))?\s+(.+)$/i;
 
+/** "privately" or `--private` anywhere, with the comma or colon that may follow it. */
+const PRIVATELY = /(?:^|\s)(?:privately|--private)(?:[,:;]|(?=[.!?]*(?:\s|$)))/gi;
+
+/** The intent, and whether the requester alone should see the answer ("@Parley summarize privately"). */
+export function parseMentionRequest(text: string, botUserId: string): { intent: MentionIntent; private: boolean } {
+  const stripped = text.replace(PRIVATELY, ' ');
+  return { intent: parseMention(stripped, botUserId), private: stripped !== text };
+}
+
 /** `<@U123> translate to French` → translate into "French"; anything else is a question. */
 export function parseMention(text: string, botUserId: string): MentionIntent {
   const words = text

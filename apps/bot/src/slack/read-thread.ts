@@ -1,16 +1,37 @@
 import type { ConversationMessage } from '@parley/jobs';
 import type { WebClient } from '@slack/web-api';
+import { isContent, toConversation, withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
 import { fromSlackError } from './slack-api-error.js';
 import type { ThreadRef } from './thread-link.js';
 import type { UserNames } from './user-names.js';
 
-interface SlackMessage {
-  ts?: string;
-  user?: string;
-  bot_id?: string;
-  subtype?: string;
-  text?: string;
-  username?: string;
+/**
+ * A thread's content messages from conversations.replies, page by page, up to `limit`, oldest
+ * first (the parent included), from `oldest` on when given. Authors stay user ids.
+ */
+export async function fetchReplies(
+  client: WebClient,
+  ref: ThreadRef,
+  opts: Readers & { limit: number; oldest?: string },
+): Promise<ConversationMessage[]> {
+  const messages: ConversationMessage[] = [];
+  let cursor: string | undefined;
+  try {
+    do {
+      const page = await client.conversations.replies({
+        channel: ref.channelId,
+        ts: ref.threadTs,
+        limit: Math.min(200, opts.limit),
+        ...(opts.oldest && { oldest: opts.oldest }),
+        ...(cursor && { cursor }),
+      });
+      for (const m of (page.messages ?? []) as SlackMessage[]) if (isContent(m, opts)) messages.push(toConversation(m));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor && messages.length < opts.limit);
+  } catch (err) {
+    throw fromSlackError(err);
+  }
+  return messages.slice(0, opts.limit);
 }
 
 /**
@@ -21,35 +42,7 @@ interface SlackMessage {
 export async function readThread(
   client: WebClient,
   ref: ThreadRef,
-  opts: { limit: number; botUserId: string; botId: string; names: UserNames },
+  opts: Readers & { limit: number; names: UserNames },
 ): Promise<ConversationMessage[]> {
-  const messages: ConversationMessage[] = [];
-  let cursor: string | undefined;
-  try {
-    do {
-      const page = await client.conversations.replies({
-        channel: ref.channelId,
-        ts: ref.threadTs,
-        limit: Math.min(200, opts.limit),
-        ...(cursor && { cursor }),
-      });
-      for (const m of (page.messages ?? []) as SlackMessage[]) {
-        if (!m.ts || m.user === opts.botUserId || m.bot_id === opts.botId) continue;
-        if (m.subtype && m.subtype !== 'bot_message' && m.subtype !== 'thread_broadcast') continue;
-        messages.push({
-          id: m.ts,
-          author: m.user ?? m.username ?? 'unknown',
-          text: m.text ?? '',
-          isBot: Boolean(m.bot_id),
-        });
-      }
-      cursor = page.response_metadata?.next_cursor || undefined;
-    } while (cursor && messages.length < opts.limit);
-  } catch (err) {
-    throw fromSlackError(err);
-  }
-  const kept = messages.slice(0, opts.limit);
-  const authors = new Set(kept.filter((m) => !m.isBot).map((m) => m.author));
-  const names = new Map(await Promise.all([...authors].map(async (id) => [id, await opts.names.nameOf(id)] as const)));
-  return kept.map((m) => ({ ...m, author: names.get(m.author) ?? m.author }));
+  return withDisplayNames(await fetchReplies(client, ref, opts), opts.names);
 }

@@ -25,7 +25,7 @@ export function registerSummarizeShortcut(app: App, deps: ThreadTaskDeps): void 
       requestId,
       teamId,
       userId: shortcut.user.id,
-      thread: { channelId, threadTs },
+      source: { kind: 'thread', channelId, threadTs },
       overrides: {},
       task: { task: 'summarize' },
     });

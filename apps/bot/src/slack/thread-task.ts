@@ -6,8 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Intake } from '../core/intake.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
-import { readThread } from './read-thread.js';
-import type { ThreadRef } from './thread-link.js';
+import { readSource, replyThreadOf, type TaskSource } from './read-source.js';
 import type { UserNames } from './user-names.js';
 import type { PlaceholderEditor } from './placeholder-editor.js';
 import type { Placeholders } from './placeholders.js';
@@ -47,33 +46,36 @@ export async function admit(deps: ThreadTaskDeps, who: { teamId: string; channel
 /** How the user hears about progress and problems: `respond` for commands and shortcuts. */
 export type Notify = (text: string) => Promise<unknown>;
 
-export type ThreadTask = { task: 'summarize' } | { task: 'entities' } | { task: 'translate'; language: string } | { task: 'ask'; question: string };
+/** A translation without a language goes into the channel's `target_language` setting, else English. */
+export type ThreadTask = { task: 'summarize' } | { task: 'entities' } | { task: 'translate'; language?: string } | { task: 'ask'; question: string };
+
+const DEFAULT_TARGET_LANGUAGE = 'English';
 
 /**
- * Reads the thread, layers the settings and queues the task; problems reach the user through
- * `notify`, privately, with a reference id. Shared by `/summarize`, the shortcut and mentions.
+ * Reads the source (a thread, a window of a channel, one message or typed text), layers the
+ * settings and queues the task; problems reach the user through `notify`, privately, with a
+ * reference id. Every Slack surface goes through here: commands, shortcuts and mentions.
  */
 export async function queueThreadTask(
   deps: ThreadTaskDeps,
   client: WebClient,
   notify: Notify,
-  req: { requestId: string; teamId: string; userId: string; thread: ThreadRef; overrides: Settings; task: ThreadTask; skipTs?: string; private?: boolean },
+  req: { requestId: string; teamId: string; userId: string; source: TaskSource; overrides: Settings; task: ThreadTask; private?: boolean },
 ): Promise<void> {
-  const { requestId, teamId, thread: ref } = req;
+  const { requestId, teamId, source } = req;
+  const channelId = source.channelId;
   try {
-    const thread = await readThread(client, ref, {
+    const read = await readSource(client, source, {
       limit: deps.maxMessages,
       botUserId: deps.bot.userId,
       botId: deps.bot.botId,
       names: deps.names,
+      requesterId: req.userId,
     });
-    // The message that asked (an @mention) is a request, not thread content.
-    const messages = keepRecentWithinPayload(thread.filter((m) => m.id !== req.skipTs));
-    const { settings } = await deps.settings.effective({ platform: 'slack', workspace: teamId, channel: ref.channelId }, { command: req.overrides });
-    if (!messages.some((m) => m.text.trim() !== '' && !m.isBot)) {
-      throw new UserFacingError('EMPTY_THREAD', 'That thread has no messages I can work on.');
-    }
-    const where = { channelId: ref.channelId, threadTs: ref.threadTs };
+    const messages = keepRecentWithinPayload(read);
+    const { settings } = await deps.settings.effective({ platform: 'slack', workspace: teamId, channel: channelId }, { command: req.overrides });
+    const threadTs = replyThreadOf(source);
+    const where = { channelId, ...(threadTs && { threadTs }) };
     const working = `:hourglass_flowing_sand: ${workingOn(req.task, messages.length)}…`;
     const placeholderTs = req.private ? undefined : await deps.placeholders.post(requestId, where, working);
     const common = {
@@ -90,12 +92,16 @@ export async function queueThreadTask(
       messages,
       generation: generationFrom(settings, deps.maxNewTokens),
     };
-    const { ahead } = await deps.intake.submit({ ...common, ...req.task }, `${teamId}:${ref.channelId}`);
-    deps.log.info({ requestId, task: req.task.task, messages: messages.length, ahead, placeholder: Boolean(placeholderTs) }, `${req.task.task} queued`);
+    const task = req.task.task === 'translate' ? { task: 'translate' as const, language: req.task.language ?? settings.targetLanguage ?? DEFAULT_TARGET_LANGUAGE } : req.task;
+    const { ahead } = await deps.intake.submit({ ...common, ...task }, `${teamId}:${channelId}`);
+    deps.log.info(
+      { requestId, task: task.task, source: source.kind, messages: messages.length, ahead, placeholder: Boolean(placeholderTs), private: Boolean(req.private) },
+      `${task.task} queued`,
+    );
     if (ahead > 0) {
       const position = `you're #${ahead + 1} in the queue`;
       // Through the editor, so that it cannot land after streamed text or the answer.
-      if (placeholderTs) deps.editor.show(teamId, ref.channelId, placeholderTs, `${working} (${position})`);
+      if (placeholderTs) deps.editor.show(teamId, channelId, placeholderTs, `${working} (${position})`);
       else await notify(`:hourglass_flowing_sand: Queued: ${position}; the answer will follow.`);
     }
   } catch (err) {

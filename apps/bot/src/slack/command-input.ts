@@ -1,0 +1,178 @@
+import { parseLanguage, PromptError } from '@parley/prompts';
+import { parseOverrides, SettingsError, type Settings } from '@parley/settings';
+import { UserFacingError } from '../core/user-facing-error.js';
+import { defaultWindow, takeWindow, type ChannelWindow } from './channel-window.js';
+import { parseThreadLink, type ThreadRef } from './thread-link.js';
+import type { ThreadTask } from './thread-task.js';
+
+/** What a command's text asks to work on, before anything is read from Slack. */
+export type CommandSource = { kind: 'thread'; thread: ThreadRef } | { kind: 'window'; window: ChannelWindow } | { kind: 'text'; text: string };
+
+export interface CommandRequest {
+  task: ThreadTask;
+  source: CommandSource;
+  overrides: Settings;
+  /** Only the requester sees the answer. */
+  private: boolean;
+}
+
+export type CommandName = '/summarize' | '/translate' | '/entities' | '/ask';
+
+export const USAGE: Readonly<Record<CommandName, string>> = {
+  '/summarize':
+    '`/summarize` (the last 50 messages of this channel), `/summarize last 100`, `/summarize since 2h` or `/summarize <thread link>`; ' +
+    'settings go first, e.g. `/summarize temperature=0.3 last 100`',
+  '/translate': '`/translate <language> <text>` or `/translate <language> <thread link>`, e.g. `/translate German Good morning!`',
+  '/entities': '`/entities <text>` or `/entities <thread link>`',
+  '/ask': '`/ask <question>` (about the last 50 messages here), `/ask since 2h <question>` or `/ask <thread link> <question>`',
+};
+
+const PRIVATE_HINT = 'Add `private` to see the answer alone.';
+
+/** A word of the typed text and where it starts, so text after a word is kept exactly as typed. */
+interface Token {
+  word: string;
+  at: number;
+}
+
+function tokenize(text: string): Token[] {
+  return [...text.matchAll(/\S+/g)].map((m) => ({ word: m[0], at: m.index }));
+}
+
+const isPrivateWord = (word: string) => /^(?:--)?private$/i.test(word);
+
+/** `--private` anywhere; a bare `private` only where it cannot be part of the user's own text. */
+function dropDashedPrivate(text: string): { text: string; found: boolean } {
+  const stripped = text.replace(/(^|\s)--private(?=\s|$)/gi, '$1');
+  return { text: stripped, found: stripped !== text };
+}
+
+function dropLeadingPrivate(text: string): { text: string; found: boolean } {
+  const match = /^\s*private(?:\s+|$)/i.exec(text);
+  return match ? { text: text.slice(match[0].length), found: true } : { text, found: false };
+}
+
+function usageError(command: CommandName, lead?: string): UserFacingError {
+  const why = lead ?? 'I need more to go on.';
+  return new UserFacingError('USAGE', `${why} Usage: ${USAGE[command]}. ${PRIVATE_HINT}`);
+}
+
+/**
+ * Reads a command's text: settings first (`temperature=0.3 preset=creative`), the word `private`
+ * (or `--private`) anywhere it cannot belong to the user's own text, then what to work on: a
+ * thread link, a channel window (`last 50`, `since 2h`) or text typed into the command.
+ * Every problem throws a UserFacingError that says what is accepted.
+ */
+export function parseCommand(command: CommandName, text: string, opts: { maxMessages: number }): CommandRequest {
+  const dashed = dropDashedPrivate(text);
+  const leading = dropLeadingPrivate(dashed.text);
+  let overrides: Settings;
+  let rest: string;
+  try {
+    ({ overrides, rest } = parseOverrides(leading.text));
+  } catch (err) {
+    if (err instanceof SettingsError) throw new UserFacingError('BAD_SETTING', err.userMessage, { cause: err });
+    throw err;
+  }
+  const afterSettings = dropLeadingPrivate(rest);
+  const flagged = dashed.found || leading.found || afterSettings.found;
+  const parsed = PARSERS[command](afterSettings.text, opts.maxMessages);
+  return { ...parsed, overrides, private: flagged || parsed.private };
+}
+
+type Parsed = { task: ThreadTask; source: CommandSource; private: boolean };
+
+/** The thread link among the tokens, with the tokens before and after it (without `private`). */
+function findLink(tokens: Token[]): { thread: ThreadRef; before: Token[]; after: Token[]; private: boolean } | null {
+  const at = tokens.findIndex((t) => parseThreadLink(t.word) !== null);
+  if (at === -1) return null;
+  const keep = (ts: Token[]) => ts.filter((t) => !isPrivateWord(t.word));
+  return {
+    thread: parseThreadLink(tokens[at]!.word)!,
+    before: keep(tokens.slice(0, at)),
+    after: keep(tokens.slice(at + 1)),
+    private: tokens.some((t) => isPrivateWord(t.word)),
+  };
+}
+
+const words = (ts: Token[]) => ts.map((t) => t.word).join(' ');
+
+const PARSERS: Record<CommandName, (rest: string, maxMessages: number) => Parsed> = {
+  '/summarize'(rest, maxMessages) {
+    // Nothing here is the user's own text, so `private` may stand anywhere.
+    const all = tokenize(rest);
+    const flagged = all.some((t) => isPrivateWord(t.word));
+    const tokens = all.filter((t) => !isPrivateWord(t.word));
+    const task: ThreadTask = { task: 'summarize' };
+    const link = findLink(tokens);
+    if (link) {
+      if (link.before.length || link.after.length) throw usageError('/summarize', `I don't understand \`${clip(words([...link.before, ...link.after]))}\` next to the link.`);
+      return { task, source: { kind: 'thread', thread: link.thread }, private: flagged };
+    }
+    if (tokens.length === 0) return { task, source: { kind: 'window', window: defaultWindow(maxMessages) }, private: flagged };
+    const taken = takeWindow(tokens.map((t) => t.word), maxMessages);
+    if (!taken || taken.used < tokens.length) throw usageError('/summarize', `I don't understand \`${clip(words(tokens.slice(taken?.used ?? 0)))}\`.`);
+    return { task, source: { kind: 'window', window: taken.window }, private: flagged };
+  },
+
+  '/translate'(rest) {
+    const tokens = tokenize(rest);
+    const link = findLink(tokens);
+    if (link) {
+      if (!link.before.length) throw usageError('/translate', 'Which language? Put it before the link.');
+      return { task: { task: 'translate', language: words(link.before) }, source: { kind: 'thread', thread: link.thread }, private: link.private };
+    }
+    if (!tokens.length) throw usageError('/translate', 'Which language, and what should I translate?');
+    const { language, used } = leadingLanguage(tokens);
+    const body = tokens[used] ? rest.slice(tokens[used].at).trim() : '';
+    if (!body) {
+      throw usageError('/translate', `Slack doesn't tell a command which thread it came from, so give me the text, or a thread link (*Copy link* on a message), or use *Translate message* on the message itself.`);
+    }
+    return { task: { task: 'translate', language }, source: { kind: 'text', text: body }, private: false };
+  },
+
+  '/entities'(rest) {
+    const tokens = tokenize(rest);
+    const link = findLink(tokens);
+    if (link) return { task: { task: 'entities' }, source: { kind: 'thread', thread: link.thread }, private: link.private };
+    const body = rest.trim();
+    if (!body) throw usageError('/entities', 'What should I look through? Give me the text, or a thread link, or use *Extract entities* on a message.');
+    return { task: { task: 'entities' }, source: { kind: 'text', text: body }, private: false };
+  },
+
+  '/ask'(rest, maxMessages) {
+    const tokens = tokenize(rest);
+    const link = findLink(tokens);
+    if (link) {
+      const question = words([...link.before, ...link.after]);
+      if (!question) throw usageError('/ask', 'What is your question?');
+      return { task: { task: 'ask', question }, source: { kind: 'thread', thread: link.thread }, private: link.private };
+    }
+    const taken = takeWindow(tokens.map((t) => t.word), maxMessages, { loose: true });
+    const used = taken?.used ?? 0;
+    const question = tokens[used] ? rest.slice(tokens[used].at).trim() : '';
+    if (!question) throw usageError('/ask', 'What is your question?');
+    return { task: { task: 'ask', question }, source: { kind: 'window', window: taken?.window ?? defaultWindow(maxMessages) }, private: false };
+  },
+};
+
+/** Language names run to three words ("Norwegian Nynorsk", "Bahasa Indonesia"): the longest known one wins. */
+function leadingLanguage(tokens: Token[]): { language: string; used: number } {
+  for (let n = Math.min(3, tokens.length); n >= 1; n--) {
+    const candidate = words(tokens.slice(0, n));
+    try {
+      parseLanguage(candidate);
+      return { language: candidate, used: n };
+    } catch (err) {
+      if (!(err instanceof PromptError)) throw err;
+      // The first word alone names the language the user most likely meant, for the suggestions.
+      if (n === 1) throw new UserFacingError(err.code, err.userMessage, { cause: err });
+    }
+  }
+  throw new Error('unreachable: the loop ends with one word');
+}
+
+/** Typed text echoed in an error: short, and unable to break out of its code span. */
+function clip(text: string): string {
+  return text.replace(/`/g, "'").slice(0, 40);
+}
