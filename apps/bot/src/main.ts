@@ -1,9 +1,9 @@
 import { assertRedisReachable, ConfigError, connectRedis, createLogger, exitOnStartupFailure, onShutdown } from '@parley/service-kit';
 import { WebClient } from '@slack/web-api';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config.js';
 import { Intake } from './core/intake.js';
 import { createSlackApp } from './slack/create-app.js';
+import { EventClaims } from './slack/event-dedupe.js';
 import { startSlackDelivery } from './slack/slack-delivery.js';
 import { SettingsStore } from './core/settings-store.js';
 import { UserNames } from './slack/user-names.js';
@@ -40,8 +40,14 @@ async function main(): Promise<void> {
   await intake.ready();
   const settingsRedis = connectRedis(config.REDIS_URL, 'consumer');
   settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
-  const { app } = createSlackApp({
-    signingSecret: config.SLACK_SIGNING_SECRET,
+  // A producer connection: an event claim fails fast rather than waiting for Redis to return.
+  const claimsRedis = connectRedis(config.REDIS_URL, 'producer');
+  claimsRedis.on('error', (err) => log.error({ err: err.message }, 'event-claims redis error'));
+  await claimsRedis.connect();
+  const eventClaims = new EventClaims(claimsRedis, config.PARLEY_QUEUE_PREFIX, (err) => log.warn({ err: err.message }, 'event claim failed; handling the event anyway'));
+  const { receiver } = createSlackApp({
+    transport: config.transport,
+    eventClaims,
     token: config.SLACK_BOT_TOKEN,
     apiUrl: config.SLACK_API_URL,
     bot,
@@ -59,17 +65,17 @@ async function main(): Promise<void> {
   // Posting is not idempotent: a lost answer must not make the client post again by itself.
   const delivery = startSlackDelivery({ client: slackClient(0, true), redis, redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, log });
 
-  const server = await app.start({ port: config.PORT, host: config.HOST });
-  const { port } = server.address() as AddressInfo;
-  log.info({ port, team: auth.team_id, botUserId: bot.userId }, 'slack adapter listening');
+  const listening = await receiver.start();
+  log.info({ ...listening, team: auth.team_id, botUserId: bot.userId }, 'slack adapter listening');
 
   onShutdown(
     async () => {
-      await app.stop();
+      await receiver.stop();
       await delivery.close();
       await intake.close();
       redis.disconnect();
       settingsRedis.disconnect();
+      claimsRedis.disconnect();
     },
     config.SHUTDOWN_DEADLINE_MS,
     (msg) => log.info(msg),
