@@ -42,6 +42,8 @@ export class FakeSlack {
   readonly rateLimits = new Map<string, { remaining: number; retryAfterSec: number }>();
   /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
   readonly channelErrors = new Map<string, string>();
+  /** Methods served by a sibling fake (e.g. Socket Mode's apps.connections.open); they check their own token. */
+  readonly extraMethods = new Map<string, (args: Record<string, unknown>, token: string | undefined) => object>();
   private server: Server | undefined;
   private nextTs = 1_800_000_000;
   url = '';
@@ -91,6 +93,8 @@ export class FakeSlack {
     const drop = (this.dropResponses.get(method) ?? 0) > 0;
     if (drop) this.dropResponses.set(method, this.dropResponses.get(method)! - 1);
     this.calls.push({ method, args, token, status: drop ? 0 : 200, at: Date.now() });
+    const extra = this.extraMethods.get(method);
+    if (extra) return send(res, 200, extra(args, token));
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });
@@ -136,6 +140,11 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** The texts of the bot's messages in a thread as they stand now, after any edits. */
+  botTextsIn(channel: string, threadTs: string): string[] {
+    return (this.threads.get(`${channel}/${threadTs}`) ?? []).filter((m) => m.bot_id === FAKE_BOT.botId).map((m) => m.text);
   }
 
   /** conversations.replies with cursor pagination, as Slack pages long threads. */
