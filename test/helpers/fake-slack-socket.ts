@@ -51,6 +51,8 @@ export class FakeSlackSocket {
   readonly strayFrames: unknown[] = [];
   /** Connections accepted so far, including closed ones. */
   connectionsAccepted = 0;
+  /** The close code of every connection that has closed: 1000 when the client closed it cleanly. */
+  readonly closeCodes: number[] = [];
   /** When true, new connections get no `hello`: a client left waiting mid-(re)connect. */
   holdHello = false;
   private readonly sockets = new Set<WebSocket>();
@@ -141,7 +143,10 @@ export class FakeSlackSocket {
   private accept(socket: WebSocket): void {
     this.connectionsAccepted++;
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', (code) => {
+      this.sockets.delete(socket);
+      this.closeCodes.push(code);
+    });
     socket.on('message', (data, isBinary) => this.onFrame(isBinary ? null : data.toString()));
     if (!this.holdHello) this.greet(socket);
   }
