@@ -233,6 +233,21 @@ describe('Slack over HTTP and Socket Mode: every surface, one worker', () => {
     }
   });
 
+  it('a socket bot whose app token Slack refuses says so in one line and exits 1', async () => {
+    const refused = new AppProcess('bot', {
+      REDIS_URL,
+      PARLEY_QUEUE_PREFIX: prefix,
+      SLACK_MODE: 'socket',
+      SLACK_APP_TOKEN: 'xapp-1-revoked',
+      SLACK_BOT_TOKEN: FAKE_BOT.token,
+      SLACK_API_URL: fake.apiUrl,
+    });
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr).toBe(
+      'parley-bot: cannot start: SLACK_APP_TOKEN was refused by Slack (invalid_auth); use an app-level token (xapp-…) of this app with the connections:write scope\n',
+    );
+  });
+
   it('SIGTERM while the socket bot is reconnecting (no hello yet) closes the socket cleanly and exits 0', async () => {
     const accepted = socket.connectionsAccepted;
     const closed = socket.closeCodes.length;

@@ -48,7 +48,9 @@ export function buildReceiver(transport: SlackTransport, opts: { logger: bolt.Lo
         await receiver.start();
       } catch (err) {
         const refused = platformErrorCode(err);
-        if (refused) throw new ConfigError(`SLACK_APP_TOKEN was refused by Slack (${refused}); it needs the connections:write scope`);
+        if (refused) {
+          throw new ConfigError(`SLACK_APP_TOKEN was refused by Slack (${refused}); use an app-level token (xapp-…) of this app with the connections:write scope`);
+        }
         throw err;
       }
       return { mode: 'socket' };
