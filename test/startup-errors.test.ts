@@ -23,6 +23,18 @@ describe('startup errors', () => {
     );
   });
 
+  it('the bot in Socket Mode without its app-level token, naming the variable and the scope', async () => {
+    const line = await startupFailure('bot', { SLACK_MODE: 'socket', SLACK_BOT_TOKEN: 'xoxb-x' });
+    expect(line).toBe(
+      "parley-bot: cannot start: SLACK_APP_TOKEN is not set; SLACK_MODE=socket needs an app-level token (xapp-…) with the connections:write scope: your Slack app's Basic Information page → App-Level Tokens",
+    );
+  });
+
+  it('the bot with an unknown SLACK_MODE', async () => {
+    const line = await startupFailure('bot', { SLACK_MODE: 'websocket', SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's' });
+    expect(line).toMatch(/^parley-bot: cannot start: SLACK_MODE is invalid \(.*"http".*"socket".*\); use http \(Slack POSTs to this bot\) or socket/);
+  });
+
   it('the worker pointed at a missing model folder', async () => {
     const missing = join(await mkdtemp(join(tmpdir(), 'parley-')), 'no-such-model');
     const line = await startupFailure('worker', { MODEL_DIR: missing });

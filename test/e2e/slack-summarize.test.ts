@@ -275,6 +275,10 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
   });
 
   it('a reply whose post answer was lost is edited on the retry, never posted twice', async () => {
+    // Earlier tests that did not wait for their replies: theirs must land before the count, or a
+    // slow worker makes them look like double posts.
+    const pending = async (q: Queue) => Object.values(await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).reduce((a, b) => a + b, 0);
+    await waitFor(async () => ((await pending(inference)) + (await pending(replies)) === 0 ? true : undefined), 30_000, 'earlier replies to be posted');
     const thread = fake.threads.get(`${CHANNEL}/${THREAD_TS}`)!;
     const mineBefore = thread.filter((m) => m.bot_id === FAKE_BOT.botId).length;
     const updates = fake.callsTo('chat.update').length;

@@ -87,6 +87,8 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   /** Channels whose reads answer `missing_scope`, with the scope Slack names as `needed`. */
   readonly missingScopes = new Map<string, string>();
+  /** Methods served by a sibling fake (e.g. Socket Mode's apps.connections.open); they check their own token. */
+  readonly extraMethods = new Map<string, (args: Record<string, unknown>, token: string | undefined) => object>();
   private server: Server | undefined;
   private nextTs = 1_800_000_000;
   url = '';
@@ -159,6 +161,8 @@ export class FakeSlack {
     if (drop) this.dropResponses.set(method, this.dropResponses.get(method)! - 1);
     const call: SlackApiCall = { method, args, token, status: drop ? 0 : 200, at: Date.now() };
     this.calls.push(call);
+    const extra = this.extraMethods.get(method);
+    if (extra) return send(res, 200, extra(args, token));
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });
@@ -271,6 +275,11 @@ export class FakeSlack {
       ...(args['user_id'] !== undefined && { userId: String(args['user_id']) }),
     });
     return { ok: true, view: { id, team_id: FAKE_TEAM.id, ...stored, state: { values: {} }, hash: `${id}-hash`, app_id: 'A0PARLEY', bot_id: FAKE_BOT.botId } };
+  }
+
+  /** The texts of the bot's messages in a thread as they stand now, after any edits. */
+  botTextsIn(channel: string, threadTs: string): string[] {
+    return (this.threads.get(`${channel}/${threadTs}`) ?? []).filter((m) => m.bot_id === FAKE_BOT.botId).map((m) => m.text);
   }
 
   /** conversations.replies with cursor pagination, as Slack pages long threads. */

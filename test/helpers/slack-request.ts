@@ -25,8 +25,8 @@ export function postSlashCommand(url: string, fields: Record<string, string>, si
 }
 
 /** An Events API callback: JSON; `retryNum` marks a redelivery. */
-export function postEvent(url: string, body: object, signingSecret: string, retryNum?: number): Promise<SentRequest> {
-  const retry = retryNum === undefined ? {} : { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' };
+export function postEvent(url: string, body: object, signingSecret: string, retryNum?: number, retryReason = 'http_timeout'): Promise<SentRequest> {
+  const retry = retryNum === undefined ? {} : { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': retryReason };
   return signedPost(url, JSON.stringify(body), 'application/json', signingSecret, retry);
 }
 

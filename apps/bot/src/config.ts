@@ -2,37 +2,58 @@ import { DEFAULT_QUEUE_PREFIX } from '@parley/jobs';
 import { parseEnv } from '@parley/service-kit';
 import { z } from 'zod';
 
-const schema = z.object({
-  SLACK_SIGNING_SECRET: z.string().min(1).describe("copy the Signing Secret from your Slack app's Basic Information page"),
-  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-').describe("copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page"),
-  /** Overrides Slack's Web API base URL (a proxy, or a local fake in tests). */
-  SLACK_API_URL: z.string().url().optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
-  /** Most messages of one thread or channel window sent to the model; also the largest `last N`. */
-  SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
-  /** Answer @mentions from other bots too. Parley's own messages are never answered. */
-  SLACK_ANSWER_BOTS: z
-    .enum(['true', 'false'])
-    .default('false')
-    .describe('set true or false')
-    .transform((v) => v === 'true'),
-  MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
-  /** Comma-separated Slack user ids that may change settings besides workspace admins. */
-  PARLEY_ADMIN_USER_IDS: z.string().default(''),
-  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-  RATE_LIMIT_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  /** How long a channel's requests count against its queue priority. */
-  FAIR_SHARE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
-  /** Edits of placeholders (queue position, streamed text) per workspace; chat.update is Tier 3, about 50 a minute. */
-  SLACK_UPDATES_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(50),
-  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
-});
+const schema = z
+  .object({
+    /** How Slack reaches the bot: `http` (Slack POSTs to /slack/events) or `socket` (the bot dials out over Socket Mode). */
+    SLACK_MODE: z.enum(['http', 'socket']).default('http').describe('use http (Slack POSTs to this bot) or socket (Socket Mode, no public URL)'),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional().describe("copy the Signing Secret from your Slack app's Basic Information page"),
+    SLACK_APP_TOKEN: z
+      .string()
+      .startsWith('xapp-')
+      .optional()
+      .describe("SLACK_MODE=socket needs an app-level token (xapp-…) with the connections:write scope: your Slack app's Basic Information page → App-Level Tokens"),
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-').describe("copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page"),
+    /** Overrides Slack's Web API base URL (a proxy, or a local fake in tests). */
+    SLACK_API_URL: z.string().url().optional(),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+    /** Most messages of one thread or channel window sent to the model; also the largest `last N`. */
+    SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
+    /** Answer @mentions from other bots too. Parley's own messages are never answered. */
+    SLACK_ANSWER_BOTS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .describe('set true or false')
+      .transform((v) => v === 'true'),
+    MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
+    /** Comma-separated Slack user ids that may change settings besides workspace admins. */
+    PARLEY_ADMIN_USER_IDS: z.string().default(''),
+    RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    RATE_LIMIT_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /** How long a channel's requests count against its queue priority. */
+    FAIR_SHARE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
+    /** Edits of placeholders (queue position, streamed text) per workspace; chat.update is Tier 3, about 50 a minute. */
+    SLACK_UPDATES_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(50),
+    SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    // Each transport has its own credential; the other one's is not needed.
+    if (env.SLACK_MODE === 'http' && !env.SLACK_SIGNING_SECRET) ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required' });
+    if (env.SLACK_MODE === 'socket' && !env.SLACK_APP_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'required' });
+  });
 
-export type BotConfig = z.infer<typeof schema>;
+/** How Slack's requests reach this bot, with the one credential that transport needs. */
+export type SlackTransport = { mode: 'http'; signingSecret: string; port: number; host: string } | { mode: 'socket'; appToken: string };
+
+export type BotConfig = z.infer<typeof schema> & { transport: SlackTransport };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
-  return parseEnv(schema, env);
+  const parsed = parseEnv(schema, env);
+  const transport: SlackTransport =
+    parsed.SLACK_MODE === 'socket'
+      ? { mode: 'socket', appToken: parsed.SLACK_APP_TOKEN! }
+      : { mode: 'http', signingSecret: parsed.SLACK_SIGNING_SECRET!, port: parsed.PORT, host: parsed.HOST };
+  return { ...parsed, transport };
 }

@@ -1,9 +1,9 @@
 import { assertRedisReachable, ConfigError, connectRedis, createLogger, exitOnStartupFailure, onShutdown } from '@parley/service-kit';
 import { WebClient } from '@slack/web-api';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config.js';
 import { Intake } from './core/intake.js';
 import { createSlackApp } from './slack/create-app.js';
+import { EventClaims } from './slack/event-dedupe.js';
 import { startSlackDelivery } from './slack/slack-delivery.js';
 import { SettingsStore } from './core/settings-store.js';
 import { UserNames } from './slack/user-names.js';
@@ -53,8 +53,14 @@ async function main(): Promise<void> {
   const editor = new PlaceholderEditor(slackClient(0, true, 2000), { updatesPerMinute: config.SLACK_UPDATES_PER_MINUTE, log });
   const settingsRedis = connectRedis(config.REDIS_URL, 'consumer');
   settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
-  const { app } = createSlackApp({
-    signingSecret: config.SLACK_SIGNING_SECRET,
+  // A producer connection: an event claim fails fast rather than waiting for Redis to return.
+  const claimsRedis = connectRedis(config.REDIS_URL, 'producer');
+  claimsRedis.on('error', (err) => log.error({ err: err.message }, 'event-claims redis error'));
+  await claimsRedis.connect();
+  const eventClaims = new EventClaims(claimsRedis, config.PARLEY_QUEUE_PREFIX, (err) => log.warn({ err: err.message }, 'event claim failed; handling the event anyway'));
+  const { receiver } = createSlackApp({
+    transport: config.transport,
+    eventClaims,
     token: config.SLACK_BOT_TOKEN,
     apiUrl: config.SLACK_API_URL,
     bot,
@@ -82,19 +88,19 @@ async function main(): Promise<void> {
     log,
   });
 
-  const server = await app.start({ port: config.PORT, host: config.HOST });
-  const { port } = server.address() as AddressInfo;
-  log.info({ port, team: auth.team_id, botUserId: bot.userId }, 'slack adapter listening');
+  const listening = await receiver.start();
+  log.info({ ...listening, team: auth.team_id, botUserId: bot.userId }, 'slack adapter listening');
 
   onShutdown(
     async () => {
-      await app.stop();
+      await receiver.stop();
       await delivery.close();
       await stream.close();
       editor.close();
       await intake.close();
       redis.disconnect();
       settingsRedis.disconnect();
+      claimsRedis.disconnect();
     },
     config.SHUTDOWN_DEADLINE_MS,
     (msg) => log.info(msg),

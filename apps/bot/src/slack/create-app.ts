@@ -1,6 +1,8 @@
 import bolt from '@slack/bolt';
+import type { SlackTransport } from '../config.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerAppHome } from './app-home.js';
+import { dedupeEvents, type EventClaims } from './event-dedupe.js';
 import { registerGenconfigCommand } from './genconfig-command.js';
 import { registerGenconfigForm } from './genconfig-form.js';
 import { registerMentions } from './mention-handler.js';
@@ -8,11 +10,13 @@ import { registerMessageShortcuts } from './message-shortcuts.js';
 import { registerSummarizeShortcut } from './summarize-shortcut.js';
 import { registerThreadCommands } from './thread-commands.js';
 import type { ThreadTaskDeps } from './thread-task.js';
+import { buildReceiver, type SlackReceiver } from './receiver.js';
 
-const { App, HTTPReceiver } = bolt;
+const { App } = bolt;
 
 export interface SlackAppOptions extends ThreadTaskDeps {
-  signingSecret: string;
+  transport: SlackTransport;
+  eventClaims: EventClaims;
   token: string;
   apiUrl: string | undefined;
   adminUserIds: readonly string[];
@@ -20,18 +24,19 @@ export interface SlackAppOptions extends ThreadTaskDeps {
   answerBots: boolean;
 }
 
-/** The Slack adapter in HTTP mode: Bolt verifies every request's signature before a listener runs. */
-export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver: bolt.HTTPReceiver } {
+/** The Slack adapter over either transport; every surface is registered the same way on both. */
+export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver: SlackReceiver } {
   const logger = boltLogger(opts.log);
-  const receiver = new HTTPReceiver({ signingSecret: opts.signingSecret, logger, endpoints: '/slack/events' });
+  const receiver = buildReceiver(opts.transport, { logger, apiUrl: opts.apiUrl });
   const app = new App({
     token: opts.token,
-    receiver,
+    receiver: receiver.receiver,
     logger,
     botId: opts.bot.botId,
     botUserId: opts.bot.userId,
     clientOptions: { ...(opts.apiUrl && { slackApiUrl: opts.apiUrl }), retryConfig: { retries: 2 } },
   });
+  app.use(dedupeEvents(opts.eventClaims, opts.log));
   registerSummarizeShortcut(app, opts);
   registerMessageShortcuts(app, opts);
   registerMentions(app, opts);
