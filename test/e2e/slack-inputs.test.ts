@@ -168,7 +168,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       expect(ids(job)).toEqual([PARENT, REPLY_1, REPLY_2, LATEST]);
       expect(job.messages.map((m) => m.author)).toEqual(['Maya', 'Omar', 'Lena', 'Omar']);
       // No thread: the placeholder, and the answer that replaces it, sit at the channel's top level.
-      expect(job.target).toEqual({ platform: 'slack', teamId: FAKE_TEAM.id, channelId: CHANNEL, userId: 'U0MAYA', placeholderTs: expect.stringMatching(/^\d+\.\d+$/) });
+      expect(job.target).toEqual({ platform: 'slack', teamId: FAKE_TEAM.id, channelId: CHANNEL, userId: 'U0MAYA' });
       expect(job.generation).toMatchObject({ doSample: true, temperature: 0.3 });
       const reply = await replyTo(requestId);
       expect(reply).toMatchObject({ channel: CHANNEL, threadTs: undefined, text: expect.stringContaining('summarize · 4 messages') });

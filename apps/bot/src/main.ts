@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const postOnce = slackClient(0, true);
   // A streamed edit that is late is worse than one skipped: no retries, and a short timeout.
   const editor = new PlaceholderEditor(slackClient(0, true, 2000), { updatesPerMinute: config.SLACK_UPDATES_PER_MINUTE, log });
+  const placeholders = new Placeholders(postOnce, redis, config.PARLEY_QUEUE_PREFIX, log);
   const settingsRedis = connectRedis(config.REDIS_URL, 'consumer');
   settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
   // A producer connection: an event claim fails fast rather than waiting for Redis to return.
@@ -73,10 +74,9 @@ async function main(): Promise<void> {
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,
     maxNewTokens: config.MAX_NEW_TOKENS,
     answerBots: config.SLACK_ANSWER_BOTS,
-    placeholders: new Placeholders(postOnce, redis, config.PARLEY_QUEUE_PREFIX, log),
-    editor,
+    placeholders,
   });
-  const stream = startReplyStream({ redisUrl: config.REDIS_URL, redis, prefix: config.PARLEY_QUEUE_PREFIX, instanceId, editor, log });
+  const stream = startReplyStream({ redisUrl: config.REDIS_URL, redis, prefix: config.PARLEY_QUEUE_PREFIX, instanceId, editor, placeholders, log });
   const delivery = startSlackDelivery({
     client: postOnce,
     redis,
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     prefix: config.PARLEY_QUEUE_PREFIX,
     instanceId,
     editor,
+    placeholders,
     permalinks: new Permalinks(client),
     log,
   });

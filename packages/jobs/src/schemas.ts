@@ -39,8 +39,6 @@ export const slackTargetSchema = z.object({
   /** The thread the reply belongs in; absent for a channel-level request (a window of the channel, or text typed into a command). */
   threadTs: slackTs.optional(),
   userId: z.string().min(1),
-  /** The bot's placeholder message: streamed text and then the final reply replace it. */
-  placeholderTs: slackTs.optional(),
   /** Only the requester sees the reply (an ephemeral message); nothing is streamed. */
   private: z.boolean().optional(),
 });

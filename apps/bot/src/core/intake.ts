@@ -83,11 +83,13 @@ export class Intake {
     } catch (err) {
       throw new UserFacingError('QUEUE_UNAVAILABLE', UNAVAILABLE, { cause: err });
     }
-    return { ahead: await this.ahead(priority).catch(() => 0) };
+    return { ahead: await this.ahead(data.requestId, priority).catch(() => 0) };
   }
 
   /** Queued requests that run before one of this priority: every more urgent one, and earlier equals. */
-  private async ahead(priority: number): Promise<number> {
+  private async ahead(requestId: string, priority: number): Promise<number> {
+    // A free worker may have taken it already; it is then not behind anything.
+    if (!['waiting', 'prioritized', 'delayed'].includes(await this.queue.getJobState(requestId))) return 0;
     const priorities = Array.from({ length: Math.min(priority, 50) }, (_, i) => i + 1);
     const counts = await this.queue.getCountsPerPriority(priorities);
     const sameOrBetter = Object.values(counts).reduce((a, b) => a + b, 0);

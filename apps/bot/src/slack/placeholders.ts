@@ -2,12 +2,20 @@ import type { Logger } from '@parley/service-kit';
 import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 
+/** A placeholder is being posted. */
 const PENDING = 'pending';
+/** No placeholder will be used: its post failed, or the answer came first. */
+const NONE = 'none';
+/** As long as a reply can wait for a bot that is down. */
+const TTL_SEC = 7 * 24 * 3600;
+const WAIT_MS = 3000;
 
 /**
- * Posts the message a request's answer will replace ("Summarizing 42 messages…"). A request
- * delivered twice (a Slack retry, a duplicate envelope) must show one placeholder, so the first
- * delivery claims it in Redis; a later one reuses its ts.
+ * The message a request's answer will replace ("Summarizing 42 messages… (you're #3 in the
+ * queue)"), posted once the request is queued and kept in Redis by request id, where streaming
+ * and delivery find it. One key decides between the two writers: a request delivered twice (a
+ * Slack retry) posts one placeholder, and an answer that arrives before its placeholder is
+ * posted claims the key, so no placeholder appears after the answer.
  */
 export class Placeholders {
   constructor(
@@ -18,36 +26,50 @@ export class Placeholders {
     private readonly log: Logger,
   ) {}
 
-  /** The placeholder's ts, or undefined when there is none; the answer is then posted as a new message. */
+  private key(requestId: string): string {
+    return `${this.prefix}:placeholder:${requestId}`;
+  }
+
+  /** Posts the placeholder unless another delivery of the request or its answer came first; its ts, or undefined. */
   async post(requestId: string, where: { channelId: string; threadTs?: string | undefined }, text: string): Promise<string | undefined> {
-    const key = `${this.prefix}:placeholder:${requestId}`;
+    const key = this.key(requestId);
     try {
-      if ((await this.redis.set(key, PENDING, 'EX', 3600, 'NX')) !== 'OK') return await this.earlier(key);
-      const res = await this.client.chat.postMessage({
-        channel: where.channelId,
-        ...(where.threadTs && { thread_ts: where.threadTs }),
-        text,
-        unfurl_links: false,
-        unfurl_media: false,
-      });
-      if (!res.ts) return undefined;
-      await this.redis.set(key, res.ts, 'EX', 3600);
+      if ((await this.redis.set(key, PENDING, 'EX', TTL_SEC, 'NX')) !== 'OK') return await this.settled(key);
+      const res = await this.client.chat
+        .postMessage({ channel: where.channelId, ...(where.threadTs && { thread_ts: where.threadTs }), text, unfurl_links: false, unfurl_media: false })
+        .catch(async (err: unknown) => {
+          await this.redis.set(key, NONE, 'EX', TTL_SEC);
+          throw err;
+        });
+      await this.redis.set(key, res.ts ?? NONE, 'EX', TTL_SEC);
       return res.ts;
     } catch (err) {
-      const code = (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
-      this.log.warn({ requestId, err: code }, 'placeholder not posted');
+      const e = err as { data?: { error?: string }; code?: string; message?: string };
+      this.log.warn({ requestId, err: e.data?.error ?? e.code ?? e.message }, 'placeholder not posted');
       return undefined;
     }
   }
 
-  /** The ts an earlier delivery of the request posted, waiting briefly while its post is under way. */
-  private async earlier(key: string): Promise<string | undefined> {
-    for (let i = 0; i < 20; i++) {
+  /** The placeholder the answer should replace, or undefined to post the answer as a new message. */
+  async forAnswer(requestId: string): Promise<string | undefined> {
+    const key = this.key(requestId);
+    if ((await this.redis.set(key, NONE, 'EX', TTL_SEC, 'NX')) === 'OK') return undefined;
+    return this.settled(key);
+  }
+
+  /** The placeholder's ts if one is or was being posted, waiting briefly while the post is under way. */
+  async find(requestId: string): Promise<string | undefined> {
+    const value = await this.redis.get(this.key(requestId));
+    return value && value !== PENDING && value !== NONE ? value : undefined;
+  }
+
+  private async settled(key: string): Promise<string | undefined> {
+    const until = Date.now() + WAIT_MS;
+    for (;;) {
       const value = await this.redis.get(key);
-      if (value && value !== PENDING) return value;
-      if (!value) return undefined;
-      await new Promise((r) => setTimeout(r, 100));
+      if (value !== PENDING) return value && value !== NONE ? value : undefined;
+      if (Date.now() > until) return undefined;
+      await new Promise((r) => setTimeout(r, 50));
     }
-    return undefined;
   }
 }

@@ -4,6 +4,7 @@ import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { escapeSlackText } from './format-reply.js';
 import type { PlaceholderEditor } from './placeholder-editor.js';
+import type { Placeholders } from './placeholders.js';
 
 /** Keys shared by every bot instance on one Redis. */
 export const streamKeys = {
@@ -32,6 +33,7 @@ export function startReplyStream(opts: {
   prefix: string;
   instanceId: string;
   editor: PlaceholderEditor;
+  placeholders: Placeholders;
   log: Logger;
 }): { close(): Promise<void> } {
   const events = new QueueEvents(INFERENCE_QUEUE, { connection: { url: opts.redisUrl, ...redisOptions('consumer') }, prefix: opts.prefix });
@@ -52,11 +54,11 @@ export function startReplyStream(opts: {
     const parsed = progressSchema.safeParse(data);
     if (!parsed.success) return;
     const { requestId, target, text } = parsed.data;
-    if (target.platform !== 'slack' || !target.placeholderTs || target.private || !text.trim()) return;
-    const placeholder = target.placeholderTs;
+    if (target.platform !== 'slack' || target.private || !text.trim()) return;
     (async () => {
       if (!(await owns(requestId))) return;
-      if (await opts.redis.exists(streamKeys.final(opts.prefix, requestId))) return;
+      const placeholder = await opts.placeholders.find(requestId);
+      if (!placeholder || (await opts.redis.exists(streamKeys.final(opts.prefix, requestId)))) return;
       opts.editor.show(target.teamId, target.channelId, placeholder, streamingText(text));
     })().catch((err: Error) => opts.log.warn({ requestId, err: err.message }, 'streamed edit skipped'));
   });

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { failureText, replyBody, replyFooter } from './format-reply.js';
 import type { Permalinks } from './permalinks.js';
 import type { PlaceholderEditor } from './placeholder-editor.js';
+import type { Placeholders } from './placeholders.js';
 import { toMessages, type SlackMessageBody } from './reply-blocks.js';
 import { streamKeys } from './reply-stream.js';
 
@@ -29,6 +30,7 @@ export interface DeliveryDeps {
   prefix: string;
   instanceId: string;
   editor: PlaceholderEditor;
+  placeholders: Placeholders;
   permalinks: Permalinks;
   log: Logger;
 }
@@ -81,9 +83,10 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
     const marker = (i: number) => `${prefix}:posted:${job.id}:${i}`;
     const metadata = (i: number) => ({ event_type: REPLY_EVENT, event_payload: { request_id: requestId, part: i } });
     let edited = false;
-    if (target.placeholderTs) {
+    const placeholderTs = target.private ? undefined : await deps.placeholders.forAnswer(requestId);
+    if (placeholderTs) {
       await redis.set(streamKeys.final(prefix, requestId), '1', 'EX', 3600);
-      await deps.editor.freeze(target.placeholderTs);
+      await deps.editor.freeze(placeholderTs);
     }
     for (const [i, part] of parts.entries()) {
       if (await redis.exists(marker(i))) continue;
@@ -94,8 +97,8 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
             .postEphemeral({ channel: target.channelId, user: target.userId, ...(target.threadTs && { thread_ts: target.threadTs }), ...part })
             .then(() => ({})),
         );
-      } else if (i === 0 && target.placeholderTs) {
-        const placeholder = target.placeholderTs;
+      } else if (i === 0 && placeholderTs) {
+        const placeholder = placeholderTs;
         ts = await send(() => client.chat.update({ channel: target.channelId, ts: placeholder, ...part, metadata: metadata(0) }))
           .then(() => placeholder)
           .catch((err: unknown) => {
@@ -106,7 +109,7 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
       }
       if (!target.private && !ts) {
         // A part after the first goes under the first: in its thread, or the placeholder's.
-        const threadTs = target.threadTs ?? target.placeholderTs ?? (i > 0 ? ((await redis.get(marker(0))) ?? undefined) : undefined);
+        const threadTs = target.threadTs ?? placeholderTs ?? (i > 0 ? ((await redis.get(marker(0))) ?? undefined) : undefined);
         const earlier = job.attemptsMade > 0 && threadTs ? await findPosted(client, target.channelId, threadTs, requestId, i) : undefined;
         if (earlier) {
           edited = true;
@@ -128,7 +131,7 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
       }
       await redis.set(marker(i), ts ?? '1', 'EX', 7 * 24 * 3600);
     }
-    if (target.placeholderTs && !target.private) await guardAgainstOtherStreamer(reply, target, parts[0]!);
+    if (placeholderTs) await guardAgainstOtherStreamer(reply, target, placeholderTs, parts[0]!);
     log.info({ requestId, ok: reply.outcome.ok, parts: parts.length, edited, private: Boolean(target.private) }, 'reply posted');
     return { parts: parts.length };
   };
@@ -138,11 +141,11 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
    * final reply went out; its edits stop at the final marker, so editing once more after they
    * could have landed leaves the answer in place.
    */
-  const guardAgainstOtherStreamer = async (reply: ReplyJob, target: SlackTarget, first: SlackMessageBody): Promise<void> => {
+  const guardAgainstOtherStreamer = async (reply: ReplyJob, target: SlackTarget, placeholderTs: string, first: SlackMessageBody): Promise<void> => {
     const owner = await redis.get(streamKeys.owner(prefix, reply.requestId));
     if (!owner || owner === deps.instanceId) return;
     await new Promise((r) => setTimeout(r, RESTREAM_GUARD_MS));
-    await client.chat.update({ channel: target.channelId, ts: target.placeholderTs!, ...first }).catch(() => {});
+    await client.chat.update({ channel: target.channelId, ts: placeholderTs, ...first }).catch(() => {});
   };
 
   const worker: Worker = new Worker(

@@ -8,7 +8,6 @@ import type { SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { readSource, replyThreadOf, type TaskSource } from './read-source.js';
 import type { UserNames } from './user-names.js';
-import type { PlaceholderEditor } from './placeholder-editor.js';
 import type { Placeholders } from './placeholders.js';
 
 /** What the Slack surfaces that queue work on a thread (commands, shortcut, mentions) share. */
@@ -21,7 +20,6 @@ export interface ThreadTaskDeps {
   maxMessages: number;
   maxNewTokens: number;
   placeholders: Placeholders;
-  editor: PlaceholderEditor;
 }
 
 /** The effective settings as the job carries them: the layers' result over the bot's defaults. */
@@ -77,7 +75,6 @@ export async function queueThreadTask(
     const threadTs = replyThreadOf(source);
     const where = { channelId, ...(threadTs && { threadTs }) };
     const working = `:hourglass_flowing_sand: ${workingOn(req.task, messages.length)}…`;
-    const placeholderTs = req.private ? undefined : await deps.placeholders.post(requestId, where, working);
     const common = {
       version: 1 as const,
       requestId,
@@ -86,7 +83,6 @@ export async function queueThreadTask(
         teamId,
         ...where,
         userId: req.userId,
-        ...(placeholderTs && { placeholderTs }),
         ...(req.private && { private: true }),
       },
       messages,
@@ -94,16 +90,14 @@ export async function queueThreadTask(
     };
     const task = req.task.task === 'translate' ? { task: 'translate' as const, language: req.task.language ?? settings.targetLanguage ?? DEFAULT_TARGET_LANGUAGE } : req.task;
     const { ahead } = await deps.intake.submit({ ...common, ...task }, `${teamId}:${channelId}`);
+    const position = ahead > 0 ? `you're #${ahead + 1} in the queue` : undefined;
+    // Posted once the queue position is known; delivery and streaming find it through Redis.
+    const placeholderTs = req.private ? undefined : await deps.placeholders.post(requestId, where, position ? `${working} (${position})` : working);
     deps.log.info(
       { requestId, task: task.task, source: source.kind, messages: messages.length, ahead, placeholder: Boolean(placeholderTs), private: Boolean(req.private) },
       `${task.task} queued`,
     );
-    if (ahead > 0) {
-      const position = `you're #${ahead + 1} in the queue`;
-      // Through the editor, so that it cannot land after streamed text or the answer.
-      if (placeholderTs) deps.editor.show(teamId, channelId, placeholderTs, `${working} (${position})`);
-      else await notify(`:hourglass_flowing_sand: Queued: ${position}; the answer will follow.`);
-    }
+    if (position && !placeholderTs) await notify(`:hourglass_flowing_sand: Queued: ${position}; the answer will follow.`);
   } catch (err) {
     const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
     deps.log.warn({ requestId, code: failure.code }, `${req.task.task} not queued`);
