@@ -209,8 +209,13 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       expect(reply).toMatchObject({ channel: CHANNEL, threadTs: undefined, text: expect.stringContaining('translated to German') });
     });
 
-    it('/translate <language> alone gets a usage hint; an unknown language gets suggestions', async () => {
-      expect((await command('/translate', 'German')).ack.text).toContain("Slack doesn't tell a command which thread it came from");
+    it("/translate <language> alone translates the channel's latest message, in its thread; an unknown language gets suggestions", async () => {
+      const { requestId } = await command('/translate', 'German');
+      const job = await jobOf(requestId);
+      // Parley's own later answer and the join are passed over.
+      expect(job).toMatchObject({ task: 'translate', language: 'German', messages: [{ id: LATEST, author: 'Omar', isBot: false }] });
+      expect(job.messages).toHaveLength(1);
+      expect(await replyTo(requestId)).toMatchObject({ channel: CHANNEL, threadTs: LATEST, text: expect.stringContaining('translated to German') });
       expect((await command('/translate', 'Germna hello there')).ack.text).toContain('I don\'t know the language "Germna". Did you mean German?');
     });
 

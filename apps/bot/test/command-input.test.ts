@@ -114,11 +114,9 @@ describe('/translate', () => {
     expect(err.userMessage).toBe('I don\'t know the language "Germna". Did you mean German?');
   });
 
-  it('a language alone gets a usage hint: Slack gives commands no thread', () => {
-    const { userMessage } = refusal('/translate', 'German');
-    expect(userMessage).toContain("Slack doesn't tell a command which thread it came from");
-    expect(userMessage).toContain('/translate <language> <text>');
-    expect(userMessage).toContain('/translate <language> <thread link>');
+  it("a language alone means the channel's latest message; no language gets a usage hint", () => {
+    expect(parse('/translate', 'German')).toMatchObject({ task: { task: 'translate', language: 'German' }, source: { kind: 'latest' } });
+    expect(parse('/translate', 'private German')).toMatchObject({ source: { kind: 'latest' }, private: true });
     expect(refusal('/translate', '').userMessage).toContain('Which language');
     expect(refusal('/translate', LINK).userMessage).toContain('Which language');
   });
@@ -133,7 +131,7 @@ describe('/entities and /ask', () => {
       private: false,
     });
     expect(parse('/entities', LINK).source).toEqual(THREAD);
-    expect(refusal('/entities', '  ').userMessage).toContain('/entities <text>');
+    expect(parse('/entities', '  ')).toMatchObject({ task: { task: 'entities' }, source: { kind: 'latest' } });
   });
 
   it('/ask <question> asks about the channel\'s last 50 messages; a window may come first', () => {

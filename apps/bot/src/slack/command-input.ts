@@ -6,7 +6,12 @@ import { parseThreadLink, type ThreadRef } from './thread-link.js';
 import type { ThreadTask } from './thread-task.js';
 
 /** What a command's text asks to work on, before anything is read from Slack. */
-export type CommandSource = { kind: 'thread'; thread: ThreadRef } | { kind: 'window'; window: ChannelWindow } | { kind: 'text'; text: string };
+export type CommandSource =
+  | { kind: 'thread'; thread: ThreadRef }
+  | { kind: 'window'; window: ChannelWindow }
+  | { kind: 'text'; text: string }
+  /** Nothing given: the channel's most recent message, the nearest thing to "this message" a command can know. */
+  | { kind: 'latest' };
 
 export interface CommandRequest {
   task: ThreadTask;
@@ -22,8 +27,9 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   '/summarize':
     '`/summarize` (the last 50 messages of this channel), `/summarize last 100`, `/summarize since 2h` or `/summarize <thread link>`; ' +
     'settings go first, e.g. `/summarize temperature=0.3 last 100`',
-  '/translate': '`/translate <language> <text>` or `/translate <language> <thread link>`, e.g. `/translate German Good morning!`',
-  '/entities': '`/entities <text>` or `/entities <thread link>`',
+  '/translate':
+    '`/translate <language>` (the latest message here), `/translate <language> <text>` or `/translate <language> <thread link>`, e.g. `/translate German Good morning!`',
+  '/entities': '`/entities` (the latest message here), `/entities <text>` or `/entities <thread link>`',
   '/ask': '`/ask <question>` (about the last 50 messages here), `/ask since 2h <question>` or `/ask <thread link> <question>`',
 };
 
@@ -125,9 +131,7 @@ const PARSERS: Record<CommandName, (rest: string, maxMessages: number) => Parsed
     if (!tokens.length) throw usageError('/translate', 'Which language, and what should I translate?');
     const { language, used } = leadingLanguage(tokens);
     const body = tokens[used] ? rest.slice(tokens[used].at).trim() : '';
-    if (!body) {
-      throw usageError('/translate', `Slack doesn't tell a command which thread it came from, so give me the text, or a thread link (*Copy link* on a message), or use *Translate message* on the message itself.`);
-    }
+    if (!body) return { task: { task: 'translate', language }, source: { kind: 'latest' }, private: false };
     return { task: { task: 'translate', language }, source: { kind: 'text', text: body }, private: false };
   },
 
@@ -136,7 +140,7 @@ const PARSERS: Record<CommandName, (rest: string, maxMessages: number) => Parsed
     const link = findLink(tokens);
     if (link) return { task: { task: 'entities' }, source: { kind: 'thread', thread: link.thread }, private: link.private };
     const body = rest.trim();
-    if (!body) throw usageError('/entities', 'What should I look through? Give me the text, or a thread link, or use *Extract entities* on a message.');
+    if (!body) return { task: { task: 'entities' }, source: { kind: 'latest' }, private: false };
     return { task: { task: 'entities' }, source: { kind: 'text', text: body }, private: false };
   },
 

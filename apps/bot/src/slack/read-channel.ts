@@ -5,6 +5,7 @@ import { fetchReplies } from './read-thread.js';
 import { compareTs, isContent, toConversation, withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
 import { fromSlackError } from './slack-api-error.js';
 import type { UserNames } from './user-names.js';
+import { UserFacingError } from '../core/user-facing-error.js';
 
 /**
  * A window of a channel, oldest first: its top-level messages from conversations.history (the
@@ -49,4 +50,17 @@ export async function readChannelWindow(
   }
   const ordered = [...byId.values()].sort((a, b) => compareTs(a.id, b.id)).slice(-opts.limit);
   return withDisplayNames(ordered, opts.names);
+}
+
+/** The channel's most recent message that is someone's words (not Parley's, not a join or an edit). */
+export async function latestMessage(client: WebClient, channelId: string, me: Readers): Promise<SlackMessage & { ts: string }> {
+  let page;
+  try {
+    page = await client.conversations.history({ channel: channelId, limit: 20 });
+  } catch (err) {
+    throw fromSlackError(err);
+  }
+  const found = ((page.messages ?? []) as SlackMessage[]).find((m): m is SlackMessage & { ts: string } => isContent(m, me) && !m.bot_id && (m.text ?? '').trim() !== '');
+  if (!found) throw new UserFacingError('NOTHING_TO_READ', 'I found no recent message here to work on. Give me some text, or use the message shortcut on the message you mean.');
+  return found;
 }

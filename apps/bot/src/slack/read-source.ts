@@ -2,7 +2,7 @@ import type { ConversationMessage } from '@parley/jobs';
 import type { WebClient } from '@slack/web-api';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { describeWindow, type ChannelWindow } from './channel-window.js';
-import { readChannelWindow } from './read-channel.js';
+import { latestMessage, readChannelWindow } from './read-channel.js';
 import { readThread } from './read-thread.js';
 import { withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
 import type { UserNames } from './user-names.js';
@@ -16,10 +16,18 @@ export type TaskSource =
   /** One message, as a message shortcut hands it over. */
   | { kind: 'message'; channelId: string; message: SlackMessage & { ts: string } }
   /** Text typed into a command, in the channel the command was run in. */
-  | { kind: 'text'; channelId: string; text: string };
+  | { kind: 'text'; channelId: string; text: string }
+  /** The channel's most recent message (a command given nothing to work on); read as a `message`. */
+  | { kind: 'latest'; channelId: string };
+
+/** A `latest` source as the message it names; other sources as they are. */
+export async function resolveLatest(client: WebClient, source: TaskSource, me: Readers): Promise<Exclude<TaskSource, { kind: 'latest' }>> {
+  if (source.kind !== 'latest') return source;
+  return { kind: 'message', channelId: source.channelId, message: await latestMessage(client, source.channelId, me) };
+}
 
 /** The thread a reply belongs in; undefined for a channel-level reply. */
-export function replyThreadOf(source: TaskSource): string | undefined {
+export function replyThreadOf(source: Exclude<TaskSource, { kind: 'latest' }>): string | undefined {
   if (source.kind === 'thread') return source.threadTs;
   if (source.kind === 'message') return source.message.thread_ts ?? source.message.ts;
   return undefined;
@@ -28,7 +36,7 @@ export function replyThreadOf(source: TaskSource): string | undefined {
 /** The source's messages, oldest first, authors as display names. Throws UserFacingError when there is nothing to work on. */
 export async function readSource(
   client: WebClient,
-  source: TaskSource,
+  source: Exclude<TaskSource, { kind: 'latest' }>,
   opts: Readers & { limit: number; names: UserNames; requesterId: string },
 ): Promise<ConversationMessage[]> {
   let messages: ConversationMessage[];

@@ -16,6 +16,7 @@ const WORKING: Record<CommandSource['kind'], string> = {
   thread: ':hourglass_flowing_sand: Working on it…',
   window: ':hourglass_flowing_sand: Working on it: reading this channel…',
   text: ':hourglass_flowing_sand: Working on it…',
+  latest: ':hourglass_flowing_sand: Working on it: the latest message here…',
 };
 
 /**

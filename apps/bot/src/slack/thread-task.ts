@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Intake } from '../core/intake.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
-import { readSource, replyThreadOf, type TaskSource } from './read-source.js';
+import { readSource, replyThreadOf, resolveLatest, type TaskSource } from './read-source.js';
 import type { UserNames } from './user-names.js';
 import type { Placeholders } from './placeholders.js';
 
@@ -60,16 +60,12 @@ export async function queueThreadTask(
   notify: Notify,
   req: { requestId: string; teamId: string; userId: string; source: TaskSource; overrides: Settings; task: ThreadTask; private?: boolean },
 ): Promise<void> {
-  const { requestId, teamId, source } = req;
-  const channelId = source.channelId;
+  const { requestId, teamId } = req;
+  const channelId = req.source.channelId;
+  const me = { botUserId: deps.bot.userId, botId: deps.bot.botId };
   try {
-    const read = await readSource(client, source, {
-      limit: deps.maxMessages,
-      botUserId: deps.bot.userId,
-      botId: deps.bot.botId,
-      names: deps.names,
-      requesterId: req.userId,
-    });
+    const source = await resolveLatest(client, req.source, me);
+    const read = await readSource(client, source, { ...me, limit: deps.maxMessages, names: deps.names, requesterId: req.userId });
     const messages = keepRecentWithinPayload(read);
     const { settings } = await deps.settings.effective({ platform: 'slack', workspace: teamId, channel: channelId }, { command: req.overrides });
     const threadTs = replyThreadOf(source);
