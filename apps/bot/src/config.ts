@@ -32,6 +32,8 @@ const schema = z
     PARLEY_ADMIN_USER_IDS: z.string().default(''),
     RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     RATE_LIMIT_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /** Requests waiting for a worker beyond which new ones are refused as "busy". */
+    MAX_QUEUED_REQUESTS: z.coerce.number().int().min(1).default(500),
     /** How long a channel's requests count against its queue priority. */
     FAIR_SHARE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
     /** Edits of placeholders (queue position, streamed text) per workspace; chat.update is Tier 3, about 50 a minute. */

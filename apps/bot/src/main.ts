@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       perUserPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
       perChannelPerMinute: config.RATE_LIMIT_CHANNEL_PER_MINUTE,
       fairShareWindowSec: config.FAIR_SHARE_WINDOW_SECONDS,
+      maxQueued: config.MAX_QUEUED_REQUESTS,
     },
     (err) => log.error({ err: err.message }, 'intake error'),
   );

@@ -3,7 +3,8 @@ import { INFERENCE_QUEUE } from '@parley/jobs';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../../../test/helpers/redis.js';
-import { Intake } from '../src/core/intake.js';
+import { Intake, type IntakeLimits } from '../src/core/intake.js';
+import { UserFacingError } from '../src/core/user-facing-error.js';
 
 const job = (requestId: string): RequestJob => ({
   version: 1,
@@ -26,7 +27,7 @@ async function processingOrder(prefix: string, count: number): Promise<string[]>
 describe('intake fairness and limits (real Redis, real BullMQ)', () => {
   const prefixes: string[] = [];
   const intakes: Intake[] = [];
-  const make = async (limits = { perUserPerMinute: 1000, perChannelPerMinute: 1000, fairShareWindowSec: 600 }) => {
+  const make = async (limits: IntakeLimits = { perUserPerMinute: 1000, perChannelPerMinute: 1000, fairShareWindowSec: 600 }) => {
     const prefix = uniquePrefix('intake');
     prefixes.push(prefix);
     const intake = new Intake(REDIS_URL, prefix, limits, () => {});
@@ -37,6 +38,21 @@ describe('intake fairness and limits (real Redis, real BullMQ)', () => {
   afterAll(async () => {
     await Promise.all(intakes.map((i) => i.close()));
     await Promise.all(prefixes.map(dropPrefix));
+  });
+
+  it('a full queue refuses new requests with a clear busy message, without counting them against the user, and admits again once it drains', async () => {
+    const { intake, prefix } = await make({ perUserPerMinute: 3, perChannelPerMinute: 1000, fairShareWindowSec: 600, maxQueued: 3 });
+    const who = { workspace: 'T1', channel: 'C1', user: 'U1' };
+    for (let i = 0; i < 3; i++) {
+      await intake.admit({ ...who, user: `U${i + 10}` }, `q-${i}`);
+      await intake.submit(job(`q-${i}`), 'T1:C1');
+    }
+    const refused = await intake.admit(who, 'q-3').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UserFacingError);
+    expect(refused).toMatchObject({ code: 'QUEUE_FULL', userMessage: 'Parley is busy: 3 requests are waiting for a model. Please try again in a few minutes.' });
+    await processingOrder(prefix, 3);
+    // The user's three requests a minute were not spent on the refusals.
+    for (let i = 0; i < 3; i++) await intake.admit(who, `again-${i}`);
   });
 
   it("with 200 jobs queued from channel A, channel B's job starts within the next 2 jobs", async () => {

@@ -10,6 +10,8 @@ export interface IntakeLimits {
   perUserPerMinute: number;
   perChannelPerMinute: number;
   fairShareWindowSec: number;
+  /** Requests waiting for a worker beyond which new ones are refused; unlimited when unset. */
+  maxQueued?: number;
 }
 
 const UNAVAILABLE = "Parley can't take requests right now. Please try again in a minute.";
@@ -57,13 +59,21 @@ export class Intake {
       { key: `channel:${who.workspace}:${who.channel}`, limit: this.limits.perChannelPerMinute, windowSec: 60 },
     ];
     let verdict;
+    let waiting = 0;
+    let full = false;
     try {
       const admitted = `${this.prefix}:admitted:${requestId}`;
       if (await this.redis.exists(admitted)) return;
-      verdict = await this.limiter.check(rules);
-      if (verdict.allowed) await this.redis.set(admitted, '1', 'EX', 600);
+      waiting = this.limits.maxQueued === undefined ? 0 : await this.waiting();
+      full = waiting >= (this.limits.maxQueued ?? Infinity);
+      // A refused request does not count against the user's rate.
+      verdict = full ? undefined : await this.limiter.check(rules);
+      if (verdict?.allowed) await this.redis.set(admitted, '1', 'EX', 600);
     } catch (err) {
       throw new UserFacingError('QUEUE_UNAVAILABLE', UNAVAILABLE, { cause: err });
+    }
+    if (full || !verdict) {
+      throw new UserFacingError('QUEUE_FULL', `Parley is busy: ${waiting} requests are waiting for a model. Please try again in a few minutes.`);
     }
     if (!verdict.allowed) {
       throw new UserFacingError('RATE_LIMITED', `You're sending requests a bit fast. Try again in ${verdict.retryAfterSec} s.`);
@@ -94,6 +104,12 @@ export class Intake {
     const counts = await this.queue.getCountsPerPriority(priorities);
     const sameOrBetter = Object.values(counts).reduce((a, b) => a + b, 0);
     return Math.max(0, sameOrBetter - 1) + (await this.queue.getActiveCount());
+  }
+
+  /** Requests not yet taken by a worker. */
+  private async waiting(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'delayed');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 
   /** Resolves once the queue's Redis connection is up; producers fail fast rather than buffer. */
