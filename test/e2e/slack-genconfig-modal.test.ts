@@ -5,14 +5,14 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../apps/bot/src/core/settings-store.js';
+import { SIGNING_SECRET, startSlackBot } from '../helpers/slack-bot.js';
 import { AppProcess } from '../helpers/app-process.js';
-import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage, type FakeSlackView } from '../helpers/fake-slack.js';
+import { FAKE_TEAM, FakeSlack, type FakeSlackMessage, type FakeSlackView } from '../helpers/fake-slack.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { appHomeOpened, postInteraction, viewSubmission, type FormEntries } from '../helpers/slack-interactions.js';
 import { postEvent, postSlashCommand, waitFor } from '../helpers/slack-request.js';
 
-const SIGNING_SECRET = 'test-signing-secret';
 const CHANNEL = 'C0GENERAL';
 const THREAD_TS = '1790000000.000100';
 const MAX_NEW_TOKENS = 24;
@@ -48,17 +48,9 @@ describe('Slack /genconfig form and App Home end to end: Bolt → Redis settings
     fake.admins.add(ADMIN);
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1' });
-    bot = new AppProcess('bot', {
-      ...common,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: FAKE_BOT.token,
-      SLACK_API_URL: fake.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
+    ({ bot, url: url } = await startSlackBot(fake, prefix, {
       MAX_NEW_TOKENS: String(MAX_NEW_TOKENS),
-    });
-    const listening = await bot.waitForLog('slack adapter listening');
-    url = `http://127.0.0.1:${String(listening['port'])}/slack/events`;
+    }));
     await worker.waitForLog('worker ready');
     inference = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
     redis = new Redis(REDIS_URL);

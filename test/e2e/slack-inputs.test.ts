@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../apps/bot/src/core/settings-store.js';
+import { SIGNING_SECRET, startSlackBot } from '../helpers/slack-bot.js';
 import { AppProcess } from '../helpers/app-process.js';
 import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage, type SlackApiCall } from '../helpers/fake-slack.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { postEvent, postSlashCommand, waitFor } from '../helpers/slack-request.js';
 
-const SIGNING_SECRET = 'test-signing-secret';
 const CHANNEL = 'C0INPUTS';
 const NAMES: Record<string, string> = { U0MAYA: 'Maya', U0OMAR: 'Omar', U0LENA: 'Lena' };
 /** Typed into commands and shortcuts; must never appear in a log line. */
@@ -65,19 +65,11 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
     fake.missingScopes.set('G0SECRET', 'groups:history');
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1' });
-    bot = new AppProcess('bot', {
-      ...common,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: FAKE_BOT.token,
-      SLACK_API_URL: fake.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
+    ({ bot, url: url } = await startSlackBot(fake, prefix, {
       MAX_NEW_TOKENS: '12',
       RATE_LIMIT_USER_PER_MINUTE: '100',
       RATE_LIMIT_CHANNEL_PER_MINUTE: '100',
-    });
-    const listening = await bot.waitForLog('slack adapter listening');
-    url = `http://127.0.0.1:${String(listening['port'])}/slack/events`;
+    }));
     await worker.waitForLog('worker ready');
     inference = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
   });

@@ -1,13 +1,13 @@
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET, startSlackBot } from '../helpers/slack-bot.js';
 import { AppProcess } from '../helpers/app-process.js';
-import { FAKE_BOT, FAKE_TEAM, FakeSlack, isPlaceholderText, type FakeSlackMessage, type SlackApiCall } from '../helpers/fake-slack.js';
+import { FAKE_TEAM, FakeSlack, isPlaceholderText, type FakeSlackMessage, type SlackApiCall } from '../helpers/fake-slack.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { postSlashCommand, waitFor } from '../helpers/slack-request.js';
 
-const SIGNING_SECRET = 'test-signing-secret';
 const CHANNEL = 'C0STREAM';
 const THREAD_TS = '1790000000.000100';
 /** Long enough for the tiny model to take several progress intervals. */
@@ -35,18 +35,11 @@ describe('Slack streaming: placeholder, streamed edits, final edit', () => {
     for (const [id, name] of [['U0MAYA', 'Maya'], ['U0OMAR', 'Omar'], ['U0LENA', 'Lena']] as const) fake.users.set(id, name);
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25' });
-    bot = new AppProcess('bot', {
-      ...common,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: FAKE_BOT.token,
-      SLACK_API_URL: fake.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
+    ({ bot, url: url } = await startSlackBot(fake, prefix, {
       RATE_LIMIT_USER_PER_MINUTE: '100',
       // One edit per 20 ms, so that a short test sees several; production keeps Slack's ~50 a minute.
       SLACK_UPDATES_PER_MINUTE: '3000',
-    });
-    url = `http://127.0.0.1:${String((await bot.waitForLog('slack adapter listening'))['port'])}/slack/events`;
+    }));
     await worker.waitForLog('worker ready');
   });
 

@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { escapeSlackText } from '../../apps/bot/src/slack/format-reply.js';
 import { summaryPrompts } from '../../apps/worker/src/tasks/summary-prompts.js';
+import { SIGNING_SECRET, startSlackBot } from '../helpers/slack-bot.js';
 import { AppProcess } from '../helpers/app-process.js';
 import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { postEvent, postSlashCommand, waitFor } from '../helpers/slack-request.js';
 
-const SIGNING_SECRET = 'test-signing-secret';
 const CHANNEL = 'C0GENERAL';
 const THREAD_TS = '1790000000.000100';
 const MAX_NEW_TOKENS = 24;
@@ -81,21 +81,13 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     fake.channelErrors.set('C0PRIVATE', 'not_in_channel');
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1' });
-    bot = new AppProcess('bot', {
-      ...common,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: FAKE_BOT.token,
-      SLACK_API_URL: fake.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
+    fake.threads.set(`${CHANNEL}/${LONG_TS}`, LONG_THREAD);
+    fake.threads.set(`${CHANNEL}/${HUGE_TS}`, HUGE_THREAD);
+    ({ bot, url: commandUrl } = await startSlackBot(fake, prefix, {
       MAX_NEW_TOKENS: String(MAX_NEW_TOKENS),
       // Limits have their own test (apps/bot/test/intake.test.ts); these tests send many commands.
       RATE_LIMIT_USER_PER_MINUTE: '100',
-    });
-    fake.threads.set(`${CHANNEL}/${LONG_TS}`, LONG_THREAD);
-    fake.threads.set(`${CHANNEL}/${HUGE_TS}`, HUGE_THREAD);
-    const listening = await bot.waitForLog('slack adapter listening');
-    commandUrl = `http://127.0.0.1:${String(listening['port'])}/slack/events`;
+    }));
     await worker.waitForLog('worker ready');
     inference = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
     replies = new Queue(replyQueueName('slack'), { connection: { url: REDIS_URL }, prefix });
@@ -442,8 +434,8 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(job.data).toMatchObject({ task: 'ask', question: 'who owns the rollback plan?' });
     });
 
-    it('without a link, each command says how to use it', async () => {
-      const res = await postSlashCommand(commandUrl, { ...slashCommand(fake, 'German'), command: '/translate' }, SIGNING_SECRET);
+    it('with nothing to go on, a command says how to use it', async () => {
+      const res = await postSlashCommand(commandUrl, { ...slashCommand(fake, ''), command: '/translate' }, SIGNING_SECRET);
       expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/translate <language> <thread link>') });
     });
   });
