@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FAKE_BOT, FAKE_TEAM, type FakeSlack } from './fake-slack.js';
+import { FAKE_BOT, FAKE_TEAM, type FakeSlack, type FakeSlackView } from './fake-slack.js';
 import type { EnvelopeType, FakeSlackSocket } from './fake-slack-socket.js';
+import { appHomeOpened, viewSubmission, type FormEntries } from './slack-interactions.js';
 import { postEvent, postSlashCommand } from './slack-request.js';
 
 export type Transport = 'http' | 'socket';
@@ -9,7 +10,11 @@ export type Transport = 'http' | 'socket';
 export interface SlackAck {
   /** HTTP status; 200 for an ack frame. */
   status: number;
-  /** The JSON the bot acked with; undefined for a bare ack. */
+  /**
+   * The JSON the bot acked with, the same on both transports: the HTTP response body, or the ack
+   * frame's `payload` (e.g. a command's ephemeral text, or a view_submission's
+   * `{response_action: "errors", errors}`); undefined for a bare ack.
+   */
   body: Record<string, unknown> | undefined;
   latencyMs: number;
 }
@@ -85,6 +90,22 @@ export abstract class SlackDriver {
     const full: Record<string, unknown> = { token: 'legacy-verification-token', api_app_id: APP_ID, is_enterprise_install: false, ...payload };
     if (payload.trigger_id && !('response_url' in payload) && payload.type !== 'view_submission') full['response_url'] = this.fake.responseUrl(payload.trigger_id);
     return this.deliverInteractive(full);
+  }
+
+  /**
+   * Submits a view the app opened (views.open), as `user` fills it in: a `view_submission`
+   * interactive payload. Bolt's answer (`response_action` errors, update, or a bare ack that closes
+   * the modal) is the ack's body on both transports.
+   */
+  submitView(opened: FakeSlackView, user: string, entries: FormEntries, team = FAKE_TEAM.id): Promise<SlackAck> {
+    return this.sendInteractive(viewSubmission(opened, user, entries, team) as { type: string } & Record<string, unknown>);
+  }
+
+  /** `app_home_opened` on the Home tab (or `tab`), as the Events API delivers it. */
+  openAppHome(user: string, eventId: string, tab: 'home' | 'messages' = 'home'): Promise<SlackAck> {
+    const body = appHomeOpened(user, eventId);
+    (body['event'] as Record<string, unknown>)['tab'] = tab;
+    return this.deliverEvent(body, {});
   }
 
   /** An Events API callback carrying `event`; send the same eventId again to model a redelivery. */
