@@ -37,6 +37,10 @@ export interface DiscordDeliveryDeps {
  */
 type Mode = 'interaction' | 'placeholder' | 'channel';
 
+class ExpiredToken extends Error {
+  override readonly name = 'ExpiredToken';
+}
+
 const expiredKey = (prefix: string, requestId: string) => `${prefix}:discord-expired:${requestId}`;
 
 function fallbackHeader(reply: ReplyJob, target: DiscordTarget): string {
@@ -83,6 +87,19 @@ export function startDiscordDelivery(deps: DiscordDeliveryDeps): Worker {
     if (handle) await deps.editor.freeze(handle);
     let mode: Mode = handle?.kind === 'interaction' ? 'interaction' : handle ? 'placeholder' : 'channel';
     if (mode === 'interaction' && (!tokenUsable(handle!, Date.now(), deps.tokenLifetimeMs) || (await redis.exists(expiredKey(prefix, requestId))))) mode = 'channel';
+    try {
+      return await deliverAs(mode, job, reply, target);
+    } catch (err) {
+      if (!(err instanceof ExpiredToken)) throw err;
+      // Discord refused the token (expired early, or the interaction is gone): answer in the channel.
+      await redis.set(expiredKey(prefix, requestId), '1', 'EX', 86_400);
+      return deliverAs('channel', job, reply, target);
+    }
+  };
+
+  const deliverAs = async (mode: Mode, job: Job, reply: ReplyJob, target: DiscordTarget): Promise<{ parts: number; mode: Mode }> => {
+    const { requestId } = reply;
+    const handle = replyHandleOf(target);
 
     let text = formatDiscordReply(reply.outcome, requestId, target);
     if (mode === 'channel' && handle?.kind === 'interaction') {
@@ -102,10 +119,7 @@ export function startDiscordDelivery(deps: DiscordDeliveryDeps): Worker {
         try {
           await call(() => (i === 0 ? rest.patch(route, { body, auth: false }) : rest.post(route, { body, auth: false, query: new URLSearchParams({ wait: 'true' }) })));
         } catch (err) {
-          if (!isExpiredToken(err)) throw err;
-          // Discord refused the token: the next attempt answers in the channel instead.
-          await redis.set(expiredKey(prefix, requestId), '1', 'EX', 86_400);
-          throw new Error('interaction token expired');
+          throw isExpiredToken(err) ? new ExpiredToken() : err;
         }
       } else if (mode === 'placeholder' && handle?.kind === 'message') {
         if (i === 0) {
