@@ -22,9 +22,9 @@ describe('splitMessage (Discord 2,000 characters)', () => {
 
   it('never cuts a code block that fits, and keeps its blank lines', () => {
     const code = ['```py', 'def f():', '', '    return 1', '```'].join('\n');
-    const text = `${'a'.repeat(1900)}\n\n${code}\n\n${'b'.repeat(100)}`;
+    const text = `${'a'.repeat(1990)}\n\n${code}\n\n${'b'.repeat(100)}`;
     const parts = splitMessage(text);
-    expect(parts).toEqual(['a'.repeat(1900), `${code}\n\n${'b'.repeat(100)}`]);
+    expect(parts).toEqual(['a'.repeat(1990), `${code}\n\n${'b'.repeat(100)}`]);
   });
 
   it('cuts a code block longer than a message into complete fenced blocks with the same language', () => {
