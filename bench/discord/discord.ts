@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { FAKE_DISCORD, FakeDiscord, type FakeUser } from '../../test/helpers/fake-discord.js';
 import { percentile } from '../stats.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const INTERACTIONS = Number(process.env['BENCH_INTERACTIONS'] ?? 100);
 const prefix = `parley-bench-discord-${randomUUID().slice(0, 8)}`;
