@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { REST } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 
 describe('loopback guard (test setup)', () => {
@@ -13,6 +14,12 @@ describe('loopback guard (test setup)', () => {
       const err = (await fetch(url).catch((e: unknown) => e)) as Error & { cause?: Error };
       expect(err.cause?.message).toMatch(/loopback guard: blocked a connection to (localhost|::1):65001/);
     }
+  });
+
+  it("fails discord.js's REST client at its default https://discord.com/api", async () => {
+    const rest = new REST({ retries: 0, timeout: 5000 }).setToken('not-a-real-token');
+    const err = (await rest.get('/gateway/bot').catch((e: unknown) => e)) as Error & { cause?: Error };
+    expect(`${err.message} ${err.cause?.message ?? ''}`).toMatch(/loopback guard: blocked a connection to discord\.com:443/);
   });
 
   it('lets 127.0.0.1 through', async () => {

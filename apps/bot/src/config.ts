@@ -12,9 +12,32 @@ const schema = z
       .startsWith('xapp-')
       .optional()
       .describe("SLACK_MODE=socket needs an app-level token (xapp-…) with the connections:write scope: your Slack app's Basic Information page → App-Level Tokens"),
-    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-').describe("copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page"),
+    SLACK_BOT_TOKEN: z
+      .string()
+      .startsWith('xoxb-')
+      .optional()
+      .describe("copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page, or set DISCORD_TOKEN to run on Discord"),
     /** Overrides Slack's Web API base URL (a proxy, or a local fake in tests). */
     SLACK_API_URL: z.string().url().optional(),
+    /** Runs the Discord adapter when set. */
+    DISCORD_TOKEN: z.string().min(20).optional().describe("copy the bot token from your Discord application's Bot page"),
+    DISCORD_APPLICATION_ID: z
+      .string()
+      .regex(/^\d{17,20}$/, 'a numeric id')
+      .optional()
+      .describe("copy the Application ID from your Discord application's General Information page"),
+    /** Overrides Discord's API base (without /v10), e.g. a local fake in tests. The gateway URL comes from its /gateway/bot. */
+    DISCORD_API_URL: z.string().url().optional(),
+    /** Ask for the privileged Message Content intent: needed to read channel and thread history (summaries, mentions in threads). */
+    DISCORD_MESSAGE_CONTENT: z
+      .enum(['true', 'false'])
+      .default('true')
+      .describe('set true or false')
+      .transform((v) => v === 'true'),
+    /** Shortest time between two streamed edits of one Discord reply. */
+    DISCORD_EDIT_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    /** How long an interaction token may be used; after it, answers go to the channel. Discord's is 15 minutes. */
+    DISCORD_TOKEN_LIFETIME_MS: z.coerce.number().int().min(1000).max(15 * 60_000).default(15 * 60_000),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -41,6 +64,9 @@ const schema = z
     SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
   })
   .superRefine((env, ctx) => {
+    if (!env.SLACK_BOT_TOKEN && !env.DISCORD_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'required' });
+    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'required' });
+    if (!env.SLACK_BOT_TOKEN) return;
     // Each transport has its own credential; the other one's is not needed.
     if (env.SLACK_MODE === 'http' && !env.SLACK_SIGNING_SECRET) ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required' });
     if (env.SLACK_MODE === 'socket' && !env.SLACK_APP_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'required' });
@@ -49,7 +75,12 @@ const schema = z
 /** How Slack's requests reach this bot, with the one credential that transport needs. */
 export type SlackTransport = { mode: 'http'; signingSecret: string; port: number; host: string } | { mode: 'socket'; appToken: string };
 
-export type BotConfig = z.infer<typeof schema> & { transport: SlackTransport };
+export type BotConfig = z.infer<typeof schema> & {
+  /** Present when Slack is configured. */
+  slack: { token: string; transport: SlackTransport } | undefined;
+  /** Present when Discord is configured. */
+  discord: { token: string; applicationId: string } | undefined;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   const parsed = parseEnv(schema, env);
@@ -57,5 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     parsed.SLACK_MODE === 'socket'
       ? { mode: 'socket', appToken: parsed.SLACK_APP_TOKEN! }
       : { mode: 'http', signingSecret: parsed.SLACK_SIGNING_SECRET!, port: parsed.PORT, host: parsed.HOST };
-  return { ...parsed, transport };
+  return {
+    ...parsed,
+    slack: parsed.SLACK_BOT_TOKEN ? { token: parsed.SLACK_BOT_TOKEN, transport } : undefined,
+    discord: parsed.DISCORD_TOKEN ? { token: parsed.DISCORD_TOKEN, applicationId: parsed.DISCORD_APPLICATION_ID! } : undefined,
+  };
 }

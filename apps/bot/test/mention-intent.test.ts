@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMention, parseMentionRequest } from '../src/slack/mention-intent.js';
+import { parseMention, parseMentionRequest } from '../src/core/mention-intent.js';
 
 describe('parseMention', () => {
   const bot = 'U0PARLEY';

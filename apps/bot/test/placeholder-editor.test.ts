@@ -51,7 +51,8 @@ describe('PlaceholderEditor (chat.update throttled per workspace)', () => {
     expect(t1).toHaveLength(5);
     expect(t1.at(-1)!.at - t1[0]!.at).toBeGreaterThanOrEqual(4 * 50 - 30);
     const t2 = updates(from).find((c) => c.args['text'] === 'other workspace')!;
-    expect(t2.at - started).toBeLessThan(40);
+    // Held back behind the other workspace's burst it would come after four intervals (200 ms).
+    expect(t2.at - started).toBeLessThan(150);
     editor.close();
   });
 

@@ -44,12 +44,39 @@ export const slackTargetSchema = z.object({
 });
 export type SlackTarget = z.infer<typeof slackTargetSchema>;
 
+const snowflake = z.string().regex(/^\d{1,20}$/);
+
+/** A Discord interaction that was deferred: its reply is edited through the interaction's webhook. */
+export const discordInteractionSchema = z.object({
+  applicationId: snowflake,
+  /** The interaction token: valid for edits and follow-ups for 15 minutes after `createdAt`. */
+  token: z.string().min(1).max(500),
+  /** When Discord created the interaction (ms since the epoch). */
+  createdAt: z.number().int().min(0),
+});
+
+export const discordTargetSchema = z.object({
+  platform: z.literal('discord'),
+  guildId: snowflake,
+  /** The channel or thread channel the reply belongs in. */
+  channelId: snowflake,
+  userId: snowflake,
+  /** The message the request came from (a mention, or a context menu's target); replies reference it. */
+  messageId: snowflake.optional(),
+  interaction: discordInteractionSchema.optional(),
+  /** The bot's placeholder message for a mention: streamed text and then the answer replace it. */
+  placeholderId: snowflake.optional(),
+  /** An ephemeral interaction reply: only the requester sees it. */
+  private: z.boolean().optional(),
+});
+export type DiscordTarget = z.infer<typeof discordTargetSchema>;
+
 export const demoTargetSchema = z.object({
   platform: z.literal('demo'),
   runId: z.string().min(1),
 });
 
-export const replyTargetSchema = z.discriminatedUnion('platform', [slackTargetSchema, demoTargetSchema]);
+export const replyTargetSchema = z.discriminatedUnion('platform', [slackTargetSchema, discordTargetSchema, demoTargetSchema]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
 
 /** The effective generation settings of a request; they travel with the job and back in the reply. */

@@ -1,7 +1,7 @@
 import { requestJobId } from '@parley/jobs';
 import type { App } from '@slack/bolt';
 import { ignoredBecause, type IncomingMessage } from './event-filter.js';
-import { parseMentionRequest } from './mention-intent.js';
+import { parseMentionRequest } from '../core/mention-intent.js';
 import { admit, queueThreadTask, type Notify, type ThreadTaskDeps } from './thread-task.js';
 
 const HELP =

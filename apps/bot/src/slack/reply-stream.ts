@@ -1,18 +1,11 @@
-import { INFERENCE_QUEUE, progressSchema } from '@parley/jobs';
-import { redisOptions, type Logger } from '@parley/service-kit';
-import { QueueEvents } from 'bullmq';
+import type { Logger } from '@parley/service-kit';
 import type { Redis } from 'ioredis';
+import { startProgressStream, streamKeys } from '../core/progress-stream.js';
 import { escapeSlackText } from './format-reply.js';
 import type { PlaceholderEditor } from './placeholder-editor.js';
 import type { Placeholders } from './placeholders.js';
 
-/** Keys shared by every bot instance on one Redis. */
-export const streamKeys = {
-  /** Which bot instance streams a request's partial text. */
-  owner: (prefix: string, requestId: string) => `${prefix}:stream:${requestId}`,
-  /** Set once the final reply is being delivered; no streamed edit may follow it. */
-  final: (prefix: string, requestId: string) => `${prefix}:final:${requestId}`,
-};
+export { streamKeys };
 
 const STREAM_CHARS = 3000;
 
@@ -22,11 +15,7 @@ export function streamingText(text: string): string {
   return `${escapeSlackText(shown)} :writing_hand:`;
 }
 
-/**
- * Streams workers' partial text into Slack placeholders. Workers publish it as BullMQ job
- * progress; every bot instance hears every event, so the first instance to hear of a request
- * claims it in Redis and only that one edits, keeping one workspace's edits within one budget.
- */
+/** Streams workers' partial text into Slack placeholders, through the per-workspace edit budget. */
 export function startReplyStream(opts: {
   redisUrl: string;
   redis: Redis;
@@ -36,35 +25,13 @@ export function startReplyStream(opts: {
   placeholders: Placeholders;
   log: Logger;
 }): { close(): Promise<void> } {
-  const events = new QueueEvents(INFERENCE_QUEUE, { connection: { url: opts.redisUrl, ...redisOptions('consumer') }, prefix: opts.prefix });
-  const mine = new Map<string, boolean>();
-
-  const owns = async (requestId: string): Promise<boolean> => {
-    let owned = mine.get(requestId);
-    if (owned === undefined) {
-      const key = streamKeys.owner(opts.prefix, requestId);
-      owned = (await opts.redis.set(key, opts.instanceId, 'EX', 3600, 'NX')) === 'OK' || (await opts.redis.get(key)) === opts.instanceId;
-      mine.set(requestId, owned);
-      if (mine.size > 10_000) mine.delete(mine.keys().next().value!);
-    }
-    return owned;
-  };
-
-  events.on('progress', ({ data }) => {
-    const parsed = progressSchema.safeParse(data);
-    if (!parsed.success) return;
-    const { requestId, target, text } = parsed.data;
-    if (target.platform !== 'slack' || target.private || !text.trim()) return;
-    (async () => {
-      if (!(await owns(requestId))) return;
+  return startProgressStream({
+    ...opts,
+    wants: ({ target }) => target.platform === 'slack' && !target.private,
+    show: async ({ requestId, target, text }) => {
+      if (target.platform !== 'slack') return;
       const placeholder = await opts.placeholders.find(requestId);
-      if (!placeholder || (await opts.redis.exists(streamKeys.final(opts.prefix, requestId)))) return;
-      opts.editor.show(target.teamId, target.channelId, placeholder, streamingText(text));
-    })().catch((err: Error) => opts.log.warn({ requestId, err: err.message }, 'streamed edit skipped'));
+      if (placeholder) opts.editor.show(target.teamId, target.channelId, placeholder, streamingText(text));
+    },
   });
-  events.on('error', (err) => opts.log.error({ err: err.message }, 'reply stream error'));
-
-  return {
-    close: () => events.close(),
-  };
 }

@@ -1,4 +1,5 @@
-import { keepRecentWithinPayload, type GenerationSettings } from '@parley/jobs';
+import { keepRecentWithinPayload } from '@parley/jobs';
+import { DEFAULT_TARGET_LANGUAGE, generationFrom } from '../core/generation.js';
 import type { Settings } from '@parley/settings';
 import type { Logger } from '@parley/service-kit';
 import type { RespondFn } from '@slack/bolt';
@@ -22,13 +23,6 @@ export interface ThreadTaskDeps {
   placeholders: Placeholders;
 }
 
-/** The effective settings as the job carries them: the layers' result over the bot's defaults. */
-export function generationFrom(settings: Readonly<Settings>, defaultMaxNewTokens: number): GenerationSettings {
-  // The target language is a translate-command default, not a decoding setting.
-  const decoding = Object.fromEntries(Object.entries(settings).filter(([k, v]) => k !== 'targetLanguage' && v !== undefined));
-  return { ...decoding, maxNewTokens: settings.maxNewTokens ?? defaultMaxNewTokens };
-}
-
 /** The refusal a user should see when intake will not take a request now, or null. */
 export async function admit(deps: ThreadTaskDeps, who: { teamId: string; channelId: string; userId: string }, requestId: string): Promise<string | null> {
   try {
@@ -46,8 +40,6 @@ export type Notify = (text: string) => Promise<unknown>;
 
 /** A translation without a language goes into the channel's `target_language` setting, else English. */
 export type ThreadTask = { task: 'summarize' } | { task: 'entities' } | { task: 'translate'; language?: string } | { task: 'ask'; question: string };
-
-const DEFAULT_TARGET_LANGUAGE = 'English';
 
 /**
  * Reads the source (a thread, a window of a channel, one message or typed text), layers the

@@ -1,0 +1,265 @@
+import { replyQueueName, type DiscordTarget, type ReplyJob } from '@parley/jobs';
+import { ensureTinySeq2Seq, ensureTinyTokenClassifier } from '@parley/tiny-models';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppProcess } from '../helpers/app-process.js';
+import { FAKE_DISCORD, FakeDiscord, snowflake, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
+import { MODEL_CACHE } from '../helpers/paths.js';
+import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { waitFor } from '../helpers/slack-request.js';
+
+const MAYA: FakeUser = { id: '1300000000000000901', username: 'maya', nick: 'Maya' };
+const OMAR: FakeUser = { id: '1300000000000000902', username: 'omar', nick: 'Omar' };
+const LENA: FakeUser = { id: '1300000000000000903', username: 'lena' };
+const MANAGE_CHANNELS = 1n << 4n;
+const EDIT_INTERVAL_MS = 60;
+const LONG = 'max_new_tokens=400';
+const { guildId, channelId, threadId, applicationId } = FAKE_DISCORD;
+
+const isOriginalEdit = (token: string) => (c: RestCall) => c.method === 'PATCH' && c.path === `/webhooks/${applicationId}/${token}/messages/@original`;
+const content = (c: RestCall) => String(c.body?.['content'] ?? '');
+const streamed = (c: RestCall) => content(c).endsWith('✍️');
+const isFinal = (c: RestCall) => /-# \w/.test(content(c)) || content(c).startsWith('⚠️');
+
+describe('Discord: real discord.js against a fake Discord, through the real queue and worker', () => {
+  const fake = new FakeDiscord();
+  const prefix = uniquePrefix('discord');
+  let bot: AppProcess;
+  let worker: AppProcess;
+  let replies: Queue;
+
+  beforeAll(async () => {
+    const registry = join(await mkdtemp(join(tmpdir(), 'parley-registry-')), 'models.json');
+    const t5 = await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
+    const ner = await ensureTinyTokenClassifier({ cacheDir: MODEL_CACHE, variant: 'bert' });
+    await writeFile(registry, JSON.stringify({ models: { t5: { path: t5 }, ner: { path: ner } }, tasks: { summarize: 't5', ask: 't5', entities: 'ner', translate: { '*': 't5' } } }));
+    await fake.start();
+    for (const u of [MAYA, OMAR, LENA]) fake.users.set(u.id, u);
+    fake.addMessage(threadId, MAYA, 'Release plan: Friday ship. @everyone please read.');
+    fake.addMessage(threadId, OMAR, 'Login fix lands Wednesday, I own QA.');
+    fake.addMessage(threadId, LENA, 'I will write the notes.');
+    fake.addMessage(channelId, MAYA, 'Good morning team, the offsite is in Lisbon on 12 May.');
+    const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
+    worker = new AppProcess('worker', { ...common, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25' });
+    bot = new AppProcess('bot', {
+      ...common,
+      DISCORD_TOKEN: FAKE_DISCORD.token,
+      DISCORD_APPLICATION_ID: applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_EDIT_INTERVAL_MS: String(EDIT_INTERVAL_MS),
+      RATE_LIMIT_USER_PER_MINUTE: '100',
+      RATE_LIMIT_CHANNEL_PER_MINUTE: '100',
+    });
+    replies = new Queue(replyQueueName('discord'), { connection: { url: REDIS_URL }, prefix });
+    await Promise.all([bot.waitForLog('discord adapter ready'), worker.waitForLog('worker ready')]);
+  });
+
+  afterAll(async () => {
+    await replies?.close();
+    await Promise.all([bot?.stop(), worker?.stop()]);
+    await fake.stop();
+    await dropPrefix(prefix);
+  });
+
+  /** A reply job as a worker would hand it over, for answers a tiny model cannot be made to write. */
+  const injectReply = async (target: DiscordTarget, text: string): Promise<string> => {
+    const requestId = `discord-test-${snowflake()}`;
+    const reply: ReplyJob = {
+      version: 1,
+      requestId,
+      target,
+      outcome: {
+        ok: true,
+        text,
+        task: 'ask',
+        model: { name: 'tiny', isRandomTestModel: true },
+        messagesCovered: 1,
+        messagesInThread: 1,
+        generation: { maxNewTokens: 64 },
+        stats: { promptTokens: 1, newTokens: 1, generationMs: 1 },
+      },
+    };
+    await replies.add('reply', reply, { jobId: `reply-${requestId}` });
+    return requestId;
+  };
+
+  it('logs in: IDENTIFY with the token and the fewest intents, READY and GUILD_CREATE', async () => {
+    expect(fake.identifies).toHaveLength(1);
+    // Guilds | GuildMessages | MessageContent
+    expect(fake.identifies[0]).toMatchObject({ token: FAKE_DISCORD.token, intents: 1 | (1 << 9) | (1 << 15) });
+    const ready = await bot.waitForLog('discord adapter ready');
+    expect(ready).toMatchObject({ botUserId: FAKE_DISCORD.botUser.id, guilds: 1 });
+    expect(fake.calls.find((c) => c.path === '/gateway/bot')).toBeDefined();
+  });
+
+  it('a mention in a thread gets a reply to that message: a placeholder, streamed edits, then the answer', async () => {
+    const from = fake.calls.length;
+    const mention = fake.mention(threadId, OMAR, `summarize this ${''}`);
+    const placeholder = await waitFor(() => fake.calls.slice(from).find((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`), 10_000, 'the placeholder');
+    expect(placeholder.body).toMatchObject({ content: '⏳ Summarizing 4 messages…', message_reference: { message_id: mention['id'] } });
+    // History was read page by page, 100 at most, and names resolved from members.
+    const reads = fake.calls.slice(from).filter((c) => c.method === 'GET' && c.path === `/channels/${threadId}/messages`);
+    expect(reads.length).toBeGreaterThanOrEqual(1);
+    expect(Number(reads[0]!.query.get('limit'))).toBeLessThanOrEqual(100);
+    expect(fake.calls.slice(from).some((c) => c.path === `/guilds/${guildId}/members/${LENA.id}`)).toBe(true);
+    const posted = fake.messages.get(threadId)!.find((m) => m['content'] === placeholder.body?.['content'] || m['id'] === (placeholder as unknown as { id?: string }).id);
+    expect(posted).toBeDefined();
+    const final = await waitFor(
+      () => fake.calls.slice(from).find((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${threadId}/messages/`) && isFinal(c)),
+      60_000,
+      'the final edit',
+    );
+    expect(content(final)).toMatch(/-# summarize · 4 messages · /);
+  });
+
+  it('/summarize is deferred within 3 s, streams edits of the reply no faster than the interval, and ends with the final edit', async () => {
+    const from = fake.calls.length;
+    const { token, sentAt } = fake.interact(
+      { name: 'summarize', type: 1, options: [{ name: 'settings', type: 3, value: LONG }] },
+      { user: MAYA, channelId: threadId },
+    );
+    const defer = await waitFor(() => fake.calls.slice(from).find((c) => c.method === 'POST' && c.path.endsWith(`/${token}/callback`)), 3000, 'the defer');
+    expect(defer.body).toMatchObject({ type: 5 });
+    expect(defer.at - sentAt).toBeLessThan(3000);
+    const final = await waitFor(() => fake.calls.slice(from).find((c) => isOriginalEdit(token)(c) && isFinal(c)), 60_000, 'the final edit');
+    await new Promise((r) => setTimeout(r, 400));
+    const edits = fake.calls.slice(from).filter(isOriginalEdit(token));
+    const stream = edits.filter(streamed);
+    expect(stream.length).toBeGreaterThanOrEqual(2);
+    // Throttled in the bot: no more edits than one per interval over the time they span.
+    expect(stream.length).toBeLessThanOrEqual((stream.at(-1)!.at - stream[0]!.at) / EDIT_INTERVAL_MS + 2);
+    expect(edits.at(-1)).toBe(final);
+    expect(content(final)).toMatch(/-# summarize · \d+ messages · .* max 400 tokens$/);
+    console.info(`[discord] defer ${defer.at - sentAt} ms; first streamed edit ${stream[0]!.at - sentAt} ms; ${stream.length} streamed edits`);
+  });
+
+  const contextMenu = (name: string, target: Record<string, unknown>) =>
+    fake.interact({ name, type: 3, target_id: target['id'], resolved: { messages: { [target['id'] as string]: target } } }, { user: LENA });
+
+  it.each([
+    ['Summarize thread', /-# summarize · 1 message · /],
+    ['Translate message', /-# translated to English · 1 message · /],
+    ['Extract entities', /-# entities · 1 message · /],
+  ])('the "%s" context menu works on its target message', async (name, footer) => {
+    const target = { ...fake.messages.get(channelId)![0]!, guild_id: guildId };
+    const from = fake.calls.length;
+    const { token } = contextMenu(name, target);
+    await waitFor(() => fake.calls.slice(from).find((c) => c.path.endsWith(`/${token}/callback`)), 3000, 'the defer');
+    const final = await waitFor(() => fake.calls.slice(from).find((c) => isOriginalEdit(token)(c) && isFinal(c)), 60_000, 'the answer');
+    expect(content(final)).toMatch(footer);
+    // The target came with the interaction: the channel's history was not read.
+    expect(fake.calls.slice(from).some((c) => c.path === `/channels/${channelId}/messages`)).toBe(false);
+  });
+
+  it('a long answer continues in follow-ups split at paragraphs, with code blocks intact', async () => {
+    const code = ['```ts', ...Array.from({ length: 40 }, (_, i) => `const line${i} = ${i}; // a line of code`), '```'].join('\n');
+    const prose = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}: ${'words '.repeat(40).trim()}.`);
+    const text = [...prose.slice(0, 6), code, ...prose.slice(6), code].join('\n\n');
+    const token = fake.issueToken();
+    const from = fake.calls.length;
+    await injectReply({ platform: 'discord', guildId, channelId, userId: MAYA.id, interaction: { applicationId, token, createdAt: Date.now() } }, text);
+    const followUps = await waitFor(() => {
+      const posts = fake.calls.slice(from).filter((c) => c.method === 'POST' && c.path === `/webhooks/${applicationId}/${token}`);
+      return posts.length >= 3 && fake.calls.slice(from).some((c) => isOriginalEdit(token)(c) && !streamed(c)) ? posts : undefined;
+    }, 10_000, 'the follow-ups');
+    const first = fake.calls.slice(from).filter(isOriginalEdit(token)).at(-1)!;
+    const parts = [first, ...followUps].map(content);
+    for (const part of parts) {
+      expect(part.length).toBeLessThanOrEqual(2000);
+      expect((part.match(/```/g) ?? []).length % 2).toBe(0);
+    }
+    expect(followUps.every((c) => c.query.get('wait') === 'true')).toBe(true);
+    expect(parts.join('\n\n')).toContain(code);
+  });
+
+  it('model output with @everyone, @here, roles and users pings nobody: allowed_mentions parses nothing in every payload', async () => {
+    const token = fake.issueToken();
+    const from = fake.calls.length;
+    await injectReply(
+      { platform: 'discord', guildId, channelId, userId: MAYA.id, interaction: { applicationId, token, createdAt: Date.now() } },
+      `Hey @everyone and @here, ask <@&${snowflake()}> or <@${OMAR.id}>.`,
+    );
+    const final = await waitFor(() => fake.calls.slice(from).find((c) => isOriginalEdit(token)(c) && isFinal(c)), 10_000, 'the answer');
+    expect(content(final)).toContain('@everyone');
+    const payloads = fake.calls.filter((c) => c.body && 'content' in c.body);
+    expect(payloads.length).toBeGreaterThan(10);
+    for (const c of payloads) expect(c.body!['allowed_mentions'], `${c.method} ${c.path}`).toEqual({ parse: [], replied_user: false });
+  });
+
+  it("a job that finishes after the interaction token's 15 minutes posts a channel message referencing the request", async () => {
+    const target = fake.messages.get(channelId)![0]!;
+    const token = fake.issueToken();
+    // The clock moves 16 minutes on: Discord now refuses the token, and the job says it was made then.
+    const created = fake.tokens.get(token)! - 16 * 60_000;
+    fake.tokens.set(token, created);
+    const from = fake.calls.length;
+    const requestId = await injectReply(
+      { platform: 'discord', guildId, channelId, userId: LENA.id, messageId: target['id'] as string, interaction: { applicationId, token, createdAt: created } },
+      'Guten Morgen',
+    );
+    const post = await waitFor(
+      () => fake.calls.slice(from).find((c) => c.method === 'POST' && c.path === `/channels/${channelId}/messages` && content(c).includes(requestId)),
+      10_000,
+      'the channel message',
+    );
+    expect(content(post)).toContain(`<@${LENA.id}>, your request (ref \`${requestId}\`) finished after Discord's 15-minute limit`);
+    expect(content(post)).toContain('Guten Morgen');
+    expect(post.body).toMatchObject({ message_reference: { message_id: target['id'] }, enforce_nonce: true });
+    expect(fake.calls.slice(from).some((c) => c.path.includes(token))).toBe(false);
+  });
+
+  it('when Discord refuses an interaction token the reply falls back to the channel instead of failing silently', async () => {
+    const token = fake.issueToken();
+    fake.tokens.delete(token);
+    const from = fake.calls.length;
+    const requestId = await injectReply({ platform: 'discord', guildId, channelId, userId: OMAR.id, interaction: { applicationId, token, createdAt: Date.now() } }, 'Late answer');
+    const post = await waitFor(
+      () => fake.calls.slice(from).find((c) => c.method === 'POST' && c.path === `/channels/${channelId}/messages` && content(c).includes(`(ref \`${requestId}\`)`)),
+      15_000,
+      'the channel message',
+    );
+    expect(content(post)).toContain('Late answer');
+    expect(fake.calls.slice(from).filter((c) => c.path.includes(token)).every((c) => c.status === 401)).toBe(true);
+  });
+
+  it('after op 7 RECONNECT the client RESUMEs, and a dispatch sent while it was away is not lost', async () => {
+    const seqBefore = fake.lastSeq;
+    fake.requestReconnect();
+    await waitFor(() => (fake.connected ? undefined : true), 5000, 'the client to close');
+    const from = fake.calls.length;
+    const mention = fake.mention(channelId, MAYA, 'translate to German');
+    await waitFor(() => (fake.resumes.length ? true : undefined), 10_000, 'RESUME');
+    expect(fake.resumes[0]).toMatchObject({ token: FAKE_DISCORD.token, session_id: 'fake-session-1', seq: seqBefore });
+    expect(fake.identifies).toHaveLength(1);
+    const placeholder = await waitFor(
+      () => fake.calls.slice(from).find((c) => c.method === 'POST' && (c.body?.['message_reference'] as { message_id?: string } | undefined)?.message_id === mention['id']),
+      10_000,
+      'the replayed mention',
+    );
+    expect(content(placeholder)).toMatch(/^⏳ Translating \d+ messages…$/);
+    await bot.waitForLog('discord session resumed');
+  });
+
+  it('/genconfig set is refused to a member without Manage Channels, and works for one with it', async () => {
+    const set = (permissions: bigint, user: FakeUser) =>
+      fake.interact({ name: 'genconfig', type: 1, options: [{ name: 'set', type: 1, options: [{ name: 'settings', type: 3, value: 'temperature=0.3' }] }] }, { user, permissions });
+    const answer = (token: string) => waitFor(() => fake.calls.find((c) => isOriginalEdit(token)(c)), 10_000, 'the answer');
+    const denied = set((1n << 10n) | (1n << 11n), OMAR);
+    expect(content(await answer(denied.token))).toMatch(/Manage Channels/);
+    expect(fake.calls.find((c) => c.path.endsWith(`/${denied.token}/callback`))!.body).toMatchObject({ type: 5, data: { flags: 64 } });
+    const show = fake.interact({ name: 'genconfig', type: 1, options: [{ name: 'show', type: 1 }] }, { user: OMAR });
+    expect(content(await answer(show.token))).toContain('Nothing set for this channel yet');
+    const allowed = set((1n << 10n) | (1n << 11n) | MANAGE_CHANNELS, MAYA);
+    expect(content(await answer(allowed.token))).toMatch(/^Saved: temperature null → 0\.3/);
+  });
+
+  it('an unknown language is answered with suggestions and a reference, and nothing is queued', async () => {
+    const { token } = fake.interact({ name: 'translate', type: 1, options: [{ name: 'language', type: 3, value: 'Germn' }, { name: 'text', type: 3, value: 'Hello' }] }, { user: LENA });
+    const answer = await waitFor(() => fake.calls.find((c) => isOriginalEdit(token)(c)), 10_000, 'the answer');
+    expect(content(answer)).toMatch(/^⚠️ .*German.*\(ref `discord-[0-9a-f]+`\)$/);
+    expect(content(answer)).not.toMatch(/\n\s+at /);
+  });
+});
