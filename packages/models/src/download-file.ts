@@ -39,6 +39,7 @@ export async function downloadFile(hub: HubClient, request: DownloadRequest, opt
       onDisk = 0;
     }
     if (onDisk === file.size) break;
+    lastFailure = '';
     try {
       await transfer(hub, request, onDisk, options.onProgress);
     } catch (err) {
@@ -47,18 +48,17 @@ export async function downloadFile(hub: HubClient, request: DownloadRequest, opt
     }
     const now = await sizeOf(part);
     if (now === file.size) break;
-    if (now < file.size && lastFailure === '') lastFailure = `the connection closed at ${now} of ${file.size} bytes`;
+    lastFailure ||= `the connection closed at ${now} of ${file.size} bytes`;
     if (attempt < options.attempts) {
       options.onRetry(lastFailure, now);
       await new Promise((r) => setTimeout(r, options.retryDelayMs * attempt));
     }
-    lastFailure = '';
   }
   const got = await sizeOf(part);
   if (got !== file.size) {
     throw new ModelsError(
       'DOWNLOAD_FAILED',
-      `${file.path} from ${repo} stopped at ${got} of ${file.size} bytes after ${options.attempts} tries${lastFailure ? ` (${lastFailure})` : ''}; run pull again to resume.`,
+      `${file.path} from ${repo} stopped at ${got} of ${file.size} bytes after ${options.attempts} ${options.attempts === 1 ? 'try' : 'tries'}${lastFailure ? ` (${lastFailure})` : ''}; run pull again to resume.`,
     );
   }
   const mismatch = await hashMismatch(part, file);
