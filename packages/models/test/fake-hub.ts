@@ -41,10 +41,10 @@ export class FakeHub {
   ) {}
 
   static async start(): Promise<FakeHub> {
-    let hub: FakeHub | undefined;
-    const server = createServer((req, res) => hub!.handle(req, res));
+    const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    hub = new FakeHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const hub = new FakeHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => hub.handle(req, res));
     return hub;
   }
 
