@@ -40,7 +40,8 @@ export function selectExportFiles(repo: string, listing: RepoFile[], dtype: Dtyp
     );
   }
   const graphs = layout.map((n) => onnx(n, dtype));
-  const externalData = listing.filter((f) => graphs.some((g) => f.path.startsWith(`${g}_data`)));
+  // Only names right beside their graph: a listed path must never lead out of the model folder.
+  const externalData = listing.filter((f) => graphs.some((g) => f.path.startsWith(`${g}_data`) && /^[\w.-]*$/.test(f.path.slice(g.length))));
   const wanted = [...REQUIRED, ...OPTIONAL.filter((p) => byPath.has(p)), ...graphs];
   return [...wanted.map((p) => byPath.get(p)!), ...externalData];
 }

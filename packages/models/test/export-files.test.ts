@@ -18,6 +18,7 @@ describe('which files of an export are pulled', () => {
       'onnx/model_fp16.onnx_data',
       'onnx/model_quantized.onnx',
       'onnx/model_q4.onnx',
+      'onnx/model.onnx_data/../../../escape.sh',
     );
     const paths = (dtype: 'fp32' | 'fp16' | 'q8') => selectExportFiles('o/r', repo, dtype).map((f) => f.path);
     expect(paths('fp32')).toEqual([...COMMON, 'onnx/model.onnx', 'onnx/model.onnx_data', 'onnx/model.onnx_data_1']);
