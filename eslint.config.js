@@ -59,6 +59,11 @@ export default tseslint.config(
     '@parley/*',
   ]),
   layer(['packages/tiny-models/**', 'packages/service-kit/**'], 'Packages never import apps.', [...APPS]),
+  layer(['packages/models/**'], 'The model downloader only moves files: no model runtime, chat or queue code, and packages never import apps.', [
+    ...MODEL_RUNTIME,
+    ...CHAT_AND_QUEUE,
+    ...APPS,
+  ]),
   layer(['apps/bot/**'], 'The bot never runs a model, and apps never import each other.', [
     ...MODEL_RUNTIME,
     '@parley/engine',

@@ -26,6 +26,9 @@ const VIOLATIONS: [file: string, importLine: string][] = [
   ['apps/bot/src/config.ts', "import ort from 'onnxruntime-node';"],
   ['apps/bot/src/config.ts', "import { createProcessor } from '../../worker/src/processor.js';"],
   ['apps/worker/src/config.ts', "import bolt from '@slack/bolt';"],
+  ['packages/models/src/pull.ts', "import ort from 'onnxruntime-node';"],
+  ['packages/models/src/pull.ts', "import { ModelRegistry } from '@parley/worker';"],
+  ['packages/models/src/pull.ts', "import { ModelRegistry } from '../../../apps/worker/src/model-registry.js';"],
   ['packages/engine/src/errors.ts', "const q = await import('bullmq');"],
 ];
 
@@ -58,5 +61,6 @@ describe('layer rules in the lint step', () => {
     expect(await layerErrors('packages/engine/src/errors.ts', "import ort from 'onnxruntime-node';")).toEqual([]);
     expect(await layerErrors('apps/worker/src/config.ts', "import { Engine } from '@parley/engine';")).toEqual([]);
     expect(await layerErrors('apps/bot/src/config.ts', "import { Queue } from 'bullmq';")).toEqual([]);
+    expect(await layerErrors('packages/models/src/pull.ts', "import { z } from 'zod';")).toEqual([]);
   });
 });

@@ -1,0 +1,10 @@
+export { CATALOG, CATALOG_NAMES, type CatalogEntry, type CatalogName } from './catalog.js';
+export { IntegrityError, ModelsError, NotFoundError, UnknownModelError, type ModelsErrorCode } from './errors.js';
+export { DTYPES, selectExportFiles, type Dtype } from './export-files.js';
+export { HubClient, type RepoFile } from './hub-client.js';
+export { listInstalled, type InstalledModel } from './installed.js';
+export { createProgress } from './progress.js';
+export { pull, type PullOptions, type PullProgress, type PullRequest, type PullResult } from './pull.js';
+export { runCli, type CliIo } from './run-cli.js';
+export { settingsFromEnv, type ModelsSettings } from './settings.js';
+export type { Serves, Task } from './tasks.js';

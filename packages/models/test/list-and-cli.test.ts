@@ -1,0 +1,95 @@
+import { ensureTinyTokenClassifier } from '@parley/tiny-models';
+import { spawn } from 'node:child_process';
+import { cp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/run-cli.js';
+import { FakeHub } from './fake-hub.js';
+import { FAST_RETRY, MODEL_CACHE, tempDir, tinyT5RepoFiles } from './helpers.js';
+
+class Capture {
+  text = '';
+  isTTY = false;
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+describe('models CLI', () => {
+  let hub: FakeHub;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let files: Record<string, Buffer>;
+  beforeAll(async () => {
+    files = await tinyT5RepoFiles();
+  });
+  beforeEach(async () => {
+    hub = await FakeHub.start();
+    hub.addRepo('Xenova/distilbart-cnn-6-6', files);
+    hub.addRepo('Xenova/opus-mt-en-de', files);
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await hub.close();
+    await dir.remove();
+  });
+  const cli = async (...argv: string[]) => {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const code = await runCli(argv, { stdout, stderr, env: { MODELS_DIR: dir.path, HF_ENDPOINT: hub.url }, cwd: dir.path, pullOptions: FAST_RETRY });
+    return { code, stdout: stdout.text, stderr: stderr.text };
+  };
+
+  it('pull prints plain progress lines off a terminal and a summary naming the registry', async () => {
+    const { code, stdout, stderr } = await cli('pull', 'distilbart-cnn-6-6');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^pulling distilbart-cnn-6-6: 7 files, \d+ kB\n/);
+    expect(stderr).toContain('  onnx/decoder_model_merged.onnx done\n');
+    expect(stdout).toContain(`distilbart-cnn-6-6: 7 files`);
+    expect(stdout).toContain(`registry ${join(dir.path, 'registry.json')}: summarize → distilbart-cnn-6-6`);
+    expect(stdout).toContain(`MODEL_REGISTRY=${join(dir.path, 'registry.json')}`);
+  });
+
+  it('list shows each installed model with its size, what it serves and what the registry uses it for', async () => {
+    expect((await cli('list')).stdout).toBe(`No models in ${dir.path}. Try: npm run models -- pull flan-t5-base\n`);
+    await cli('pull', 'distilbart-cnn-6-6');
+    await cli('pull', 'Xenova/opus-mt-en-de', '--dtype', 'q8');
+    // A folder put there by hand: what it serves comes from its config.json.
+    await cp(await ensureTinyTokenClassifier({ cacheDir: MODEL_CACHE, variant: 'bert' }), join(dir.path, 'my-ner'), { recursive: true });
+    await writeFile(join(dir.path, 'opus-mt-en-de', 'onnx', 'extra.onnx.part'), 'x');
+
+    const { code, stdout } = await cli('list');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`Models in ${dir.path} (registry ${join(dir.path, 'registry.json')}):`);
+    expect(lines[1]).toMatch(/^NAME\s+SIZE\s+DTYPE\s+SERVES\s+USED FOR\s+SOURCE$/);
+    expect(lines[2]).toMatch(/^distilbart-cnn-6-6\s+\d+ kB\s+fp32\s+summarize\s+summarize\s+Xenova\/distilbart-cnn-6-6$/);
+    expect(lines[3]).toMatch(/^my-ner\s+\d+ kB\s+\?\s+entities\s+-\s+local folder$/);
+    expect(lines[4]).toMatch(/^opus-mt-en-de\s+\d+ kB \(incomplete\)\s+q8\s+translate en-de\s+translate en-de\s+Xenova\/opus-mt-en-de$/);
+    expect(lines).toHaveLength(5);
+  });
+
+  it('answers bad arguments and failures with one line and exit code 1', async () => {
+    expect(await cli('pull', 'x/y', '--dtype', 'int4')).toMatchObject({ code: 1, stderr: 'models: --dtype must be one of fp32, fp16, q8\n' });
+    expect(await cli('pull', 'nope')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^models: Unknown model "nope"\. Known names: flan-t5-base, .*\n$/) });
+    const unknown = await cli('frobnicate');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^models: Unknown command "frobnicate"\.\n\nUsage: npm run models/);
+    expect((await cli('--help')).code).toBe(0);
+  });
+
+  it('runs as a process: the built entry point exits 1 with one line and no stack trace', async () => {
+    const entry = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    hub.answer404('Xenova/opus-mt-en-de', 'tokenizer.json');
+    const child = spawn(process.execPath, [entry, 'pull', 'opus-mt-en-de'], {
+      env: { PATH: process.env['PATH'], MODELS_DIR: dir.path, HF_ENDPOINT: hub.url, NODE_OPTIONS: `--require ${fileURLToPath(new URL('../../../test/helpers/loopback-guard.cjs', import.meta.url))}` },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr.split('\n').filter((l) => l.startsWith('models:'))).toEqual(['models: tokenizer.json was not found in Xenova/opus-mt-en-de (revision main).']);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
