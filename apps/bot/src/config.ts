@@ -2,7 +2,7 @@ import { DEFAULT_QUEUE_PREFIX } from '@parley/jobs';
 import { parseEnv } from '@parley/service-kit';
 import { z } from 'zod';
 
-const schema = z
+export const schema = z
   .object({
     /** How Slack reaches the bot: `http` (Slack POSTs to /slack/events) or `socket` (the bot dials out over Socket Mode). */
     SLACK_MODE: z.enum(['http', 'socket']).default('http').describe('use http (Slack POSTs to this bot) or socket (Socket Mode, no public URL)'),
@@ -39,11 +39,22 @@ const schema = z
     /** Edits of placeholders (queue position, streamed text) per workspace; chat.update is Tier 3, about 50 a minute. */
     SLACK_UPDATES_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(50),
     SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
+    /** Port of the bot's /healthz, /metrics and queue board; 0 picks a free one (logged at startup). */
+    BOT_OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
+    BOT_OPS_HOST: z.string().min(1).default('0.0.0.0'),
+    /** With BULL_BOARD_PASSWORD, serves Bull Board at /queues on the ops port behind HTTP basic auth; unset, there is no board. */
+    BULL_BOARD_USER: z.string().min(1).optional(),
+    BULL_BOARD_PASSWORD: z.string().min(12).optional().describe('set a password of at least 12 characters, together with BULL_BOARD_USER'),
   })
   .superRefine((env, ctx) => {
     // Each transport has its own credential; the other one's is not needed.
     if (env.SLACK_MODE === 'http' && !env.SLACK_SIGNING_SECRET) ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required' });
     if (env.SLACK_MODE === 'socket' && !env.SLACK_APP_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'required' });
+  })
+  .superRefine((env, ctx) => {
+    // Half a pair of credentials is a mistake, not a wish to run without the board.
+    if (env.BULL_BOARD_USER && !env.BULL_BOARD_PASSWORD) ctx.addIssue({ code: 'custom', path: ['BULL_BOARD_PASSWORD'], message: 'required' });
+    if (env.BULL_BOARD_PASSWORD && !env.BULL_BOARD_USER) ctx.addIssue({ code: 'custom', path: ['BULL_BOARD_USER'], message: 'required' });
   });
 
 /** How Slack's requests reach this bot, with the one credential that transport needs. */

@@ -11,6 +11,7 @@ import { Permalinks } from './slack/permalinks.js';
 import { PlaceholderEditor } from './slack/placeholder-editor.js';
 import { Placeholders } from './slack/placeholders.js';
 import { startReplyStream } from './slack/reply-stream.js';
+import { startBotOps } from './ops/start-bot-ops.js';
 import { randomUUID } from 'node:crypto';
 
 const APP = 'parley-bot';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(APP);
   await assertRedisReachable(config.REDIS_URL);
+  const ops = await startBotOps(config, log);
 
   const slackClient = (retries: number, rejectRateLimitedCalls = false, timeout?: number) =>
     new WebClient(config.SLACK_BOT_TOKEN, {
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
   // Posting is not idempotent: a lost answer must not make the client post again by itself.
   const postOnce = slackClient(0, true);
   // A streamed edit that is late is worse than one skipped: no retries, and a short timeout.
-  const editor = new PlaceholderEditor(slackClient(0, true, 2000), { updatesPerMinute: config.SLACK_UPDATES_PER_MINUTE, log });
+  const editor = new PlaceholderEditor(slackClient(0, true, 2000), { updatesPerMinute: config.SLACK_UPDATES_PER_MINUTE, log, metrics: ops.metrics });
   const placeholders = new Placeholders(postOnce, redis, config.PARLEY_QUEUE_PREFIX, log);
   const settingsRedis = connectRedis(config.REDIS_URL, 'consumer');
   settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     placeholders,
     permalinks: new Permalinks(client),
     log,
+    metrics: ops.metrics,
   });
 
   const listening = await receiver.start();
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
       redis.disconnect();
       settingsRedis.disconnect();
       claimsRedis.disconnect();
+      await ops.close();
     },
     config.SHUTDOWN_DEADLINE_MS,
     (msg) => log.info(msg),
