@@ -2,7 +2,7 @@ import { DEFAULT_QUEUE_PREFIX } from '@parley/jobs';
 import { ConfigError, parseEnv } from '@parley/service-kit';
 import { z } from 'zod';
 
-const schema = z.object({
+export const schema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
   MODEL_DIR: z.string().min(1).optional(),
