@@ -15,9 +15,13 @@ export const schema = z
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-').describe("copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page"),
     /** Overrides Slack's Web API base URL (a proxy, or a local fake in tests). */
     SLACK_API_URL: z.string().url().optional(),
+    /** Where Slack's requests arrive (`/slack/events`); unused in Socket Mode. */
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Address the Slack request listener binds to. */
     HOST: z.string().default('0.0.0.0'),
+    /** The Redis every bot and worker shares. */
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** Key prefix of the queues (separates deployments on one Redis; `{parley}` on Redis Cluster). */
     PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
     /** Most messages of one thread or channel window sent to the model; also the largest `last N`. */
     SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
@@ -27,10 +31,13 @@ export const schema = z
       .default('false')
       .describe('set true or false')
       .transform((v) => v === 'true'),
+    /** Length limit of a reply, in tokens. */
     MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
     /** Comma-separated Slack user ids that may change settings besides workspace admins. */
     PARLEY_ADMIN_USER_IDS: z.string().default(''),
+    /** Requests per user per minute; more get "try again in N s". */
     RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    /** Requests per channel per minute; more get "try again in N s". */
     RATE_LIMIT_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     /** Requests waiting for a worker beyond which new ones are refused as "busy". */
     MAX_QUEUED_REQUESTS: z.coerce.number().int().min(1).default(500),
@@ -38,9 +45,11 @@ export const schema = z
     FAIR_SHARE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
     /** Edits of placeholders (queue position, streamed text) per workspace; chat.update is Tier 3, about 50 a minute. */
     SLACK_UPDATES_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(50),
+    /** How long SIGTERM may take to finish in-flight work before the process exits anyway. */
     SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
     /** Port of the bot's /healthz, /metrics and queue board; 0 picks a free one (logged at startup). */
     BOT_OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
+    /** Address the ops server binds to. */
     BOT_OPS_HOST: z.string().min(1).default('0.0.0.0'),
     /** With BULL_BOARD_PASSWORD, serves Bull Board at /queues on the ops port behind HTTP basic auth; unset, there is no board. */
     BULL_BOARD_USER: z.string().min(1).optional(),
