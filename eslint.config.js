@@ -29,7 +29,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: {
-        project: ['./packages/*/tsconfig.json', './apps/*/tsconfig.json', './tsconfig.test.json', './bench/tsconfig.json', './bench/discord/tsconfig.json'],
+        project: ['./packages/*/tsconfig.json', './apps/*/tsconfig.json', './tsconfig.test.json', './bench/tsconfig.json', './bench/discord/tsconfig.json', './scripts/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../helpers/app-process.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
+import { samples } from '../helpers/prometheus.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/slack-request.js';
 
@@ -15,16 +16,6 @@ const MESSAGES = [
   { id: '1790300000.000100', author: 'Maya', text: 'The release moves to Thursday because the migration needs another review.', isBot: false },
   { id: '1790300001.000200', author: 'Omar', text: 'I will review the migration tomorrow morning.', isBot: false },
 ];
-
-/** `name{labels} value` lines of a Prometheus text scrape, by series. */
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^([^#\s]\S*) (\S+)$/.exec(line);
-    if (match) out.set(match[1]!, Number(match[2]));
-  }
-  return out;
-}
 
 /** A real worker process, jobs through the real queue, and its /metrics and /healthz over HTTP. */
 describe('worker ops endpoints', () => {

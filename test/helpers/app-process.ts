@@ -16,8 +16,16 @@ export class AppProcess {
 
   constructor(app: 'bot' | 'worker' | 'demo', env: Record<string, string>) {
     this.child = spawn(process.execPath, [appMain(app)], {
-      // Any free loopback port for the worker's ops server, so that workers started side by side don't collide.
-      env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: `--require ${LOOPBACK_GUARD}`, OPS_PORT: '0', OPS_HOST: '127.0.0.1', ...env },
+      // Any free loopback port for the ops servers, so that processes started side by side don't collide.
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        NODE_OPTIONS: `--require ${LOOPBACK_GUARD}`,
+        OPS_PORT: '0',
+        OPS_HOST: '127.0.0.1',
+        BOT_OPS_PORT: '0',
+        BOT_OPS_HOST: '127.0.0.1',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffered = '';

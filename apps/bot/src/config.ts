@@ -2,7 +2,7 @@ import { DEFAULT_QUEUE_PREFIX } from '@parley/jobs';
 import { parseEnv } from '@parley/service-kit';
 import { z } from 'zod';
 
-const schema = z
+export const schema = z
   .object({
     /** How Slack reaches the bot: `http` (Slack POSTs to /slack/events) or `socket` (the bot dials out over Socket Mode). */
     SLACK_MODE: z.enum(['http', 'socket']).default('http').describe('use http (Slack POSTs to this bot) or socket (Socket Mode, no public URL)'),
@@ -38,9 +38,13 @@ const schema = z
     DISCORD_EDIT_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     /** How long an interaction token may be used; after it, answers go to the channel. Discord's is 15 minutes. */
     DISCORD_TOKEN_LIFETIME_MS: z.coerce.number().int().min(1000).max(15 * 60_000).default(15 * 60_000),
+    /** Where Slack's requests arrive (`/slack/events`); unused in Socket Mode. */
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Address the Slack request listener binds to. */
     HOST: z.string().default('0.0.0.0'),
+    /** The Redis every bot and worker shares. */
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** Key prefix of the queues (separates deployments on one Redis; `{parley}` on Redis Cluster). */
     PARLEY_QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
     /** Most messages of one thread or channel window sent to the model; also the largest `last N`. */
     SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
@@ -50,10 +54,13 @@ const schema = z
       .default('false')
       .describe('set true or false')
       .transform((v) => v === 'true'),
+    /** Length limit of a reply, in tokens. */
     MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
     /** Comma-separated Slack user ids that may change settings besides workspace admins. */
     PARLEY_ADMIN_USER_IDS: z.string().default(''),
+    /** Requests per user per minute; more get "try again in N s". */
     RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    /** Requests per channel per minute; more get "try again in N s". */
     RATE_LIMIT_CHANNEL_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     /** Requests waiting for a worker beyond which new ones are refused as "busy". */
     MAX_QUEUED_REQUESTS: z.coerce.number().int().min(1).default(500),
@@ -61,7 +68,15 @@ const schema = z
     FAIR_SHARE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
     /** Edits of placeholders (queue position, streamed text) per workspace; chat.update is Tier 3, about 50 a minute. */
     SLACK_UPDATES_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(50),
+    /** How long SIGTERM may take to finish in-flight work before the process exits anyway. */
     SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
+    /** Port of the bot's /healthz, /metrics and queue board; 0 picks a free one (logged at startup). */
+    BOT_OPS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
+    /** Address the ops server binds to. */
+    BOT_OPS_HOST: z.string().min(1).default('0.0.0.0'),
+    /** With BULL_BOARD_PASSWORD, serves Bull Board at /queues on the ops port behind HTTP basic auth; unset, there is no board. */
+    BULL_BOARD_USER: z.string().min(1).optional(),
+    BULL_BOARD_PASSWORD: z.string().min(12).optional().describe('set a password of at least 12 characters, together with BULL_BOARD_USER'),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_BOT_TOKEN && !env.DISCORD_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'required' });
@@ -70,6 +85,11 @@ const schema = z
     // Each transport has its own credential; the other one's is not needed.
     if (env.SLACK_MODE === 'http' && !env.SLACK_SIGNING_SECRET) ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required' });
     if (env.SLACK_MODE === 'socket' && !env.SLACK_APP_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'required' });
+  })
+  .superRefine((env, ctx) => {
+    // Half a pair of credentials is a mistake, not a wish to run without the board.
+    if (env.BULL_BOARD_USER && !env.BULL_BOARD_PASSWORD) ctx.addIssue({ code: 'custom', path: ['BULL_BOARD_PASSWORD'], message: 'required' });
+    if (env.BULL_BOARD_PASSWORD && !env.BULL_BOARD_USER) ctx.addIssue({ code: 'custom', path: ['BULL_BOARD_USER'], message: 'required' });
   });
 
 /** How Slack's requests reach this bot, with the one credential that transport needs. */

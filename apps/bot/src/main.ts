@@ -5,6 +5,7 @@ import { Intake } from './core/intake.js';
 import { SettingsStore } from './core/settings-store.js';
 import { startDiscord } from './discord/start-discord.js';
 import { startSlack } from './slack/start-slack.js';
+import { startBotOps } from './ops/start-bot-ops.js';
 
 const APP = 'parley-bot';
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(APP);
   await assertRedisReachable(config.REDIS_URL);
+  const ops = await startBotOps(config, log);
 
   const intake = new Intake(
     config.REDIS_URL,
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
   settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
   // The store WATCHes its keys, so it gets a connection of its own.
   const settings = new SettingsStore(settingsRedis, config.PARLEY_QUEUE_PREFIX, { onCorrupt: (c) => log.warn({ corrupt: c.field }, 'corrupted setting ignored') });
-  const shared = { intake, settings, instanceId: randomUUID(), log };
+  const shared = { intake, settings, instanceId: randomUUID(), log, metrics: ops.metrics };
 
   const stops: (() => Promise<void>)[] = [];
   if (config.slack) stops.push(await startSlack(config, config.slack, shared));
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       for (const stop of stops) await stop();
       await intake.close();
       settingsRedis.disconnect();
+      await ops.close();
     },
     config.SHUTDOWN_DEADLINE_MS,
     (msg) => log.info(msg),

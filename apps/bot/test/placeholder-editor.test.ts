@@ -5,8 +5,11 @@ import { FAKE_BOT, FakeSlack } from '../../../test/helpers/fake-slack.js';
 import { waitFor } from '../../../test/helpers/slack-request.js';
 import { Permalinks } from '../src/slack/permalinks.js';
 import { PlaceholderEditor } from '../src/slack/placeholder-editor.js';
+import { BotMetrics } from '../src/core/bot-metrics.js';
 
 const log = createLogger('editor-test', 'silent');
+const metrics = new BotMetrics(async () => undefined);
+const rateLimited = async () => (await metrics.registry.getSingleMetric('parley_bot_platform_rate_limited_total')!.get()).values.find((v) => v.labels['method'] === 'chat.update')?.value ?? 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('PlaceholderEditor (chat.update throttled per workspace)', () => {
@@ -23,7 +26,7 @@ describe('PlaceholderEditor (chat.update throttled per workspace)', () => {
   const updates = (from: number) => fake.calls.filter((c) => c.method === 'chat.update').slice(from);
 
   it('sends only the newest text of each message, no faster than the rate, messages taking turns', async () => {
-    const editor = new PlaceholderEditor(client, { updatesPerMinute: 600, log });
+    const editor = new PlaceholderEditor(client, { updatesPerMinute: 600, log, metrics });
     const from = updates(0).length;
     for (let i = 0; i < 30; i++) {
       editor.show('T1', 'C1', '1790000000.000100', `a ${i}`);
@@ -40,7 +43,7 @@ describe('PlaceholderEditor (chat.update throttled per workspace)', () => {
   });
 
   it('a burst over many messages stays within the per-workspace rate; another workspace is not held back', async () => {
-    const editor = new PlaceholderEditor(client, { updatesPerMinute: 1200, log });
+    const editor = new PlaceholderEditor(client, { updatesPerMinute: 1200, log, metrics });
     const from = updates(0).length;
     const started = Date.now();
     for (let i = 0; i < 5; i++) editor.show('T1', 'C1', `1790000000.00010${i}`, `burst ${i}`);
@@ -57,7 +60,7 @@ describe('PlaceholderEditor (chat.update throttled per workspace)', () => {
   });
 
   it('after freeze, nothing more is sent for that message, and freeze waits for an edit in flight', async () => {
-    const editor = new PlaceholderEditor(client, { updatesPerMinute: 600, log });
+    const editor = new PlaceholderEditor(client, { updatesPerMinute: 600, log, metrics });
     const from = updates(0).length;
     editor.show('T1', 'C1', '1790000000.000102', 'streamed 1');
     editor.show('T1', 'C1', '1790000000.000103', 'queued for the other');
@@ -71,8 +74,9 @@ describe('PlaceholderEditor (chat.update throttled per workspace)', () => {
   });
 
   it("a 429 holds the workspace's edits for Retry-After, then sends the newest text", async () => {
-    const editor = new PlaceholderEditor(client, { updatesPerMinute: 6000, log });
+    const editor = new PlaceholderEditor(client, { updatesPerMinute: 6000, log, metrics });
     const from = fake.calls.length;
+    const countedBefore = await rateLimited();
     fake.rateLimits.set('chat.update', { remaining: 1, retryAfterSec: 1 });
     editor.show('T1', 'C1', '1790000000.000104', 'first');
     await sleep(100);
@@ -81,6 +85,7 @@ describe('PlaceholderEditor (chat.update throttled per workspace)', () => {
     const limited = fake.calls.slice(from).find((c) => c.status === 429)!;
     expect(ok.args['text']).toBe('second');
     expect(ok.at - limited.at).toBeGreaterThanOrEqual(1000);
+    expect((await rateLimited()) - countedBefore).toBe(1);
     editor.close();
   });
 });

@@ -1,12 +1,11 @@
 import { INFERENCE_QUEUE } from '@parley/jobs';
-import { assertRedisReachable, createLogger, exitOnStartupFailure, onShutdown, redisOptions } from '@parley/service-kit';
+import { assertRedisReachable, createLogger, exitOnStartupFailure, onShutdown, redisOptions, startOpsServer } from '@parley/service-kit';
 import { FlowProducer, Queue, Worker } from 'bullmq';
 import { loadConfig } from './config.js';
 import { EnginePool } from './engine-pool.js';
 import { workerHealth } from './health.js';
 import { WorkerMetrics } from './metrics.js';
 import { ModelRegistry } from './model-registry.js';
-import { startOpsServer } from './ops-server.js';
 import { createProcessor, replyToFailedJob } from './processor.js';
 import { Replies } from './replies.js';
 import { summaryPrompts } from './tasks/summary-prompts.js';

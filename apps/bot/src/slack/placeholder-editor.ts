@@ -1,5 +1,6 @@
 import type { Logger } from '@parley/service-kit';
 import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { PlatformMetrics } from '../core/bot-metrics.js';
 
 interface Pending {
   channel: string;
@@ -32,8 +33,9 @@ export class PlaceholderEditor {
   constructor(
     /** Must reject rate-limited calls and not retry: a stale edit retried later is worse than a skipped one. */
     private readonly client: WebClient,
-    opts: { updatesPerMinute: number; log: Logger },
+    opts: { updatesPerMinute: number; log: Logger; metrics: PlatformMetrics },
     private readonly log = opts.log,
+    private readonly metrics = opts.metrics,
   ) {
     this.intervalMs = Math.ceil(60_000 / opts.updatesPerMinute);
   }
@@ -87,6 +89,7 @@ export class PlaceholderEditor {
       .then(() => undefined)
       .catch((err: { code?: string; retryAfter?: number; data?: { error?: string } }) => {
         if (err.code === ErrorCode.RateLimitedError) {
+          this.metrics.rateLimited('slack', 'chat.update');
           lane.nextAt = Math.max(lane.nextAt, Date.now() + (err.retryAfter ?? 1) * 1000);
           // Still worth showing unless newer text or the final reply came meanwhile.
           if (!lane.pending.has(ts) && !this.isFrozen(ts)) lane.pending.set(ts, { channel, text });

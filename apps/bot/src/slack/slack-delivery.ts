@@ -1,5 +1,6 @@
 import { replyJobSchema, replyQueueName, type ReplyJob, type SlackTarget } from '@parley/jobs';
 import { redisOptions, type Logger } from '@parley/service-kit';
+import type { PlatformMetrics } from '../core/bot-metrics.js';
 import type { WebClient } from '@slack/web-api';
 import { ErrorCode } from '@slack/web-api';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -33,6 +34,14 @@ export interface DeliveryDeps {
   placeholders: Placeholders;
   permalinks: Permalinks;
   log: Logger;
+  metrics: PlatformMetrics;
+}
+
+/** A short code for a delivery that failed for good: Slack's error, or what went wrong before Slack. */
+function deliveryFailureCode(err: Error): string {
+  const slack = (err as SlackError).data?.error ?? /^slack: (\w+)$/.exec(err.message)?.[1];
+  if (slack) return slack;
+  return err.message === 'invalid reply payload' ? 'invalid_payload' : ((err as SlackError).code ?? 'error');
 }
 
 /** The messages a reply is posted as: Block Kit sections, split at Slack's limits. */
@@ -64,9 +73,10 @@ async function findPosted(client: WebClient, channel: string, threadTs: string, 
 export function startSlackDelivery(deps: DeliveryDeps): Worker {
   const { client, redis, prefix, log } = deps;
 
-  const send = async (call: () => Promise<{ ts?: string | undefined }>): Promise<{ ts?: string | undefined }> =>
+  const send = async (method: string, call: () => Promise<{ ts?: string | undefined }>): Promise<{ ts?: string | undefined }> =>
     call().catch(async (err: SlackError) => {
       if (err.code === ErrorCode.RateLimitedError) {
+        deps.metrics.rateLimited('slack', method);
         // Slack said when to come back: pause this queue that long, and put the job back
         // without counting an attempt.
         log.warn({ retryAfterSec: err.retryAfter }, 'slack rate-limited a reply');
@@ -92,14 +102,14 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
       if (await redis.exists(marker(i))) continue;
       let ts: string | undefined;
       if (target.private) {
-        await send(() =>
+        await send('chat.postEphemeral', () =>
           client.chat
             .postEphemeral({ channel: target.channelId, user: target.userId, ...(target.threadTs && { thread_ts: target.threadTs }), ...part })
             .then(() => ({})),
         );
       } else if (i === 0 && placeholderTs) {
         const placeholder = placeholderTs;
-        ts = await send(() => client.chat.update({ channel: target.channelId, ts: placeholder, ...part, metadata: metadata(0) }))
+        ts = await send('chat.update', () => client.chat.update({ channel: target.channelId, ts: placeholder, ...part, metadata: metadata(0) }))
           .then(() => placeholder)
           .catch((err: unknown) => {
             // Someone deleted the placeholder: the answer still gets posted.
@@ -113,10 +123,10 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
         const earlier = job.attemptsMade > 0 && threadTs ? await findPosted(client, target.channelId, threadTs, requestId, i) : undefined;
         if (earlier) {
           edited = true;
-          await send(() => client.chat.update({ channel: target.channelId, ts: earlier, ...part }));
+          await send('chat.update', () => client.chat.update({ channel: target.channelId, ts: earlier, ...part }));
           ts = earlier;
         } else {
-          const res = await send(() =>
+          const res = await send('chat.postMessage', () =>
             client.chat.postMessage({
               channel: target.channelId,
               ...(threadTs && { thread_ts: threadTs }),
@@ -153,7 +163,9 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
     async (job: Job) => {
       const parsed = replyJobSchema.safeParse(job.data);
       if (!parsed.success || parsed.data.target.platform !== 'slack') throw new UnrecoverableError('invalid reply payload');
-      return deliver(job, parsed.data, parsed.data.target);
+      const delivered = await deliver(job, parsed.data, parsed.data.target);
+      deps.metrics.replyDelivered('slack', parsed.data);
+      return delivered;
     },
     {
       connection: { url: deps.redisUrl, ...redisOptions('consumer') },
@@ -163,7 +175,10 @@ export function startSlackDelivery(deps: DeliveryDeps): Worker {
       limiter: { max: 20, duration: 1000 },
     },
   );
-  worker.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed'));
+  worker.on('failed', (job, err) => {
+    log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed');
+    if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) deps.metrics.deliveryFailed('slack', deliveryFailureCode(err));
+  });
   worker.on('error', (err) => log.error({ err: err.message }, 'delivery worker error'));
   return worker;
 }

@@ -1,6 +1,7 @@
 import { ConfigError, connectRedis, type Logger } from '@parley/service-kit';
 import { WebClient } from '@slack/web-api';
 import type { BotConfig, SlackTransport } from '../config.js';
+import type { PlatformMetrics } from '../core/bot-metrics.js';
 import type { Intake } from '../core/intake.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { createSlackApp } from './create-app.js';
@@ -16,7 +17,7 @@ import { UserNames } from './user-names.js';
 export async function startSlack(
   config: BotConfig,
   slack: { token: string; transport: SlackTransport },
-  shared: { intake: Intake; settings: SettingsStore; instanceId: string; log: Logger },
+  shared: { intake: Intake; settings: SettingsStore; instanceId: string; log: Logger; metrics: PlatformMetrics },
 ): Promise<() => Promise<void>> {
   const { log, intake, instanceId } = shared;
   const slackClient = (retries: number, rejectRateLimitedCalls = false, timeout?: number) =>
@@ -37,7 +38,7 @@ export async function startSlack(
   // Posting is not idempotent: a lost answer must not make the client post again by itself.
   const postOnce = slackClient(0, true);
   // A streamed edit that is late is worse than one skipped: no retries, and a short timeout.
-  const editor = new PlaceholderEditor(slackClient(0, true, 2000), { updatesPerMinute: config.SLACK_UPDATES_PER_MINUTE, log });
+  const editor = new PlaceholderEditor(slackClient(0, true, 2000), { updatesPerMinute: config.SLACK_UPDATES_PER_MINUTE, log, metrics: shared.metrics });
   const placeholders = new Placeholders(postOnce, redis, config.PARLEY_QUEUE_PREFIX, log);
   // A producer connection: an event claim fails fast rather than waiting for Redis to return.
   const claimsRedis = connectRedis(config.REDIS_URL, 'producer');
@@ -70,6 +71,7 @@ export async function startSlack(
     editor,
     placeholders,
     permalinks: new Permalinks(client),
+    metrics: shared.metrics,
     log,
   });
 

@@ -44,4 +44,30 @@ describe('ops server', () => {
       `OPS_PORT ${server!.port} is in use on 127.0.0.1: set OPS_PORT to a free port (0 picks one)`,
     );
   });
+
+  it('names the port setting it was given when the port is taken', async () => {
+    await start(async () => null);
+    await expect(
+      startOpsServer({ health: async () => null, metrics: async () => ({ contentType: '', body: '' }) }, '127.0.0.1', server!.port, { portSetting: 'BOT_OPS_PORT' }),
+    ).rejects.toThrow(`BOT_OPS_PORT ${server!.port} is in use on 127.0.0.1: set BOT_OPS_PORT to a free port (0 picks one)`);
+  });
+
+  it('hands other paths to `other`, and they are 404 when it declines them', async () => {
+    server = await startOpsServer(
+      {
+        health: async () => null,
+        metrics: async () => ({ contentType: 'text/plain', body: '' }),
+        other: (req, res) => {
+          if (!req.url?.startsWith('/queues')) return false;
+          res.writeHead(418).end('board');
+          return true;
+        },
+      },
+      '127.0.0.1',
+      0,
+    );
+    const res = await fetch(`http://127.0.0.1:${server.port}/queues/api`, { method: 'POST' });
+    expect([res.status, await res.text()]).toEqual([418, 'board']);
+    expect((await fetch(`http://127.0.0.1:${server.port}/elsewhere`)).status).toBe(404);
+  });
 });

@@ -2,9 +2,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 export interface OpsHandlers {
-  /** Resolves with null when the worker is healthy, or with why it is not. */
+  /** Resolves with null when the process is healthy, or with why it is not. */
   health(): Promise<string | null>;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** Serves any other path; returns false to let it be a 404. */
+  other?(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+export interface OpsServerOptions {
+  /** The setting that chose the port, named in the error when it is taken. */
+  portSetting?: string;
 }
 
 export interface OpsServer {
@@ -20,9 +27,7 @@ interface Response {
 
 const json = (status: number, value: unknown): Response => ({ status, contentType: 'application/json', body: JSON.stringify(value) });
 
-async function route(handlers: OpsHandlers, req: IncomingMessage): Promise<Response> {
-  const path = new URL(req.url ?? '/', 'http://ops').pathname;
-  if (path !== '/healthz' && path !== '/metrics') return json(404, { error: 'not found' });
+async function route(handlers: OpsHandlers, req: IncomingMessage, path: string): Promise<Response> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method not allowed' });
   if (path === '/healthz') {
     const reason = await handlers.health().catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
@@ -36,17 +41,22 @@ async function route(handlers: OpsHandlers, req: IncomingMessage): Promise<Respo
   }
 }
 
-/** The worker's operations endpoints, `GET /healthz` and `GET /metrics`, on plain node:http. */
-export async function startOpsServer(handlers: OpsHandlers, host: string, port: number): Promise<OpsServer> {
+function send(req: IncomingMessage, res: ServerResponse, { status, contentType, body }: Response): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** A process's operations endpoints, `GET /healthz` and `GET /metrics` (and what `other` serves), on plain node:http. */
+export async function startOpsServer(handlers: OpsHandlers, host: string, port: number, opts: OpsServerOptions = {}): Promise<OpsServer> {
+  const setting = opts.portSetting ?? 'OPS_PORT';
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    void route(handlers, req).then(({ status, contentType, body }) => {
-      res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    });
+    const path = new URL(req.url ?? '/', 'http://ops').pathname;
+    if (path === '/healthz' || path === '/metrics') void route(handlers, req, path).then((r) => send(req, res, r));
+    else if (!handlers.other?.(req, res)) send(req, res, json(404, { error: 'not found' }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`OPS_PORT ${port} is in use on ${host}: set OPS_PORT to a free port (0 picks one)`) : err),
+      reject(err.code === 'EADDRINUSE' ? new Error(`${setting} ${port} is in use on ${host}: set ${setting} to a free port (0 picks one)`) : err),
     );
     server.listen(port, host, () => resolve());
   });
