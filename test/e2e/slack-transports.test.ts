@@ -453,6 +453,8 @@ describe('Slack over HTTP and Socket Mode: every surface, one worker', () => {
       await replyIn(thread.ts, 'translated to French');
       const requestId = requestJobId('mention', FAKE_TEAM.id, CHANNEL, ts);
       await waitFor(() => logsWith(bot(), (l) => l.msg === 'duplicate Slack event skipped' && l['eventId'] === eventId)[0], 5000, 'the duplicate to be logged');
+      // The answer can be posted before intake logs the request as queued.
+      await waitFor(() => logsWith(bot(), (l) => l.msg === 'translate queued' && l['requestId'] === requestId)[0], 5000, 'the request to be logged');
       expect(logsWith(bot(), (l) => l.msg === 'translate queued' && l['requestId'] === requestId)).toHaveLength(1);
       expect(readsOf(thread.ts)).toBe(1);
       expect(await jobsFor(thread.ts)).toHaveLength(1);
