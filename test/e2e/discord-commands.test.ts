@@ -163,6 +163,8 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
 
   it.each([
     ['since:1d', [{ name: 'since', type: 3, value: '1d' }]],
+    // Discord enforces the registered max_value, but commands registered with another limit outlive a config change.
+    ['last:300', [{ name: 'last', type: 4, value: 300 }]],
   ])('/summarize %s stops at SUMMARIZE_MAX_MESSAGES (250): pages of 100, 100 and 50, never a fourth', async (_, options) => {
     const from = fake.calls.length;
     const { token, requestId } = command('summarize', options, { channelId: BIG });
