@@ -37,6 +37,9 @@ const BIG = '1300000000000000400';
 const NO_ACCESS = '1300000000000000500';
 const NO_PERMISSIONS = '1300000000000000600';
 const SETTINGS = '1300000000000000700';
+/** Only a feed bot has written here lately. */
+const FEED = '1300000000000000800';
+const FEED_BOT: FakeUser = { id: '1300000000000000920', username: 'release-feed', bot: true };
 
 const isOriginalEdit = (token: string) => (c: RestCall) => c.method === 'PATCH' && c.path === `/webhooks/${applicationId}/${token}/messages/@original`;
 const content = (c: RestCall) => String(c.body?.['content'] ?? '');
@@ -88,6 +91,7 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
     fake.addChannel(NO_ACCESS, { name: 'hidden' });
     fake.addChannel(NO_PERMISSIONS, { name: 'read-only' });
     fake.addChannel(SETTINGS, { name: 'tuned' });
+    fake.addChannel(FEED, { name: 'feed' });
     fake.historyErrors.set(NO_ACCESS, { status: 403, code: 50001, message: 'Missing Access' });
     fake.historyErrors.set(NO_PERMISSIONS, { status: 403, code: 50013, message: 'Missing Permissions' });
 
@@ -105,6 +109,8 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
     fake.addMessage(threadId, LENA, 'I will write the release notes.');
     fake.addMessage(threadId, GHOST, 'Docs are updated.');
     fake.addMessage(SETTINGS, LENA, 'Which venue did we pick for the party?');
+    fake.addMessage(FEED, MAYA, 'Anything new on the release?', at(now - 3 * 3_600_000));
+    fake.addMessage(FEED, FEED_BOT, 'Version 2.4 was released today.', at(now - 10 * 60_000));
 
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25' });
@@ -304,5 +310,32 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
     expect(final).toBe(`⚠️ No model is set up for translation into Japanese. Ask an admin to add one. (ref \`${requestId}\`)`);
     await waitFor(async () => ((await inference.getJobState(requestId)) === 'failed' ? true : undefined), 10_000, 'the job to fail');
     expect(worker.logs.some((l) => l.msg === 'job failed' && l['requestId'] === requestId)).toBe(true);
+  });
+
+  const contextMenu = (name: string, target: Record<string, unknown>) =>
+    fake.interact({ name, type: 3, target_id: target['id'], resolved: { messages: { [target['id'] as string]: target } } }, { user: asker(), channelId: target['channel_id'] as string });
+
+  it("a message picked by hand counts as content even when a bot wrote it: another bot's post is translated", async () => {
+    const post: Record<string, unknown> = { ...fake.messages.get(FEED)!.at(-1)!, guild_id: guildId };
+    const { id, token } = contextMenu('Translate message', post);
+    const job = await jobOf(requestJobId('discord', guildId, id));
+    expect(job.messages).toEqual([{ id: post['id'], author: 'release-feed', text: 'Version 2.4 was released today.', isBot: false }]);
+    expect(content(await finalOf(token))).toMatch(/-# translated to English · 1 message · /);
+  });
+
+  it("a message picked by hand counts as content even when Parley wrote it: entities of Parley's own answer", async () => {
+    const answer = fake.addMessage(channelId, { id: FAKE_DISCORD.botUser.id, username: 'Parley', bot: true }, 'Angela Merkel visits Lisbon on Friday.');
+    const { id, token } = contextMenu('Extract entities', { ...answer, guild_id: guildId });
+    const job = await jobOf(requestJobId('discord', guildId, id));
+    expect(job.messages).toMatchObject([{ id: answer['id'], text: 'Angela Merkel visits Lisbon on Friday.', isBot: false }]);
+    expect(content(await finalOf(token))).toMatch(/-# entities · 1 message · /);
+  });
+
+  it('a window with nothing but bot posts is answered with what was looked at, and nothing is queued', async () => {
+    const { token, requestId } = command('summarize', [{ name: 'since', type: 3, value: '1h' }], { channelId: FEED });
+    const answer = content(await answerOf(token));
+    expect(answer).toMatch(/^⚠️ I found no messages I can work on since <t:\d+:R> in this channel\. /);
+    expect(answer).toMatch(REF);
+    expect(await inference.getJob(requestId)).toBeUndefined();
   });
 });

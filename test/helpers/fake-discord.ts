@@ -26,6 +26,8 @@ export interface FakeUser {
   globalName?: string;
   /** The server nickname. */
   nick?: string;
+  /** A bot account (an integration, a feed). */
+  bot?: boolean;
 }
 
 /** A Discord error body, e.g. 403 with code 50013 Missing Permissions. */
@@ -52,7 +54,7 @@ interface Frame {
   t?: string | null;
 }
 
-const USER = (u: FakeUser) => ({ id: u.id, username: u.username, discriminator: '0', global_name: u.globalName ?? null, avatar: null });
+const USER = (u: FakeUser) => ({ id: u.id, username: u.username, discriminator: '0', global_name: u.globalName ?? null, avatar: null, ...(u.bot && { bot: true }) });
 
 /**
  * A Discord on 127.0.0.1 that speaks the real protocols: the gateway over a WebSocket (HELLO,
