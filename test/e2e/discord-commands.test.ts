@@ -311,7 +311,9 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
     const final = content(await finalOf(token));
     expect(final).toBe(`⚠️ No model is set up for translation into Japanese. Ask an admin to add one. (ref \`${requestId}\`)`);
     await waitFor(async () => ((await inference.getJobState(requestId)) === 'failed' ? true : undefined), 10_000, 'the job to fail');
-    expect(worker.logs.some((l) => l.msg === 'job failed' && l['requestId'] === requestId)).toBe(true);
+    // The worker's stdout can reach this process after its reply reached the fake Discord.
+    const logged = await waitFor(() => worker.logs.find((l) => l.msg === 'job failed' && l['requestId'] === requestId), 5000, 'the worker to log the failure');
+    expect(logged).toMatchObject({ code: 'NO_MODEL', permanent: true });
   });
 
   const contextMenu = (name: string, target: Record<string, unknown>) =>
