@@ -3,6 +3,9 @@
  * and a real worker with the tiny model, over the fake Discord on 127.0.0.1: defer latency (from
  * the INTERACTION_CREATE dispatch to the type-5 callback arriving) and time to the first streamed
  * edit. Production edit interval (1 s). Uses its own queue prefix on REDIS_URL.
+ *
+ * BENCH_INTERACTIONS (default 100) and BENCH_MAX_NEW_TOKENS (default 400: long enough that
+ * generations outlast the edit interval, so replies are streamed) tune it.
  */
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +20,7 @@ import { percentile } from '../stats.js';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const INTERACTIONS = Number(process.env['BENCH_INTERACTIONS'] ?? 100);
+const MAX_NEW_TOKENS = Number(process.env['BENCH_MAX_NEW_TOKENS'] ?? 400);
 const prefix = `parley-bench-discord-${randomUUID().slice(0, 8)}`;
 
 function start(app: 'bot' | 'worker', env: Record<string, string>, ready: string): Promise<ChildProcess> {
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
         'discord adapter ready',
       ),
     );
-    const sent = users.map((user) => fake.interact({ name: 'summarize', type: 1, options: [{ name: 'settings', type: 3, value: 'max_new_tokens=48' }] }, { user, channelId: FAKE_DISCORD.threadId }));
+    const sent = users.map((user) => fake.interact({ name: 'summarize', type: 1, options: [{ name: 'settings', type: 3, value: `max_new_tokens=${MAX_NEW_TOKENS}` }] }, { user, channelId: FAKE_DISCORD.threadId }));
     const byToken = (token: string) => fake.calls.filter((c) => c.path.includes(`/${token}`));
     const deadline = Date.now() + 300_000;
     const done = () => sent.every(({ token }) => byToken(token).some((c) => c.method === 'PATCH' && /-# /.test(String(c.body?.['content'] ?? ''))));
@@ -69,12 +73,14 @@ async function main(): Promise<void> {
     const defers: number[] = [];
     const firstStreamed: number[] = [];
     const finals: number[] = [];
+    let streamedEdits = 0;
     for (const { token, sentAt } of sent) {
       const calls = byToken(token);
       const defer = calls.find((c) => c.path.endsWith('/callback'));
       if (defer) defers.push(defer.at - sentAt);
-      const streamedEdit = calls.find((c) => c.method === 'PATCH' && String(c.body?.['content'] ?? '').endsWith('✍️'));
-      if (streamedEdit) firstStreamed.push(streamedEdit.at - sentAt);
+      const edits = calls.filter((c) => c.method === 'PATCH' && String(c.body?.['content'] ?? '').endsWith('✍️'));
+      streamedEdits += edits.length;
+      if (edits[0]) firstStreamed.push(edits[0].at - sentAt);
       const final = calls.find((c) => c.method === 'PATCH' && /-# /.test(String(c.body?.['content'] ?? '')));
       if (final) finals.push(final.at - sentAt);
     }
@@ -82,12 +88,15 @@ async function main(): Promise<void> {
     const result = {
       interactions: INTERACTIONS,
       machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version },
-      workers: '1 process, concurrency 4, tiny seq2seq, max_new_tokens=48',
+      workers: `1 process, concurrency 4, tiny seq2seq, max_new_tokens=${MAX_NEW_TOKENS}`,
       editIntervalMs: 1000,
       deferMs: stat(defers),
       firstStreamedEditMs: stat(firstStreamed),
       finalEditMs: stat(finals),
       over3s: defers.filter((d) => d >= 3000).length,
+      /** Requests that got at least one streamed edit, and streamed edits in all. */
+      requestsStreamed: firstStreamed.length,
+      streamedEdits,
     };
     const row = (name: string, s: ReturnType<typeof stat>) => `| ${name} | ${s.n} | ${s.p50} | ${s.p99} | ${s.max} |`;
     const table = [
@@ -98,6 +107,8 @@ async function main(): Promise<void> {
       row('defer (type 5 callback)', result.deferMs),
       row('first streamed edit', result.firstStreamedEditMs),
       row('final edit', result.finalEditMs),
+      '',
+      `${result.requestsStreamed} of ${INTERACTIONS} requests got a streamed edit (${streamedEdits} streamed edits in all); ${result.over3s} deferrals took 3 s or more.`,
     ].join('\n');
     console.log(table);
     await mkdir(`${ROOT}bench/results`, { recursive: true });

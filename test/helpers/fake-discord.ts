@@ -22,7 +22,19 @@ export const FAKE_DISCORD = {
 export interface FakeUser {
   id: string;
   username: string;
+  /** The account's display name (global_name); null when unset. */
+  globalName?: string;
+  /** The server nickname. */
   nick?: string;
+  /** A bot account (an integration, a feed). */
+  bot?: boolean;
+}
+
+/** A Discord error body, e.g. 403 with code 50013 Missing Permissions. */
+export interface FakeError {
+  status: number;
+  code: number;
+  message: string;
 }
 
 export interface RestCall {
@@ -42,7 +54,7 @@ interface Frame {
   t?: string | null;
 }
 
-const USER = (u: FakeUser) => ({ id: u.id, username: u.username, discriminator: '0', global_name: null, avatar: null });
+const USER = (u: FakeUser) => ({ id: u.id, username: u.username, discriminator: '0', global_name: u.globalName ?? null, avatar: null, ...(u.bot && { bot: true }) });
 
 /**
  * A Discord on 127.0.0.1 that speaks the real protocols: the gateway over a WebSocket (HELLO,
@@ -58,6 +70,10 @@ export class FakeDiscord {
   readonly users = new Map<string, FakeUser>();
   /** Interaction tokens Discord would accept, with their creation time; expired ones get 401 50027. */
   readonly tokens = new Map<string, number>();
+  /** Errors that reading a channel's messages answers with, by channel id. */
+  readonly historyErrors = new Map<string, FakeError>();
+  /** Channels besides the default text channel and thread: text channels, or threads with a parent. */
+  private readonly extraChannels = new Map<string, { name: string; parentId?: string }>();
   tokenLifetimeMs = 15 * 60_000;
   private server!: Server;
   private wss!: WebSocketServer;
@@ -89,6 +105,15 @@ export class FakeDiscord {
     this.wss.close();
     this.server.closeAllConnections();
     await new Promise((r) => this.server.close(r));
+  }
+
+  /**
+   * Adds a text channel, or a thread when `parentId` is given, to the guild; call it before the
+   * bot logs in so that GUILD_CREATE carries it.
+   */
+  addChannel(id: string, opts: { name: string; parentId?: string }): void {
+    this.extraChannels.set(id, opts);
+    this.messages.set(id, []);
   }
 
   /** Adds a message to a channel's history (oldest first) and returns it. */
@@ -190,13 +215,14 @@ export class FakeDiscord {
   }
 
   private channelObject(id: string): Record<string, unknown> {
-    if (id === FAKE_DISCORD.threadId) {
+    const extra = this.extraChannels.get(id);
+    if (id === FAKE_DISCORD.threadId || extra?.parentId) {
       return {
         id,
         type: 11,
         guild_id: FAKE_DISCORD.guildId,
-        parent_id: FAKE_DISCORD.channelId,
-        name: 'release-plan',
+        parent_id: extra?.parentId ?? FAKE_DISCORD.channelId,
+        name: extra?.name ?? 'release-plan',
         owner_id: '1300000000000000901',
         thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2026-01-01T00:00:00.000Z', locked: false },
         message_count: 3,
@@ -204,7 +230,7 @@ export class FakeDiscord {
         flags: 0,
       };
     }
-    return { id, type: 0, guild_id: FAKE_DISCORD.guildId, name: 'general', position: 0, permission_overwrites: [], flags: 0 };
+    return { id, type: 0, guild_id: FAKE_DISCORD.guildId, name: extra?.name ?? 'general', position: 0, permission_overwrites: [], flags: 0 };
   }
 
   private gateway(ws: WebSocket): void {
@@ -263,8 +289,8 @@ export class FakeDiscord {
       preferred_locale: 'en-US',
       features: [],
       roles: [{ id: guildId, name: '@everyone', permissions: String((1n << 10n) | (1n << 11n) | (1n << 16n)), position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
-      channels: [{ id: channelId, type: 0, name: 'general', position: 0, permission_overwrites: [], flags: 0 }],
-      threads: [this.channelObject(threadId)],
+      channels: [channelId, ...[...this.extraChannels].filter(([, c]) => !c.parentId).map(([id]) => id)].map((id) => this.channelObject(id)),
+      threads: [threadId, ...[...this.extraChannels].filter(([, c]) => c.parentId).map(([id]) => id)].map((id) => this.channelObject(id)),
       members: [this.member({ id: FAKE_DISCORD.botUser.id, username: 'Parley' })],
       emojis: [],
       stickers: [],
@@ -312,6 +338,8 @@ export class FakeDiscord {
       case 'GET channels/:x':
         return this.messages.has(seg[1]!) ? reply(200, this.channelObject(seg[1]!)) : reply(404, { code: 10003, message: 'Unknown Channel' });
       case 'GET channels/:x/messages': {
+        const refused = this.historyErrors.get(seg[1]!);
+        if (refused) return reply(refused.status, { code: refused.code, message: refused.message });
         const all = [...(this.messages.get(seg[1]!) ?? [])].reverse();
         const before = url.searchParams.get('before');
         const from = before ? all.findIndex((x) => BigInt(x['id'] as string) < BigInt(before)) : 0;

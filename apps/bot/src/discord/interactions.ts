@@ -80,7 +80,10 @@ export function registerInteractions(client: Client, deps: DiscordTaskDeps & { s
           const authorName = (member && 'displayName' in member ? member.displayName : undefined) ?? interaction.user.globalName ?? interaction.user.username;
           source = { kind: 'text', text: parsed.text, authorName };
         } else if (parsed.last !== undefined || parsed.sinceMs !== undefined) {
-          source = { kind: 'channel', channel, window: { limit: parsed.last ?? deps.maxMessages, ...(parsed.sinceMs !== undefined && { sinceMs: parsed.sinceMs }) } };
+          // Discord checks `last` against the max_value the commands were registered with, which can be
+          // larger than this bot's limit (registered before SUMMARIZE_MAX_MESSAGES was lowered).
+          const limit = Math.min(parsed.last ?? deps.maxMessages, deps.maxMessages);
+          source = { kind: 'channel', channel, window: { limit, ...(parsed.sinceMs !== undefined && { sinceMs: parsed.sinceMs }) } };
         } else {
           source = defaultSource(channel, deps.maxMessages);
         }

@@ -57,10 +57,21 @@ async function read(deps: DiscordTaskDeps, req: DiscordRequest): Promise<Convers
   const opts = { guildId: req.guildId, botUserId: deps.botUserId, names: deps.names, messageContent: deps.messageContent };
   const { source } = req;
   if (source.kind === 'text') return [{ id: 'typed-text', author: source.authorName, text: source.text, isBot: false }];
-  if (source.kind === 'messages') return toConversation(source.messages, opts);
+  if (source.kind === 'messages') return toConversation(source.messages, { ...opts, chosen: true });
   const history = await readHistory(source.channel, source.window);
   const starter = source.window.sinceMs === undefined && history.length < source.window.limit ? await starterOf(source.channel) : null;
   return toConversation(starter && !history.some((m) => m.id === starter.id) ? [starter, ...history] : history, opts);
+}
+
+/** Why there is nothing to work on, naming what was looked at. */
+function nothingToRead(source: DiscordSource): string {
+  if (source.kind === 'messages') return 'That message has no text I can work on.';
+  if (source.kind === 'text') return 'Give me some text to work on.';
+  if (source.channel.isThread()) return 'This thread has no messages I can work on.';
+  const { limit, sinceMs } = source.window;
+  // <t:…:R> is shown by Discord in the reader's own words and time zone, e.g. "2 hours ago".
+  const span = sinceMs !== undefined ? `since <t:${Math.floor(sinceMs / 1000)}:R>` : `in the last ${limit} messages`;
+  return `I found no messages I can work on ${span} in this channel.`;
 }
 
 /** What the reply says while a request waits, e.g. "Summarizing 42 messages". */
@@ -90,7 +101,8 @@ export async function queueDiscordTask(deps: DiscordTaskDeps, req: DiscordReques
   } catch (err) {
     throw asUserFacing(err);
   }
-  if (messages.length === 0) throw new UserFacingError('NOTHING_TO_READ', 'There are no messages here that I can read.');
+  // The worker leaves bots' messages out: with nothing else there would be nothing to work on.
+  if (!messages.some((m) => !m.isBot)) throw new UserFacingError('NOTHING_TO_READ', nothingToRead(req.source));
   const scope = { platform: 'discord' as const, workspace: req.guildId, channel: req.channelId };
   const { settings } = await deps.settings.effective(scope, { command: req.overrides });
   const working = `⏳ ${workingOn(req.task, messages.length)}…`;

@@ -36,17 +36,19 @@ export async function starterOf(channel: TextBasedChannel): Promise<Message | nu
 }
 
 /**
- * The messages as the job carries them, with display names. Parley's own messages are left out.
+ * The messages as the job carries them, with display names. Read from history, Parley's own
+ * messages are left out and other bots' are marked as such; a message picked by hand (`chosen`:
+ * a context menu's target, a mention's reply) is content whoever wrote it, Parley included.
  * Without the Message Content intent Discord sends other people's messages empty, so when every
- * message is empty the user is told what the server admin has to enable.
+ * message read is empty the user is told what the server admin has to enable.
  */
 export async function toConversation(
   messages: readonly Message[],
-  opts: { guildId: string; botUserId: string; names: DisplayNames; messageContent: boolean },
+  opts: { guildId: string; botUserId: string; names: DisplayNames; messageContent: boolean; chosen?: boolean },
 ): Promise<ConversationMessage[]> {
-  const theirs = messages.filter((m) => m.author.id !== opts.botUserId && !m.system);
+  const theirs = opts.chosen ? messages : messages.filter((m) => m.author.id !== opts.botUserId && !m.system);
   const withText = theirs.filter((m) => m.content.trim() !== '');
-  if (theirs.length > 0 && withText.length === 0 && !opts.messageContent) {
+  if (!opts.chosen && theirs.length > 0 && withText.length === 0 && !opts.messageContent) {
     throw new UserFacingError(
       'NO_MESSAGE_CONTENT',
       "I can't read the messages here: Parley runs without Discord's Message Content intent. Use the message menu (Apps → Summarize thread), or ask the bot's owner to enable the intent.",
@@ -57,7 +59,7 @@ export async function toConversation(
       id: m.id,
       author: (await opts.names.nameOf(opts.guildId, m.author, m.member?.displayName)).slice(0, 200),
       text: m.content.slice(0, 40_000),
-      isBot: m.author.bot,
+      isBot: !opts.chosen && m.author.bot,
     })),
   );
 }
