@@ -48,7 +48,7 @@ describe('Slack /genconfig form and App Home end to end: Bolt → Redis settings
     fake.admins.add(ADMIN);
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1' });
-    ({ bot, url: url } = await startSlackBot(fake, prefix, {
+    ({ bot, url } = await startSlackBot(fake, prefix, {
       MAX_NEW_TOKENS: String(MAX_NEW_TOKENS),
     }));
     await worker.waitForLog('worker ready');

@@ -65,7 +65,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
     fake.missingScopes.set('G0SECRET', 'groups:history');
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1' });
-    ({ bot, url: url } = await startSlackBot(fake, prefix, {
+    ({ bot, url } = await startSlackBot(fake, prefix, {
       MAX_NEW_TOKENS: '12',
       RATE_LIMIT_USER_PER_MINUTE: '100',
       RATE_LIMIT_CHANNEL_PER_MINUTE: '100',

@@ -36,7 +36,7 @@ describe('Slack streaming: placeholder, streamed edits, final edit', () => {
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     // One job at a time, so that requests queue behind each other.
     worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25', WORKER_CONCURRENCY: '1' });
-    ({ bot, url: url } = await startSlackBot(fake, prefix, {
+    ({ bot, url } = await startSlackBot(fake, prefix, {
       RATE_LIMIT_USER_PER_MINUTE: '100',
       // One edit per 20 ms, so that a short test sees several; production keeps Slack's ~50 a minute.
       SLACK_UPDATES_PER_MINUTE: '3000',
