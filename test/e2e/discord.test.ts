@@ -262,4 +262,12 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
     expect(content(answer)).toMatch(/^⚠️ .*German.*\(ref `discord-[0-9a-f]+`\)$/);
     expect(content(answer)).not.toMatch(/\n\s+at /);
   });
+
+  it("the bot's /metrics counts the Discord replies it delivered", async () => {
+    const ops = await bot.waitForLog('ops server listening');
+    const text = await (await fetch(`http://127.0.0.1:${String(ops['port'])}/metrics`)).text();
+    const discord = [...text.matchAll(/^parley_bot_requests_total\{[^}]*platform="discord"[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    // The mention, /summarize, the context menus and the rest above all ended in a delivered reply.
+    expect(discord).toBeGreaterThanOrEqual(5);
+  });
 });

@@ -3,6 +3,7 @@ import { redisOptions, type Logger } from '@parley/service-kit';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DiscordAPIError, MessageFlags, RateLimitError, RESTJSONErrorCodes, Routes, type REST } from 'discord.js';
 import type { Redis } from 'ioredis';
+import type { PlatformMetrics } from '../core/bot-metrics.js';
 import { streamKeys } from '../core/progress-stream.js';
 import { isExpiredToken } from './discord-errors.js';
 import { formatDiscordReply } from './format-reply.js';
@@ -27,7 +28,16 @@ export interface DiscordDeliveryDeps {
   prefix: string;
   editor: ReplyEditor;
   tokenLifetimeMs: number;
+  metrics: PlatformMetrics;
   log: Logger;
+}
+
+/** A short code for a delivery that failed for good: Discord's error code, or what went wrong before Discord. */
+function deliveryFailureCode(err: Error): string {
+  if (err instanceof DiscordAPIError) return String(err.code);
+  const coded = /^discord: (\w+)$/.exec(err.message)?.[1];
+  if (coded) return coded;
+  return err.message === 'invalid reply payload' ? 'invalid_payload' : 'error';
 }
 
 /**
@@ -59,6 +69,7 @@ export function startDiscordDelivery(deps: DiscordDeliveryDeps): Worker {
   const call = async <T>(send: () => Promise<T>): Promise<T> =>
     send().catch(async (err: unknown) => {
       if (err instanceof RateLimitError) {
+        deps.metrics.rateLimited('discord', err.route);
         log.warn({ retryAfterMs: err.retryAfter }, 'discord rate-limited a reply');
         await worker.rateLimit(err.retryAfter);
         throw Worker.RateLimitError();
@@ -146,7 +157,9 @@ export function startDiscordDelivery(deps: DiscordDeliveryDeps): Worker {
     async (job: Job) => {
       const parsed = replyJobSchema.safeParse(job.data);
       if (!parsed.success || parsed.data.target.platform !== 'discord') throw new UnrecoverableError('invalid reply payload');
-      return deliver(job, parsed.data, parsed.data.target);
+      const delivered = await deliver(job, parsed.data, parsed.data.target);
+      deps.metrics.replyDelivered('discord', parsed.data);
+      return delivered;
     },
     {
       connection: { url: deps.redisUrl, ...redisOptions('consumer') },
@@ -156,7 +169,10 @@ export function startDiscordDelivery(deps: DiscordDeliveryDeps): Worker {
       limiter: { max: 40, duration: 1000 },
     },
   );
-  worker.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed'));
+  worker.on('failed', (job, err) => {
+    log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed');
+    if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) deps.metrics.deliveryFailed('discord', deliveryFailureCode(err));
+  });
   worker.on('error', (err) => log.error({ err: err.message }, 'delivery worker error'));
   return worker;
 }

@@ -1,6 +1,7 @@
 import { ConfigError, connectRedis, type Logger } from '@parley/service-kit';
 import { Events, type Client } from 'discord.js';
 import type { BotConfig } from '../config.js';
+import type { PlatformMetrics } from '../core/bot-metrics.js';
 import type { Intake } from '../core/intake.js';
 import { startProgressStream } from '../core/progress-stream.js';
 import type { SettingsStore } from '../core/settings-store.js';
@@ -25,7 +26,7 @@ async function login(client: Client, token: string): Promise<void> {
 export async function startDiscord(
   config: BotConfig,
   discord: { token: string; applicationId: string },
-  shared: { intake: Intake; settings: SettingsStore; instanceId: string; log: Logger },
+  shared: { intake: Intake; settings: SettingsStore; instanceId: string; log: Logger; metrics: PlatformMetrics },
 ): Promise<() => Promise<void>> {
   const { log } = shared;
   const apiUrl = config.DISCORD_API_URL;
@@ -76,6 +77,7 @@ export async function startDiscord(
     prefix: config.PARLEY_QUEUE_PREFIX,
     editor,
     tokenLifetimeMs: config.DISCORD_TOKEN_LIFETIME_MS,
+    metrics: shared.metrics,
     log,
   });
 
