@@ -38,6 +38,7 @@ function upsert(m) {
   if (old) {
     if ((old.dataset.state === 'done' || old.dataset.state === 'failed') && m.state === 'streaming') return;
     old.replaceWith(render(m));
+    list.scrollTop = list.scrollHeight;
     return;
   }
   if (m.threadId) {
