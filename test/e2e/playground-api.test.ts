@@ -59,7 +59,7 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     expect(reply).toMatchObject({ isBot: true, state: 'waiting', requestId });
     expect(reply!.text).toMatch(/^⏳ Summarizing \d+ messages…/);
     const final = await finalOf(requestId!);
-    expect(final.state).toBe('done');
+    expect(final.state, final.text).toBe('done');
     expect(final.id).toBe(reply!.id);
     expect(final.footer).toMatch(/^summarize · \d+ messages · .*\(the random test model: its words are random\) · greedy, max 300 tokens$/);
     const streamed = events.events.slice(from).filter((m) => m.requestId === requestId && m.state === 'streaming');
@@ -113,6 +113,27 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     expect(unknown.reply).toMatchObject({ state: 'failed' });
     expect(unknown.reply!.text).toMatch(/I don't understand `banana`/);
     expect(unknown.requestId).toBeUndefined();
+  });
+
+  it('a page open on another bot instance sees the reply too (events go through Redis pub/sub)', async () => {
+    const other = new AppProcess('bot', { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info', PLAYGROUND_PORT: '0', RATE_LIMIT_USER_PER_MINUTE: '100' });
+    try {
+      const otherBase = String((await other.waitForLog('playground ready')).url);
+      const otherEvents = await EventStream.open(`${otherBase}api/c/general/events`);
+      try {
+        const { requestId } = await post('/summarize');
+        const final = await otherEvents.waitFor((m) => m.requestId === requestId && (m.state === 'done' || m.state === 'failed'), 30_000, 'the reply on the other bot');
+        expect(final.state, final.text).toBe('done');
+        expect(final.footer).toMatch(/^summarize · \d+ messages · /);
+        // Both bots may deliver replies, but each reply is delivered once: one final event on each page.
+        await new Promise((r) => setTimeout(r, 300));
+        expect(events.events.filter((m) => m.requestId === requestId && m.state === 'done')).toHaveLength(1);
+      } finally {
+        otherEvents.close();
+      }
+    } finally {
+      await other.stop();
+    }
   });
 
   it('never logs message text', () => {

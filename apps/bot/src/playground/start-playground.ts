@@ -2,7 +2,7 @@ import { connectRedis, type Logger } from '@parley/service-kit';
 import type { AddressInfo } from 'node:net';
 import type { BotConfig } from '../config.js';
 import type { Intake } from '../core/intake.js';
-import { startProgressStream } from '../core/progress-stream.js';
+import { startProgressStream, streamKeys } from '../core/progress-stream.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { startPlaygroundDelivery } from './delivery.js';
 import { EventHub } from './hub.js';
@@ -27,7 +27,9 @@ export async function startPlayground(
   redis.on('error', (err) => log.error({ err: err.message }, 'redis error'));
   const store = new PlaygroundStore(redis, prefix);
   for (const [i, channel] of DEFAULT_CHANNELS.entries()) await store.addChannel(channel, i);
-  const hub = new EventHub();
+  const subscriber = connectRedis(config.REDIS_URL, 'consumer');
+  subscriber.on('error', (err) => log.error({ err: err.message }, 'redis error'));
+  const hub = await EventHub.start(redis, subscriber, prefix, log);
   const service = new PlaygroundService({ store, hub, intake: shared.intake, settings: shared.settings, log, maxMessages: config.SUMMARIZE_MAX_MESSAGES, maxNewTokens: config.MAX_NEW_TOKENS });
 
   const stream = startProgressStream({
@@ -41,7 +43,10 @@ export async function startPlayground(
       const ref = await store.placeholderFor(requestId);
       const current = ref && (await store.get(ref.channelId, ref.id));
       // Lossy by design: the page shows the newest text; the stored message waits for the final reply.
-      if (current && (current.state === 'waiting' || current.state === 'streaming')) hub.publish({ ...current, text, state: 'streaming' });
+      if (!current || (current.state !== 'waiting' && current.state !== 'streaming')) return;
+      // Checked again just before publishing: the final reply may have started meanwhile.
+      if (await redis.exists(streamKeys.final(prefix, requestId))) return;
+      hub.publish({ ...current, text, state: 'streaming' });
     },
   });
   const delivery = startPlaygroundDelivery({ redis, redisUrl: config.REDIS_URL, prefix, store, hub, log });
