@@ -1,4 +1,5 @@
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../helpers/app-process.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
@@ -49,6 +50,21 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     expect(html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;quotes&quot;');
     expect(html).not.toContain('<img src=x');
     expect((await fetch(`${base}static/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+
+  it('answers only loopback host names, so a rebound DNS name cannot drive it from a browser', async () => {
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${base}c/general`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const port = new URL(base).port;
+    expect(await status(`evil.example:${port}`)).toBe(421);
+    expect(await status(`localhost:${port}`)).toBe(200);
   });
 
   it('loads the sample thread, then /summarize streams into a placeholder and ends with the footer', async () => {

@@ -55,7 +55,9 @@ const postSchema = z.object({ text: z.string().max(4000), threadId: z.string().m
 const settingsSchema = z.object({ changes: z.record(z.string(), z.unknown()).default({}), reset: z.boolean().default(false) });
 
 /** The playground's HTTP side: the page, its script, a small JSON API and one event stream per channel. */
-export function createPlaygroundServer(deps: { service: PlaygroundService; store: PlaygroundStore; hub: EventHub; log: Logger; randomTestModel: boolean }): Server {
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/i;
+
+export function createPlaygroundServer(deps: { service: PlaygroundService; store: PlaygroundStore; hub: EventHub; log: Logger; randomTestModel: boolean; loopbackOnly: boolean }): Server {
   const { service, store, hub, log } = deps;
 
   const loadSample = async (channelId: string): Promise<PlaygroundMessage[]> => {
@@ -71,6 +73,9 @@ export function createPlaygroundServer(deps: { service: PlaygroundService; store
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Bound to loopback, only loopback names may reach it: a web page whose name was rebound to
+    // 127.0.0.1 cannot use the playground from the user's browser.
+    if (deps.loopbackOnly && !LOOPBACK_HOST.test(req.headers.host ?? '')) throw new HttpError(421, 'use http://127.0.0.1 or http://localhost');
     const url = new URL(req.url ?? '/', 'http://playground');
     const path = url.pathname;
     if (req.method === 'GET' && path === '/') {

@@ -51,7 +51,8 @@ export async function startPlayground(
   });
   const delivery = startPlaygroundDelivery({ redis, redisUrl: config.REDIS_URL, prefix, store, hub, log });
 
-  const server = createPlaygroundServer({ service, store, hub, log, randomTestModel: playground.randomTestModel });
+  const loopbackOnly = ['127.0.0.1', 'localhost', '::1'].includes(playground.host);
+  const server = createPlaygroundServer({ service, store, hub, log, randomTestModel: playground.randomTestModel, loopbackOnly });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(playground.port, playground.host, () => resolve());
