@@ -36,7 +36,8 @@ function render(m) {
 function upsert(m) {
   const old = list.querySelector(`.msg[data-id="${CSS.escape(m.id)}"]`);
   if (old) {
-    if ((old.dataset.state === 'done' || old.dataset.state === 'failed') && m.state === 'streaming') return;
+    const finished = old.dataset.state === 'done' || old.dataset.state === 'failed';
+    if ((finished && m.state === 'streaming') || (finished && m.state === 'waiting') || (old.dataset.state === 'streaming' && m.state === 'waiting')) return;
     old.replaceWith(render(m));
     list.scrollTop = list.scrollHeight;
     return;
@@ -55,7 +56,12 @@ function upsert(m) {
 
 const events = new EventSource(api('events'));
 events.addEventListener('message', (e) => upsert(JSON.parse(e.data)));
-events.addEventListener('open', () => document.body.setAttribute('data-live', 'true'));
+// On every (re)connect, catch up with what arrived while the stream was not open.
+events.addEventListener('open', async () => {
+  const { messages } = await call('GET', api('messages'));
+  for (const m of messages) upsert(m);
+  document.body.setAttribute('data-live', 'true');
+});
 
 list.addEventListener('click', (e) => {
   if (!e.target.classList.contains('reply-in-thread')) return;
