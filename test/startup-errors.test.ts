@@ -35,11 +35,6 @@ describe('startup errors', () => {
     expect(line).toMatch(/^parley-bot: cannot start: SLACK_MODE is invalid \(.*"http".*"socket".*\); use http \(Slack POSTs to this bot\) or socket/);
   });
 
-  it('the bot with neither a Slack nor a Discord token, naming both', async () => {
-    const line = await startupFailure('bot', {});
-    expect(line).toMatch(/^parley-bot: cannot start: SLACK_BOT_TOKEN is not set; .* or set DISCORD_TOKEN to run on Discord$/);
-  });
-
   it('the bot with a Discord token but no application id', async () => {
     const line = await startupFailure('bot', { DISCORD_TOKEN: 'x'.repeat(30) });
     expect(line).toBe("parley-bot: cannot start: DISCORD_APPLICATION_ID is not set; copy the Application ID from your Discord application's General Information page");

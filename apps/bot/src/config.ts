@@ -77,9 +77,19 @@ export const schema = z
     /** With BULL_BOARD_PASSWORD, serves Bull Board at /queues on the ops port behind HTTP basic auth; unset, there is no board. */
     BULL_BOARD_USER: z.string().min(1).optional(),
     BULL_BOARD_PASSWORD: z.string().min(12).optional().describe('set a password of at least 12 characters, together with BULL_BOARD_USER'),
+    /** Port of the web playground, served when neither SLACK_BOT_TOKEN nor DISCORD_TOKEN is set; 0 picks a free one (logged at startup). */
+    PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    /** Address the playground binds to. It has no login: keep it on loopback unless a proxy in front adds one. */
+    PLAYGROUND_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Set by `npm start` when the worker runs the tiny random-weight test model, so the page says so. */
+    PLAYGROUND_RANDOM_TEST_MODEL: z
+      .enum(['true', 'false'])
+      .default('false')
+      .describe('set true or false')
+      .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
-    if (!env.SLACK_BOT_TOKEN && !env.DISCORD_TOKEN) ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'required' });
+    // Neither token: the web playground runs instead (see loadConfig).
     if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'required' });
     if (!env.SLACK_BOT_TOKEN) return;
     // Each transport has its own credential; the other one's is not needed.
@@ -100,6 +110,8 @@ export type BotConfig = z.infer<typeof schema> & {
   slack: { token: string; transport: SlackTransport } | undefined;
   /** Present when Discord is configured. */
   discord: { token: string; applicationId: string } | undefined;
+  /** Present when neither chat platform is configured: the web playground takes their place. */
+  playground: { port: number; host: string; randomTestModel: boolean } | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
@@ -112,5 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     ...parsed,
     slack: parsed.SLACK_BOT_TOKEN ? { token: parsed.SLACK_BOT_TOKEN, transport } : undefined,
     discord: parsed.DISCORD_TOKEN ? { token: parsed.DISCORD_TOKEN, applicationId: parsed.DISCORD_APPLICATION_ID! } : undefined,
+    playground:
+      parsed.SLACK_BOT_TOKEN || parsed.DISCORD_TOKEN
+        ? undefined
+        : { port: parsed.PLAYGROUND_PORT, host: parsed.PLAYGROUND_HOST, randomTestModel: parsed.PLAYGROUND_RANDOM_TEST_MODEL },
   };
 }

@@ -4,12 +4,16 @@ import { loadConfig } from './config.js';
 import { Intake } from './core/intake.js';
 import { SettingsStore } from './core/settings-store.js';
 import { startDiscord } from './discord/start-discord.js';
+import { startPlayground } from './playground/start-playground.js';
 import { startSlack } from './slack/start-slack.js';
 import { startBotOps } from './ops/start-bot-ops.js';
 
 const APP = 'parley-bot';
 
-/** Runs the Slack adapter when SLACK_BOT_TOKEN is set and the Discord one when DISCORD_TOKEN is; both share intake and settings. */
+/**
+ * Runs the Slack adapter when SLACK_BOT_TOKEN is set and the Discord one when DISCORD_TOKEN is; with
+ * neither, the web playground. All of them share intake and settings.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(APP);
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   if (config.slack) stops.push(await startSlack(config, config.slack, shared));
   if (config.discord) stops.push(await startDiscord(config, config.discord, shared));
+  if (config.playground) stops.push(await startPlayground(config, config.playground, shared));
 
   onShutdown(
     async () => {

@@ -1,7 +1,7 @@
 /** Queue names shared by producers (bot, demo) and consumers (worker, bot delivery). */
 export const INFERENCE_QUEUE = 'inference';
 
-export const PLATFORMS = ['slack', 'discord', 'demo'] as const;
+export const PLATFORMS = ['slack', 'discord', 'demo', 'playground'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /** Each platform adapter consumes its own reply queue, so one adapter never takes another's replies. */

@@ -76,7 +76,18 @@ export const demoTargetSchema = z.object({
   runId: z.string().min(1),
 });
 
-export const replyTargetSchema = z.discriminatedUnion('platform', [slackTargetSchema, discordTargetSchema, demoTargetSchema]);
+const playgroundId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** The built-in web playground: a channel, and the thread the reply belongs in (absent: the channel itself). */
+export const playgroundTargetSchema = z.object({
+  platform: z.literal('playground'),
+  channelId: playgroundId,
+  threadId: playgroundId.optional(),
+  userId: z.string().min(1).max(100),
+});
+export type PlaygroundTarget = z.infer<typeof playgroundTargetSchema>;
+
+export const replyTargetSchema = z.discriminatedUnion('platform', [slackTargetSchema, discordTargetSchema, demoTargetSchema, playgroundTargetSchema]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
 
 /** The effective generation settings of a request; they travel with the job and back in the reply. */

@@ -1,0 +1,102 @@
+import { PLAYGROUND_USAGE } from './commands.js';
+import type { PlaygroundMessage } from './store.js';
+
+/** Text for HTML content and attribute values: nothing typed or generated can become markup. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** The settings panel's controls: key, label, range and the one line that says what it does. */
+export const SETTING_CONTROLS = [
+  { key: 'temperature', label: 'Temperature', min: 0.1, max: 2, step: 0.1, fallback: 1, help: 'Sampling only: higher spreads the odds over more words (livelier, less faithful); lower sharpens them.' },
+  { key: 'topK', label: 'Top-k', min: 0, max: 200, step: 1, fallback: 50, help: 'Sampling only: draw from the k likeliest next tokens; 0 turns the cut off.' },
+  { key: 'topP', label: 'Top-p', min: 0.05, max: 1, step: 0.05, fallback: 1, help: 'Sampling only: draw from the fewest tokens whose odds add up to p; 1 turns the cut off.' },
+  { key: 'maxNewTokens', label: 'Max new tokens', min: 8, max: 512, step: 8, fallback: 128, help: 'The longest reply, in tokens (word pieces); generation stops there.' },
+  { key: 'shots', label: 'Shots', min: 0, max: 8, step: 1, fallback: 0, help: 'Worked examples put in the prompt before the thread: 0 is zero-shot; more guide the format but cost context.' },
+] as const;
+
+function messageHtml(m: PlaygroundMessage): string {
+  const attrs = `data-id="${escapeHtml(m.id)}"${m.requestId ? ` data-request="${escapeHtml(m.requestId)}"` : ''}${m.state ? ` data-state="${escapeHtml(m.state)}"` : ''}`;
+  const footer = m.footer ? `<div class="footer">${escapeHtml(m.footer)}</div>` : '';
+  const threadButton = m.threadId ? '' : '<button type="button" class="reply-in-thread">Reply in thread</button>';
+  return (
+    `<div class="msg${m.isBot ? ' bot' : ''}" ${attrs}><span class="author">${escapeHtml(m.author)}</span> ` +
+    `<span class="text">${escapeHtml(m.text)}</span>${footer}${threadButton}</div>`
+  );
+}
+
+/** Top-level messages in order, each followed by its thread's replies. */
+export function renderMessages(messages: readonly PlaygroundMessage[]): string {
+  const replies = new Map<string, PlaygroundMessage[]>();
+  for (const m of messages) if (m.threadId) replies.set(m.threadId, [...(replies.get(m.threadId) ?? []), m]);
+  return messages
+    .filter((m) => !m.threadId)
+    .map((m) => `<div class="top" data-top="${escapeHtml(m.id)}">${messageHtml(m)}<div class="replies">${(replies.get(m.id) ?? []).map(messageHtml).join('')}</div></div>`)
+    .join('');
+}
+
+export interface PageModel {
+  channelId: string;
+  channels: readonly string[];
+  messages: readonly PlaygroundMessage[];
+  effective: Record<string, unknown>;
+  summary: string;
+  randomTestModel: boolean;
+}
+
+function control(c: (typeof SETTING_CONTROLS)[number], effective: Record<string, unknown>): string {
+  const value = typeof effective[c.key] === 'number' ? (effective[c.key] as number) : c.fallback;
+  return (
+    `<label class="setting"><span>${c.label} <output for="s-${c.key}">${value}</output></span>` +
+    `<input type="range" id="s-${c.key}" name="${c.key}" min="${c.min}" max="${c.max}" step="${c.step}" value="${value}">` +
+    `<small>${escapeHtml(c.help)}</small></label>`
+  );
+}
+
+/** The whole page, rendered on the server; app.js then keeps it live over server-sent events. */
+export function renderPage(model: PageModel): string {
+  const sampling = model.effective['doSample'] === true;
+  const banner = model.randomTestModel
+    ? '<p class="banner" id="test-model">The worker runs the tiny <strong>random test model</strong>: replies are random words, not real summaries. Set MODEL_DIR or MODEL_REGISTRY for a real model.</p>'
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parley playground · #${escapeHtml(model.channelId)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:0;display:grid;grid-template-columns:180px 1fr 300px;height:100vh;color:#1d1c1d}
+nav,aside{padding:12px;background:#f4f2f4;overflow:auto}main{display:flex;flex-direction:column;overflow:hidden}
+nav a{display:block;padding:2px 4px;color:inherit;text-decoration:none}nav a.current{background:#1164a3;color:#fff;border-radius:4px}
+#messages{flex:1;overflow:auto;padding:12px}.top{border-bottom:1px solid #eee;padding:4px 0}.replies{margin-left:24px;border-left:2px solid #ddd;padding-left:8px}
+.msg{padding:2px 0;white-space:pre-wrap}.author{font-weight:600}.bot .author{color:#1164a3}.footer{font-size:12px;color:#616061}
+.msg[data-state=waiting] .text,.msg[data-state=streaming] .text{color:#616061}.reply-in-thread{font-size:11px;margin-left:8px}
+form#composer{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}#text{flex:1;padding:6px}#thread-chip{padding:4px 8px;font-size:12px}
+.banner{background:#fff3cd;margin:0;padding:6px 12px}.setting{display:block;margin:10px 0}.setting input{width:100%}.setting small{display:block;color:#616061}
+header{padding:8px 12px;border-bottom:1px solid #ddd;display:flex;gap:8px;align-items:center}h1{font-size:16px;margin:0;flex:1}
+</style></head>
+<body data-channel="${escapeHtml(model.channelId)}">
+<nav><strong>Parley playground</strong><p>Channels</p>
+${model.channels.map((c) => `<a href="/c/${encodeURIComponent(c)}"${c === model.channelId ? ' class="current"' : ''}>#${escapeHtml(c)}</a>`).join('\n')}
+<form id="new-channel"><input name="name" placeholder="new-channel" size="12" pattern="[a-z0-9][a-z0-9-]{0,39}"><button>Add</button></form>
+</nav>
+<main>
+${banner}
+<header><h1>#${escapeHtml(model.channelId)}</h1><button type="button" id="load-sample">Load sample thread</button></header>
+<div id="messages">${renderMessages(model.messages)}</div>
+<form id="composer"><span id="thread-chip" hidden>in thread <button type="button" id="leave-thread">×</button></span>
+<input id="text" name="text" autocomplete="off" placeholder="Message #${escapeHtml(model.channelId)}, /summarize, /ask …, @Parley summarize" maxlength="4000">
+<button id="send">Send</button></form>
+<p class="footer" style="padding:0 8px">${escapeHtml(PLAYGROUND_USAGE)}</p>
+</main>
+<aside><h2 style="font-size:15px">Settings for #${escapeHtml(model.channelId)}</h2>
+<form id="settings">
+<fieldset><legend>Decoding</legend>
+<label><input type="radio" name="doSample" value="false"${sampling ? '' : ' checked'}> Greedy</label>
+<label><input type="radio" name="doSample" value="true"${sampling ? ' checked' : ''}> Sampling</label>
+<small style="display:block;color:#616061">Greedy always takes the likeliest next token (the same reply every time); sampling draws among likely ones (varied replies).</small></fieldset>
+${SETTING_CONTROLS.map((c) => control(c, model.effective)).join('\n')}
+<button id="save-settings">Save</button> <button type="button" id="reset-settings">Reset</button>
+<p id="settings-summary" class="footer">Now: ${escapeHtml(model.summary)}</p>
+</form></aside>
+<script src="/static/app.js" defer></script>
+</body></html>`;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { UserFacingError } from '../src/core/user-facing-error.js';
+import { parseInput } from '../src/playground/commands.js';
+import { escapeHtml, renderMessages } from '../src/playground/page.js';
+
+const parse = (text: string) => parseInput(text, { maxMessages: 1000 });
+const refusal = (text: string): string => {
+  try {
+    parse(text);
+  } catch (err) {
+    if (err instanceof UserFacingError) return err.userMessage;
+    throw err;
+  }
+  throw new Error(`no refusal for ${text}`);
+};
+
+describe('playground input', () => {
+  it('reads the slash commands with settings first and a window', () => {
+    expect(parse('/summarize')).toEqual({ kind: 'task', task: { task: 'summarize' }, source: { kind: 'context' }, overrides: {} });
+    expect(parse('/summarize temperature=0.3 sample last 20')).toEqual({
+      kind: 'task',
+      task: { task: 'summarize' },
+      source: { kind: 'context', last: 20 },
+      overrides: { temperature: 0.3, doSample: true },
+    });
+    expect(parse('/summarize since 2h')).toMatchObject({ source: { kind: 'context', sinceMs: 7_200_000 } });
+    expect(parse('/translate German Good morning')).toMatchObject({ task: { task: 'translate', language: 'German' }, source: { kind: 'text', text: 'Good morning' } });
+    expect(parse('/translate french')).toMatchObject({ task: { task: 'translate', language: 'french' }, source: { kind: 'latest' } });
+    expect(parse('/entities Maya flies to Lisbon on Monday')).toMatchObject({ task: { task: 'entities' }, source: { kind: 'text', text: 'Maya flies to Lisbon on Monday' } });
+    expect(parse('/entities')).toMatchObject({ source: { kind: 'latest' } });
+    expect(parse('/ask since 1d who owns QA?')).toMatchObject({ task: { task: 'ask', question: 'who owns QA?' }, source: { kind: 'context', sinceMs: 86_400_000 } });
+    expect(parse('/genconfig')).toEqual({ kind: 'genconfig', verb: 'show', args: '' });
+    expect(parse('/genconfig set temperature=0.7 sample')).toEqual({ kind: 'genconfig', verb: 'set', args: 'temperature=0.7 sample' });
+  });
+
+  it('reads @Parley mentions like the chat adapters, and leaves other messages alone', () => {
+    expect(parse('@Parley summarize')).toMatchObject({ kind: 'task', task: { task: 'summarize' } });
+    expect(parse('@parley, translate to French')).toMatchObject({ task: { task: 'translate', language: 'French' } });
+    expect(parse('@Parley who owns the rollback?')).toMatchObject({ task: { task: 'ask', question: 'who owns the rollback?' } });
+    expect(parse('@Parley')).toEqual({ kind: 'help' });
+    expect(parse('ship it on Friday')).toEqual({ kind: 'message' });
+    expect(parse('mail parley@example.com')).toEqual({ kind: 'message' });
+  });
+
+  it('refuses what it cannot read, saying what is accepted', () => {
+    expect(refusal('/summarize banana')).toMatch(/^I don't understand `banana`\. Commands: /);
+    expect(refusal('/summarize last 0')).toMatch(/`last` takes 1 to 1000 messages/);
+    expect(refusal('/summarize since 5y')).toMatch(/For `since`/);
+    expect(refusal('/summarize temperature=0')).toMatch(/temperature must be a number above 0/);
+    expect(refusal('/translate')).toMatch(/Which language/);
+    expect(refusal('/ask')).toMatch(/What is your question/);
+    expect(refusal('/genconfig delete')).toMatch(/I don't know `\/genconfig delete`/);
+    expect(refusal('/shout hi')).toMatch(/I don't know `\/shout`/);
+  });
+});
+
+describe('playground page', () => {
+  it('escapes every character that could open markup or leave an attribute', () => {
+    expect(escapeHtml(`<script>alert('x')</script> & "q"`)).toBe('&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;');
+  });
+
+  it('renders authors, text, footers and ids escaped, and thread replies under their parent', () => {
+    const html = renderMessages([
+      { id: 'm1', channelId: 'general', author: '<i>Maya</i>', text: 'ship <b>Friday</b>', isBot: false, at: 1 },
+      { id: 'm2', channelId: 'general', threadId: 'm1', author: 'Parley', text: '"done" <img src=x>', isBot: true, at: 2, requestId: 'r"1', state: 'done', footer: 'summarize · <1> messages' },
+    ]);
+    expect(html).not.toMatch(/<(i|b|img)[\s>]/);
+    expect(html).toContain('&lt;i&gt;Maya&lt;/i&gt;');
+    expect(html).toContain('data-request="r&quot;1"');
+    expect(html).toContain('summarize · &lt;1&gt; messages');
+    expect(html.indexOf('data-id="m2"')).toBeGreaterThan(html.indexOf('<div class="replies">'));
+  });
+});

@@ -1,0 +1,162 @@
+import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppProcess } from '../helpers/app-process.js';
+import { MODEL_CACHE } from '../helpers/paths.js';
+import { EventStream, postJson, queuedJob, type PlaygroundMessage } from '../helpers/playground.js';
+import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+
+/** A word of the sample thread that no log line may carry. */
+const SAMPLE_WORD = 'billing_backfill_enabled';
+
+describe('playground over HTTP: a command in, the streamed reply out of the event stream', () => {
+  const prefix = uniquePrefix('playground');
+  let bot: AppProcess;
+  let worker: AppProcess;
+  let base: string;
+  let events: EventStream;
+  const api = (path: string) => `${base}api/c/general/${path}`;
+
+  beforeAll(async () => {
+    const modelDir = await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
+    const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
+    worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25' });
+    // No Slack or Discord variables: the bot serves the playground.
+    bot = new AppProcess('bot', { ...common, PLAYGROUND_PORT: '0', PLAYGROUND_RANDOM_TEST_MODEL: 'true', RATE_LIMIT_USER_PER_MINUTE: '100' });
+    base = String((await bot.waitForLog('playground ready')).url);
+    await worker.waitForLog('worker ready');
+    events = await EventStream.open(api('events'));
+  });
+
+  afterAll(async () => {
+    events?.close();
+    await Promise.all([bot?.stop(), worker?.stop()]);
+    await dropPrefix(prefix);
+  });
+
+  const post = async (text: string, threadId?: string) => {
+    const res = await postJson(api('messages'), threadId ? { text, threadId } : { text });
+    expect(res.status).toBe(200);
+    return res.body as { message: PlaygroundMessage; reply?: PlaygroundMessage; requestId?: string };
+  };
+  const finalOf = (requestId: string) => events.waitFor((m) => m.requestId === requestId && (m.state === 'done' || m.state === 'failed'), 60_000, `the final reply to ${requestId}`);
+
+  it('serves the page with its channels, the test-model notice and the settings panel, escaping what users typed', async () => {
+    await post('<img src=x onerror="alert(1)"> & "quotes"');
+    const html = await (await fetch(`${base}c/general`)).text();
+    expect(html).toContain('random test model');
+    expect(html).toContain('href="/c/random"');
+    for (const key of ['temperature', 'topK', 'topP', 'maxNewTokens', 'shots']) expect(html).toContain(`name="${key}"`);
+    expect(html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;quotes&quot;');
+    expect(html).not.toContain('<img src=x');
+    expect((await fetch(`${base}static/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+
+  it('answers only loopback host names, so a rebound DNS name cannot drive it from a browser', async () => {
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${base}c/general`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const port = new URL(base).port;
+    expect(await status(`evil.example:${port}`)).toBe(421);
+    expect(await status(`localhost:${port}`)).toBe(200);
+  });
+
+  it('loads the sample thread, then /summarize streams into a placeholder and ends with the footer', async () => {
+    const loaded = await postJson(api('sample'), {});
+    expect(loaded.body['loaded']).toBeGreaterThanOrEqual(40);
+    const from = events.events.length;
+    const { reply, requestId } = await post('/summarize max_new_tokens=300');
+    expect(reply).toMatchObject({ isBot: true, state: 'waiting', requestId });
+    expect(reply!.text).toMatch(/^⏳ Summarizing \d+ messages…/);
+    const final = await finalOf(requestId!);
+    expect(final.state, final.text).toBe('done');
+    expect(final.id).toBe(reply!.id);
+    expect(final.footer).toMatch(/^summarize · \d+ messages · .*\(the random test model: its words are random\) · greedy, max 300 tokens$/);
+    const streamed = events.events.slice(from).filter((m) => m.requestId === requestId && m.state === 'streaming');
+    expect(streamed.length).toBeGreaterThanOrEqual(1);
+    // Nothing streamed after the final reply.
+    expect(events.events.slice(from).filter((m) => m.requestId === requestId).at(-1)).toEqual(final);
+    const job = await queuedJob(prefix, requestId!);
+    expect(job).toMatchObject({ task: 'summarize', target: { platform: 'playground', channelId: 'general' }, generation: { maxNewTokens: 300 } });
+    expect(job.generation).not.toHaveProperty('temperature');
+    expect(job.messages.length).toBeGreaterThanOrEqual(40);
+    // The command itself and earlier bot replies are not part of what the model reads.
+    expect(job.messages.some((m) => m.text.startsWith('/summarize') || m.isBot)).toBe(false);
+  });
+
+  it('settings saved for the channel reach the next job, and an @mention in a thread answers in that thread', async () => {
+    const saved = await postJson(api('settings'), { changes: { doSample: true, temperature: 1.5 } }, 'PUT');
+    expect(saved.body['summary']).toBe('sampling, temperature 1.5, max 128 tokens');
+    const messages = (await (await fetch(api('messages'))).json()) as { messages: PlaygroundMessage[] };
+    const thread = messages.messages.find((m) => !m.threadId && m.text.startsWith('Release 3.2 planning thread'))!;
+    const { reply, requestId } = await post('@Parley summarize', thread.id);
+    expect(reply!.threadId).toBe(thread.id);
+    const final = await finalOf(requestId!);
+    expect(final.footer).toContain('sampling, temperature 1.5, max 128 tokens');
+    const job = await queuedJob(prefix, requestId!);
+    expect(job.generation).toEqual({ doSample: true, temperature: 1.5, maxNewTokens: 128 });
+    expect(job.target).toEqual({ platform: 'playground', channelId: 'general', threadId: thread.id, userId: 'you' });
+    expect(job.messages.length).toBe(45);
+
+    const bad = await postJson(api('settings'), { changes: { temperature: 0 } }, 'PUT');
+    expect(bad.status).toBe(400);
+    expect(String(bad.body['error'])).toMatch(/temperature must be a number above 0/);
+  });
+
+  it('answers /genconfig, /ask, /translate with text, and usage problems, in the channel', async () => {
+    const show = await post('/genconfig');
+    expect(show.reply).toMatchObject({ state: 'done' });
+    expect(show.reply!.text).toContain('Settings here: sampling, temperature 1.5');
+    const set = await post('/genconfig set temperature=0.4');
+    expect(set.reply!.text).toContain('temperature 0.4');
+
+    const ask = await post('/ask who owns the backfill?');
+    const askJob = await queuedJob(prefix, ask.requestId!);
+    expect(askJob).toMatchObject({ task: 'ask', question: 'who owns the backfill?', generation: { temperature: 0.4, doSample: true } });
+    expect((await finalOf(ask.requestId!)).footer).toMatch(/^ask · /);
+
+    const translate = await post('/translate German Good morning, everyone');
+    expect(await queuedJob(prefix, translate.requestId!)).toMatchObject({ task: 'translate', language: 'German', messages: [{ text: 'Good morning, everyone' }] });
+    await finalOf(translate.requestId!);
+
+    const unknown = await post('/summarize banana');
+    expect(unknown.reply).toMatchObject({ state: 'failed' });
+    expect(unknown.reply!.text).toMatch(/I don't understand `banana`/);
+    expect(unknown.requestId).toBeUndefined();
+  });
+
+  it('a page open on another bot instance sees the reply too (events go through Redis pub/sub)', async () => {
+    const other = new AppProcess('bot', { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info', PLAYGROUND_PORT: '0', RATE_LIMIT_USER_PER_MINUTE: '100' });
+    try {
+      const otherBase = String((await other.waitForLog('playground ready')).url);
+      const otherEvents = await EventStream.open(`${otherBase}api/c/general/events`);
+      try {
+        const { requestId } = await post('/summarize');
+        const final = await otherEvents.waitFor((m) => m.requestId === requestId && (m.state === 'done' || m.state === 'failed'), 30_000, 'the reply on the other bot');
+        expect(final.state, final.text).toBe('done');
+        expect(final.footer).toMatch(/^summarize · \d+ messages · /);
+        // Both bots may deliver replies, but each reply is delivered once: one final event on each page.
+        await new Promise((r) => setTimeout(r, 300));
+        expect(events.events.filter((m) => m.requestId === requestId && m.state === 'done')).toHaveLength(1);
+      } finally {
+        otherEvents.close();
+      }
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('never logs message text', () => {
+    const everything = JSON.stringify([...bot.logs, ...worker.logs]) + bot.stderr + worker.stderr;
+    expect(bot.logs.some((l) => l.msg === 'summarize queued')).toBe(true);
+    expect(everything).not.toContain(SAMPLE_WORD);
+    expect(everything).not.toContain('Good morning, everyone');
+    expect(everything).not.toContain('who owns the backfill');
+  });
+});
