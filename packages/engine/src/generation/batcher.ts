@@ -1,0 +1,156 @@
+import type { GenerativeModel, RowSize } from '../models/generative-model.js';
+import { DecodingRow } from './decoding-row.js';
+import type { GenerationResult, RowRequest } from './generate.js';
+
+export interface BatchLimits {
+  /** Most rows decoding at once. */
+  maxRows: number;
+  /** Most bytes the rows' caches may reach, padded as one batch, at their longest. */
+  kvBudgetBytes: number;
+}
+
+export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity };
+
+/** What one decoding step ran, for profiles and tests. */
+export interface StepReport {
+  /** Rows per session run this step (one entry per group). */
+  rows: number[];
+  /** Bytes the groups' caches held after the step. */
+  cacheBytes: number;
+  /** Rows that joined this step (prefilled, then merged). */
+  joined: number;
+}
+
+interface Member {
+  row: DecodingRow;
+  size: RowSize;
+  resolve: (result: GenerationResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Rows that run as one batch: their state and the token each feeds next. */
+interface Group<S> {
+  members: Member[];
+  state: S;
+  tokens: number[];
+}
+
+/**
+ * Continuous batching: requests submitted at any time join the running batch at the next step
+ * boundary. Newcomers are prefilled together as their own batch, then merged into a running
+ * group (the model pads the caches); rows that finish are resolved at once and sliced out. When
+ * the model cannot merge two groups (seq2seq rows at different decoder lengths), each group runs
+ * its own step. Admission is first come, first served, within a row count and a cache budget.
+ */
+export class Batcher<S> {
+  private readonly waiting: Member[] = [];
+  private groups: Group<S>[] = [];
+  private running = false;
+  onStep: (report: StepReport) => void = () => {};
+
+  constructor(
+    private readonly model: GenerativeModel<S>,
+    private readonly limits: BatchLimits = UNLIMITED,
+  ) {}
+
+  /** Rows decoding now and requests waiting to join. */
+  get load(): { active: number; waiting: number } {
+    return { active: this.groups.reduce((n, g) => n + g.members.length, 0), waiting: this.waiting.length };
+  }
+
+  submit(request: RowRequest): Promise<GenerationResult> {
+    return new Promise((resolve, reject) => {
+      const size = { promptTokens: request.prompt.length, maxNewTokens: request.config.maxNewTokens };
+      this.waiting.push({ row: new DecodingRow(this.model as GenerativeModel<unknown>, request), size, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        // After the current task: requests submitted together are prefilled together.
+        setImmediate(() => void this.pump());
+      }
+    });
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.waiting.length || this.groups.length) {
+        const joined = await this.admit();
+        for (const group of [...this.groups]) await this.advance(group);
+        this.onStep({
+          rows: this.groups.map((g) => g.members.length),
+          cacheBytes: this.groups.reduce((n, g) => n + this.model.stateBytes(g.state), 0),
+          joined,
+        });
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Takes the waiting requests that fit, prefills them as one batch and merges them in. */
+  private async admit(): Promise<number> {
+    const sizes = this.groups.flatMap((g) => g.members.map((m) => m.size));
+    const taken: Member[] = [];
+    while (this.waiting.length) {
+      const next = this.waiting[0]!;
+      const rows = [...sizes, ...taken.map((m) => m.size), next.size];
+      const empty = sizes.length + taken.length === 0;
+      // A request bigger than the whole budget still runs, alone.
+      if (!empty && (rows.length > this.limits.maxRows || this.model.batchBytes(rows) > this.limits.kvBudgetBytes)) break;
+      taken.push(this.waiting.shift()!);
+    }
+    if (!taken.length) return 0;
+    let out;
+    try {
+      out = await this.model.start(taken.map((m) => m.row.request.prompt));
+    } catch (err) {
+      for (const m of taken) m.reject(err);
+      return 0;
+    }
+    const group = this.consume({ members: taken, state: out.state, tokens: [] }, out.logits, out.vocabSize);
+    if (group) {
+      const into = this.groups.find((g) => {
+        const merged = this.model.merge(g.state, group.state);
+        if (merged === null) return false;
+        g.state = merged;
+        g.members.push(...group.members);
+        g.tokens.push(...group.tokens);
+        return true;
+      });
+      if (!into) this.groups.push(group);
+    }
+    return taken.length;
+  }
+
+  private async advance(group: Group<S>): Promise<void> {
+    try {
+      const out = await this.model.step(group.state, group.tokens);
+      const still = this.consume({ ...group, state: out.state }, out.logits, out.vocabSize);
+      if (still) Object.assign(group, still);
+      else this.groups = this.groups.filter((g) => g !== group);
+    } catch (err) {
+      for (const m of group.members) m.reject(err);
+      this.groups = this.groups.filter((g) => g !== group);
+    }
+  }
+
+  /** Gives each row its logits; resolves finished rows and returns the group without them. */
+  private consume(group: Group<S>, logits: Float32Array, vocabSize: number): Group<S> | null {
+    const keep: number[] = [];
+    const tokens: number[] = [];
+    group.members.forEach((m, i) => {
+      const token = m.row.next(logits.subarray(i * vocabSize, (i + 1) * vocabSize));
+      if (token === null) m.resolve(m.row.result());
+      else {
+        keep.push(i);
+        tokens.push(token);
+      }
+    });
+    if (!keep.length) return null;
+    const all = keep.length === group.members.length;
+    return {
+      members: all ? group.members : keep.map((i) => group.members[i]!),
+      state: all ? group.state : this.model.select(group.state, keep),
+      tokens,
+    };
+  }
+}
