@@ -11,6 +11,9 @@ export interface BatchLimits {
 
 export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity };
 
+/** An engine's limits unless configured: distilgpt2's cache for 32 rows of 512+64 tokens is ~0.7 GB. */
+export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024 };
+
 /** What one decoding step ran, for profiles and tests. */
 export interface StepReport {
   /** Rows per session run this step (one entry per group). */
@@ -19,6 +22,15 @@ export interface StepReport {
   cacheBytes: number;
   /** Rows that joined this step (prefilled, then merged). */
   joined: number;
+}
+
+/** Totals since the batcher was made. */
+export interface BatchStats {
+  steps: number;
+  /** Rows decoded, summed over steps: rowSteps / steps is the mean batch size. */
+  rowSteps: number;
+  /** Most rows decoding in one step. */
+  largest: number;
 }
 
 interface Member {
@@ -46,6 +58,7 @@ export class Batcher<S> {
   private readonly waiting: Member[] = [];
   private groups: Group<S>[] = [];
   private running = false;
+  readonly stats: BatchStats = { steps: 0, rowSteps: 0, largest: 0 };
   onStep: (report: StepReport) => void = () => {};
 
   constructor(
@@ -74,7 +87,11 @@ export class Batcher<S> {
     try {
       while (this.waiting.length || this.groups.length) {
         const joined = await this.admit();
+        const rows = this.load.active;
         for (const group of [...this.groups]) await this.advance(group);
+        this.stats.steps++;
+        this.stats.rowSteps += rows;
+        this.stats.largest = Math.max(this.stats.largest, rows);
         this.onStep({
           rows: this.groups.map((g) => g.members.length),
           cacheBytes: this.groups.reduce((n, g) => n + this.model.stateBytes(g.state), 0),

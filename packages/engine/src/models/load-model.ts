@@ -1,4 +1,5 @@
 import { EngineError, modelInvalid } from '../errors.js';
+import type { BatchLimits } from '../generation/batcher.js';
 import { CausalLM } from './causal-lm.js';
 import { readJson, readModelConfig } from './model-config.js';
 import { resolveModelFiles, type Dtype } from './model-files.js';
@@ -10,6 +11,8 @@ import { TextTokenizer } from './tokenizer.js';
 export type LoadedModel = Seq2SeqModel | CausalLM | TokenClassifier;
 
 export interface LoadOptions extends SessionSettings {
+  /** Continuous batching limits on the engine's thread (rows and cache bytes at once). */
+  batch?: Partial<BatchLimits>;
   /** Which weight files: fp32 (`model.onnx`), fp16 (`model_fp16.onnx`), q8 (`model_quantized.onnx`). */
   dtype?: Dtype;
 }
