@@ -8,7 +8,12 @@ const schema = z.object({
   MODEL_DIR: z.string().min(1).optional(),
   /** JSON file mapping tasks (and translation pairs) to model folders; see README. */
   MODEL_REGISTRY: z.string().min(1).optional(),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Jobs held at once; their generations share one continuous batch per model. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Most rows one model decodes in one batch. */
+  BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(256).default(32),
+  /** Most memory one model's batched KV cache may reach, in MiB; newcomers wait beyond it. */
+  BATCH_KV_BUDGET_MB: z.coerce.number().int().min(1).default(1024),
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).optional(),
   ORT_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /** How long a job may hold its lock between renewals; short values only in tests. */

@@ -46,7 +46,7 @@ function serve(model: LoadedModel): void {
       return;
     }
     if (message.type === 'batch-stats') {
-      send({ type: 'batch-stats', id: message.id, stats: batcher?.stats ?? { steps: 0, rowSteps: 0, largest: 0 } });
+      send({ type: 'batch-stats', id: message.id, stats: batcher?.stats ?? { steps: 0, runs: 0, rowSteps: 0, largest: 0 } });
       return;
     }
     const controller = new AbortController();

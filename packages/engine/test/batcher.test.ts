@@ -98,7 +98,7 @@ describe.each([
     const one = model.batchBytes([{ promptTokens: Math.max(...requests.map((r) => r.prompt.length)), maxNewTokens: 8 }]);
     const budget = 2 * one;
     const solo = await alone(model, requests);
-    const { results, reports } = await staggered(model, requests, [0, 0, 0, 0, 0], { maxRows: 32, kvBudgetBytes: budget });
+    const { results, reports } = await staggered(model, requests, [0, 0, 0, 0, 0], { maxRows: 32, kvBudgetBytes: budget, gatherMs: 0 });
     expectSame(results, solo);
     const rows = reports.map((r) => r.rows.reduce((a, b) => a + b, 0));
     // The budget is twice the largest row's worst case: at least two rows fit, never all five.
@@ -108,6 +108,29 @@ describe.each([
     // Without the budget all five would have started at once.
     const free = await staggered(model, requests, [0, 0, 0, 0, 0]);
     expect(Math.max(...free.reports.map((r) => r.rows.reduce((a, b) => a + b, 0)))).toBe(5);
+  });
+});
+
+describe('gathering a burst (seq2seq rows merge only at equal decoder lengths)', () => {
+  it('requests arriving a few milliseconds apart are prefilled and decoded as one batch within the gather window', async () => {
+    const model = await loadSeq2Seq();
+    const requests = requestsFor(model, PROMPTS.slice(0, 3)).map((r) => ({ ...r, config: configFor(model, { maxNewTokens: 6, minNewTokens: 6 }) }));
+    const solo = await alone(model, requests);
+    const burst = async (gatherMs: number) => {
+      const batcher = new Batcher(model, { maxRows: 32, kvBudgetBytes: Infinity, gatherMs });
+      const results: Promise<GenerationResult>[] = [];
+      for (const r of requests) {
+        results.push(batcher.submit(r));
+        await new Promise((done) => setTimeout(done, 3));
+      }
+      return { results: await Promise.all(results), largest: batcher.stats.largest };
+    };
+    const gathered = await burst(500);
+    expectSame(gathered.results, solo);
+    expect(gathered.largest).toBe(3);
+    const eager = await burst(0);
+    expectSame(eager.results, solo);
+    expect(eager.largest).toBeLessThan(3);
   });
 });
 

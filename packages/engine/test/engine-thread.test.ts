@@ -34,7 +34,7 @@ describe('Engine (generation on a worker thread)', () => {
       expect(together).toEqual(alone);
       const stats = await engine.batchStats();
       expect(stats.largest).toBe(3);
-      expect(stats.rowSteps / stats.steps).toBeGreaterThan(1);
+      expect(stats.rowSteps / stats.runs).toBeGreaterThan(1);
     } finally {
       await engine.close();
     }

@@ -7,12 +7,17 @@ export interface BatchLimits {
   maxRows: number;
   /** Most bytes the rows' caches may reach, padded as one batch, at their longest. */
   kvBudgetBytes: number;
+  /**
+   * For models whose running rows only merge at equal lengths (seq2seq): how long the first
+   * waiting request may wait for others, so a burst is prefilled, and then decoded, as one batch.
+   */
+  gatherMs: number;
 }
 
-export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity };
+export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity, gatherMs: 0 };
 
 /** An engine's limits unless configured: distilgpt2's cache for 32 rows of 512+64 tokens is ~0.7 GB. */
-export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024 };
+export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024, gatherMs: 15 };
 
 /** What one decoding step ran, for profiles and tests. */
 export interface StepReport {
@@ -27,15 +32,18 @@ export interface StepReport {
 /** Totals since the batcher was made. */
 export interface BatchStats {
   steps: number;
-  /** Rows decoded, summed over steps: rowSteps / steps is the mean batch size. */
+  /** Decoder session runs (one per group per step). */
+  runs: number;
+  /** Rows decoded, summed over runs: rowSteps / runs is the mean batch size. */
   rowSteps: number;
-  /** Most rows decoding in one step. */
+  /** Most rows in one run. */
   largest: number;
 }
 
 interface Member {
   row: DecodingRow;
   size: RowSize;
+  arrived: number;
   resolve: (result: GenerationResult) => void;
   reject: (err: unknown) => void;
 }
@@ -58,7 +66,7 @@ export class Batcher<S> {
   private readonly waiting: Member[] = [];
   private groups: Group<S>[] = [];
   private running = false;
-  readonly stats: BatchStats = { steps: 0, rowSteps: 0, largest: 0 };
+  readonly stats: BatchStats = { steps: 0, runs: 0, rowSteps: 0, largest: 0 };
   onStep: (report: StepReport) => void = () => {};
 
   constructor(
@@ -74,7 +82,7 @@ export class Batcher<S> {
   submit(request: RowRequest): Promise<GenerationResult> {
     return new Promise((resolve, reject) => {
       const size = { promptTokens: request.prompt.length, maxNewTokens: request.config.maxNewTokens };
-      this.waiting.push({ row: new DecodingRow(this.model as GenerativeModel<unknown>, request), size, resolve, reject });
+      this.waiting.push({ row: new DecodingRow(this.model as GenerativeModel<unknown>, request), size, arrived: performance.now(), resolve, reject });
       if (!this.running) {
         this.running = true;
         // After the current task: requests submitted together are prefilled together.
@@ -87,11 +95,13 @@ export class Batcher<S> {
     try {
       while (this.waiting.length || this.groups.length) {
         const joined = await this.admit();
-        const rows = this.load.active;
-        for (const group of [...this.groups]) await this.advance(group);
+        for (const group of [...this.groups]) {
+          this.stats.runs++;
+          this.stats.rowSteps += group.members.length;
+          this.stats.largest = Math.max(this.stats.largest, group.members.length);
+          await this.advance(group);
+        }
         this.stats.steps++;
-        this.stats.rowSteps += rows;
-        this.stats.largest = Math.max(this.stats.largest, rows);
         this.onStep({
           rows: this.groups.map((g) => g.members.length),
           cacheBytes: this.groups.reduce((n, g) => n + this.model.stateBytes(g.state), 0),
@@ -105,6 +115,7 @@ export class Batcher<S> {
 
   /** Takes the waiting requests that fit, prefills them as one batch and merges them in. */
   private async admit(): Promise<number> {
+    if (!(await this.gathered())) return 0;
     const sizes = this.groups.flatMap((g) => g.members.map((m) => m.size));
     const taken: Member[] = [];
     while (this.waiting.length) {
@@ -136,6 +147,17 @@ export class Batcher<S> {
       if (!into) this.groups.push(group);
     }
     return taken.length;
+  }
+
+  /** False while newcomers should keep waiting for company (see BatchLimits.gatherMs). */
+  private async gathered(): Promise<boolean> {
+    const first = this.waiting[0];
+    if (!first || this.model.mergesAnyLength || this.limits.gatherMs <= 0) return true;
+    const left = this.limits.gatherMs - (performance.now() - first.arrived);
+    if (left <= 0 || this.load.active + this.waiting.length >= this.limits.maxRows) return true;
+    if (this.groups.length) return false;
+    await new Promise((resolve) => setTimeout(resolve, left));
+    return true;
   }
 
   private async advance(group: Group<S>): Promise<void> {

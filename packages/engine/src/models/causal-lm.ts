@@ -24,6 +24,7 @@ export interface CausalState {
  */
 export class CausalLM implements GenerativeModel<CausalState> {
   readonly kind = 'causal';
+  readonly mergesAnyLength = true;
   private readonly bytesPerPosition: number;
 
   /**

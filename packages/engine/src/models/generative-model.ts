@@ -34,6 +34,8 @@ export interface GenerativeModel<S = unknown> {
    * rows at the same decoder length can share a run).
    */
   merge(a: S, b: S): S | null;
+  /** True when merge never refuses, so joining a running batch costs no wait. */
+  readonly mergesAnyLength: boolean;
   /** Bytes the cache would hold at its largest for these rows decoded as one padded batch. */
   batchBytes(rows: readonly RowSize[]): number;
   /** Bytes the state's cache holds now. */

@@ -24,6 +24,7 @@ type Decoders = { merged: ort.InferenceSession } | { noPast: ort.InferenceSessio
  */
 export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
   readonly kind = 'seq2seq';
+  readonly mergesAnyLength = false;
   private readonly selfBytes: number;
   private readonly crossBytes: number;
 
