@@ -98,7 +98,7 @@ describe.each([
     const one = model.batchBytes([{ promptTokens: Math.max(...requests.map((r) => r.prompt.length)), maxNewTokens: 8 }]);
     const budget = 2 * one;
     const solo = await alone(model, requests);
-    const { results, reports } = await staggered(model, requests, [0, 0, 0, 0, 0], { maxRows: 32, kvBudgetBytes: budget, gatherMs: 0 });
+    const { results, reports } = await staggered(model, requests, [0, 0, 0, 0, 0], { maxRows: 32, kvBudgetBytes: budget, maxPrefillTokens: Infinity, gatherMs: 0 });
     expectSame(results, solo);
     const rows = reports.map((r) => r.rows.reduce((a, b) => a + b, 0));
     // The budget is twice the largest row's worst case: at least two rows fit, never all five.
@@ -111,18 +111,36 @@ describe.each([
   });
 });
 
+describe('prefill limit', () => {
+  it('a burst larger than maxPrefillTokens is prefilled over several steps, each row still exact', async () => {
+    const model = await loadCausal('gpt2');
+    const requests = requestsFor(model, PROMPTS);
+    const longest = Math.max(...requests.map((r) => r.prompt.length));
+    const solo = await alone(model, requests);
+    const { results, reports } = await staggered(model, requests, [0, 0, 0, 0, 0], { maxRows: 32, kvBudgetBytes: Infinity, maxPrefillTokens: 2 * longest, gatherMs: 0 });
+    expectSame(results, solo);
+    expect(Math.max(...reports.map((r) => r.joined))).toBeLessThan(5);
+    expect(reports.filter((r) => r.joined > 0).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('gathering a burst (seq2seq rows merge only at equal decoder lengths)', () => {
-  it('requests arriving a few milliseconds apart are prefilled and decoded as one batch within the gather window', async () => {
+  it('while rows decode, requests arriving a few milliseconds apart are prefilled and decoded as one batch within the gather window', async () => {
     const model = await loadSeq2Seq();
+    const busy = { prompt: model.tokenizer.encode(PROMPTS[4]!), config: configFor(model, { maxNewTokens: 200, minNewTokens: 200 }) };
     const requests = requestsFor(model, PROMPTS.slice(0, 3)).map((r) => ({ ...r, config: configFor(model, { maxNewTokens: 6, minNewTokens: 6 }) }));
     const solo = await alone(model, requests);
     const burst = async (gatherMs: number) => {
-      const batcher = new Batcher(model, { maxRows: 32, kvBudgetBytes: Infinity, gatherMs });
+      const batcher = new Batcher(model, { maxRows: 32, kvBudgetBytes: Infinity, maxPrefillTokens: Infinity, gatherMs });
+      // An idle batcher starts at once; the burst arrives while this row decodes.
+      const running = batcher.submit(busy);
+      await new Promise((done) => setTimeout(done, 1));
       const results: Promise<GenerationResult>[] = [];
       for (const r of requests) {
         results.push(batcher.submit(r));
-        await new Promise((done) => setTimeout(done, 3));
+        await new Promise((done) => setTimeout(done, 10));
       }
+      await running;
       return { results: await Promise.all(results), largest: batcher.stats.largest };
     };
     const gathered = await burst(500);

@@ -8,16 +8,22 @@ export interface BatchLimits {
   /** Most bytes the rows' caches may reach, padded as one batch, at their longest. */
   kvBudgetBytes: number;
   /**
-   * For models whose running rows only merge at equal lengths (seq2seq): how long the first
-   * waiting request may wait for others, so a burst is prefilled, and then decoded, as one batch.
+   * Most prompt positions (rows × longest prompt) prefilled in one run: a graph that returns
+   * logits for every position makes a prefill's output grow with rows × length × vocabulary.
+   */
+  maxPrefillTokens: number;
+  /**
+   * For models whose rows merge only at equal lengths (seq2seq): while rows are decoding, how
+   * long a newcomer may wait for others to arrive, so a burst is prefilled, and then decoded, as
+   * one batch rather than one group per arrival. An idle batcher starts a request at once.
    */
   gatherMs: number;
 }
 
-export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity, gatherMs: 0 };
+export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity, maxPrefillTokens: Infinity, gatherMs: 0 };
 
 /** An engine's limits unless configured: distilgpt2's cache for 32 rows of 512+64 tokens is ~0.7 GB. */
-export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024, gatherMs: 15 };
+export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024, maxPrefillTokens: 4096, gatherMs: 200 };
 
 /** What one decoding step ran, for profiles and tests. */
 export interface StepReport {
@@ -115,15 +121,17 @@ export class Batcher<S> {
 
   /** Takes the waiting requests that fit, prefills them as one batch and merges them in. */
   private async admit(): Promise<number> {
-    if (!(await this.gathered())) return 0;
+    if (!this.gathered()) return 0;
     const sizes = this.groups.flatMap((g) => g.members.map((m) => m.size));
     const taken: Member[] = [];
     while (this.waiting.length) {
       const next = this.waiting[0]!;
       const rows = [...sizes, ...taken.map((m) => m.size), next.size];
       const empty = sizes.length + taken.length === 0;
-      // A request bigger than the whole budget still runs, alone.
-      if (!empty && (rows.length > this.limits.maxRows || this.model.batchBytes(rows) > this.limits.kvBudgetBytes)) break;
+      const prefill = (taken.length + 1) * Math.max(next.size.promptTokens, ...taken.map((m) => m.size.promptTokens));
+      const over = rows.length > this.limits.maxRows || this.model.batchBytes(rows) > this.limits.kvBudgetBytes;
+      // A request bigger than the whole budget still runs, alone; an oversized prefill waits a step.
+      if ((!empty && over) || (taken.length > 0 && prefill > this.limits.maxPrefillTokens)) break;
       taken.push(this.waiting.shift()!);
     }
     if (!taken.length) return 0;
@@ -150,14 +158,11 @@ export class Batcher<S> {
   }
 
   /** False while newcomers should keep waiting for company (see BatchLimits.gatherMs). */
-  private async gathered(): Promise<boolean> {
+  private gathered(): boolean {
     const first = this.waiting[0];
-    if (!first || this.model.mergesAnyLength || this.limits.gatherMs <= 0) return true;
-    const left = this.limits.gatherMs - (performance.now() - first.arrived);
-    if (left <= 0 || this.load.active + this.waiting.length >= this.limits.maxRows) return true;
-    if (this.groups.length) return false;
-    await new Promise((resolve) => setTimeout(resolve, left));
-    return true;
+    if (!first || !this.groups.length || this.model.mergesAnyLength || this.limits.gatherMs <= 0) return true;
+    const waited = performance.now() - first.arrived;
+    return waited >= this.limits.gatherMs || this.load.active + this.waiting.length >= this.limits.maxRows;
   }
 
   private async advance(group: Group<S>): Promise<void> {
