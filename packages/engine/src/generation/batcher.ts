@@ -8,7 +8,7 @@ export interface BatchLimits {
   /** Most bytes the rows' caches may reach, padded as one batch, at their longest. */
   kvBudgetBytes: number;
   /**
-   * Most prompt positions (rows × longest prompt) prefilled in one run: a graph that returns
+   * Most prompt tokens prefilled in one step: a graph that returns
    * logits for every position makes a prefill's output grow with rows × length × vocabulary.
    */
   maxPrefillTokens: number;
@@ -52,6 +52,21 @@ interface Member {
   arrived: number;
   resolve: (result: GenerationResult) => void;
   reject: (err: unknown) => void;
+}
+
+/**
+ * Newcomers in prefill batches of similar prompt lengths. Prefill is compute-bound, so padding a
+ * short prompt to a long one's length only adds work; merging after the prefill is cheap.
+ */
+function byLength(members: Member[]): Member[][] {
+  const sorted = [...members].sort((a, b) => a.size.promptTokens - b.size.promptTokens);
+  const buckets: Member[][] = [];
+  for (const m of sorted) {
+    const bucket = buckets.at(-1);
+    if (bucket && m.size.promptTokens <= bucket[0]!.size.promptTokens * 1.25 + 4) bucket.push(m);
+    else buckets.push([m]);
+  }
+  return buckets;
 }
 
 /** Rows that run as one batch: their state and the token each feeds next. */
@@ -128,33 +143,36 @@ export class Batcher<S> {
       const next = this.waiting[0]!;
       const rows = [...sizes, ...taken.map((m) => m.size), next.size];
       const empty = sizes.length + taken.length === 0;
-      const prefill = (taken.length + 1) * Math.max(next.size.promptTokens, ...taken.map((m) => m.size.promptTokens));
+      const prefill = [...taken, next].reduce((n, m) => n + m.size.promptTokens, 0);
       const over = rows.length > this.limits.maxRows || this.model.batchBytes(rows) > this.limits.kvBudgetBytes;
       // A request bigger than the whole budget still runs, alone; an oversized prefill waits a step.
       if ((!empty && over) || (taken.length > 0 && prefill > this.limits.maxPrefillTokens)) break;
       taken.push(this.waiting.shift()!);
     }
-    if (!taken.length) return 0;
+    for (const bucket of byLength(taken)) await this.prefill(bucket);
+    return taken.length;
+  }
+
+  /** Prefills rows as one batch and merges them into a running group where the model allows. */
+  private async prefill(members: Member[]): Promise<void> {
     let out;
     try {
-      out = await this.model.start(taken.map((m) => m.row.request.prompt));
+      out = await this.model.start(members.map((m) => m.row.request.prompt));
     } catch (err) {
-      for (const m of taken) m.reject(err);
-      return 0;
+      for (const m of members) m.reject(err);
+      return;
     }
-    const group = this.consume({ members: taken, state: out.state, tokens: [] }, out.logits, out.vocabSize);
-    if (group) {
-      const into = this.groups.find((g) => {
-        const merged = this.model.merge(g.state, group.state);
-        if (merged === null) return false;
-        g.state = merged;
-        g.members.push(...group.members);
-        g.tokens.push(...group.tokens);
-        return true;
-      });
-      if (!into) this.groups.push(group);
-    }
-    return taken.length;
+    const group = this.consume({ members, state: out.state, tokens: [] }, out.logits, out.vocabSize);
+    if (!group) return;
+    const into = this.groups.find((g) => {
+      const merged = this.model.merge(g.state, group.state);
+      if (merged === null) return false;
+      g.state = merged;
+      g.members.push(...group.members);
+      g.tokens.push(...group.tokens);
+      return true;
+    });
+    if (!into) this.groups.push(group);
   }
 
   /** False while newcomers should keep waiting for company (see BatchLimits.gatherMs). */
