@@ -1,4 +1,5 @@
 import type { ConcurrentRow } from './concurrent.js';
+import type { PrefillRow } from './prefill.js';
 import type { ScalingRow } from './scaling.js';
 import type { SingleStreamRow } from './single-stream.js';
 
@@ -7,7 +8,7 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const min = (values: number[]) => (values.length ? Math.min(...values) : null);
 
 /** The headline ratios the issue's targets name, then every row, as JSON and as markdown tables. */
-export function report(meta: Record<string, unknown>, single: SingleStreamRow[], conc: ConcurrentRow[], scale: ScalingRow[]) {
+export function report(meta: Record<string, unknown>, single: SingleStreamRow[], conc: ConcurrentRow[], scale: ScalingRow[], prefill: PrefillRow[]) {
   const sameRows = single.filter((r) => r.options === 'same');
   const eight = (model: string) => conc.find((r) => r.requests === 8 && r.model === model && r.contender === 'parley batcher');
   const headline = {
@@ -21,6 +22,8 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
     concurrent8_ratio: eight('flan-t5-small dims')?.ratio ?? null,
     /** The same on distilgpt2 dims. */
     concurrent8_ratio_decoder: eight('distilgpt2 dims')?.ratio ?? null,
+    /** Decoder-only prefill, logits for every position ÷ for the last one only (512-token prompt). */
+    prefill_speedup: prefill.find((r) => r.promptTokens === 512)?.speedup ?? null,
     /** Share of time outside session.run at batch 1, 8 and 32, per model (greedy, 32-token prompts). */
     outside_run_share: Object.fromEntries(
       [...new Set(scale.map((r) => r.model))].map((m) => [m, Object.fromEntries(scale.filter((r) => r.model === m && [1, 8, 32].includes(r.batch)).map((r) => [r.batch, r.outsideRun]))]),
@@ -58,6 +61,12 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
         `| ${r.model} | ${r.requests} | ${r.arrivalGapMs} ms | ${r.contender} | ${r.tokPerS.toFixed(1)} | ${r.p50Ms.toFixed(0)} ms | ${r.p99Ms.toFixed(0)} ms | ${x(r.ratio)} | ${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)} | ${r.meanBatch?.toFixed(1) ?? '—'} |`,
     ),
     '',
+    '## (c) Prefill of a decoder-only prompt: logits for every position (as exported) vs the last one (trimmed at load)',
+    '',
+    '| model | prompt tokens | as exported | trimmed | speed-up |',
+    '|---|---:|---:|---:|---:|',
+    ...prefill.map((r) => `| ${r.model} | ${r.promptTokens} | ${r.asExportedMs.toFixed(0)} ms | ${r.trimmedMs.toFixed(0)} ms | ${x(r.speedup)} |`),
+    '',
     '## (c) Scaling: Parley, requests submitted together (32-token prompts, greedy)',
     '',
     '| model | batch | tok/s | outside session.run |',
@@ -65,5 +74,5 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
     ...scale.map((r) => `| ${r.model} | ${r.batch} | ${r.tokPerS.toFixed(1)} | ${pct(r.outsideRun)} |`),
     '',
   ].join('\n');
-  return { json: { ...meta, ...headline, singleStream: single, concurrent: conc, scaling: scale }, markdown };
+  return { json: { ...meta, ...headline, singleStream: single, concurrent: conc, prefill, scaling: scale }, markdown };
 }

@@ -13,6 +13,7 @@ import { concurrent, type ConcurrentRow } from './concurrent.js';
 import { report } from './engine-report.js';
 import { SessionTimer } from './session-timer.js';
 import { singleStream, type SingleStreamRow } from './single-stream.js';
+import { prefillSpeedup, type PrefillRow } from './prefill.js';
 import { scaling, type ScalingRow } from './scaling.js';
 import { ROOT, subjects } from './subjects.js';
 
@@ -50,12 +51,16 @@ async function main(): Promise<void> {
   const single: SingleStreamRow[] = [];
   const conc: ConcurrentRow[] = [];
   const scale: ScalingRow[] = [];
+  const prefill: PrefillRow[] = [];
   for (const s of await subjects()) {
     if (CASES.has('a')) single.push(...(await singleStream(timer, s, same, NEW_TOKENS, ROUNDS, [32, 512])));
     if (CASES.has('b')) for (const n of CONCURRENCY) conc.push(...(await concurrent(s, same, n, GAP_MS, NEW_TOKENS, n > 8 ? Math.max(1, CONCURRENT_ROUNDS - 1) : CONCURRENT_ROUNDS)));
-    if (CASES.has('c')) scale.push(...(await scaling(timer, s, THREADS, [1, 2, 4, 8, 16, 32], NEW_TOKENS, Math.max(1, ROUNDS - 2))));
+    if (CASES.has('c')) {
+      if (s.family === 'causal') prefill.push(...(await prefillSpeedup(timer, s, THREADS, [32, 512], ROUNDS)));
+      scale.push(...(await scaling(timer, s, THREADS, [1, 2, 4, 8, 16, 32], NEW_TOKENS, Math.max(1, ROUNDS - 2))));
+    }
   }
-  const { json, markdown } = report(meta, single, conc, scale);
+  const { json, markdown } = report(meta, single, conc, scale, prefill);
   console.log(`\n${markdown}`);
   await mkdir(`${ROOT}bench/results`, { recursive: true });
   await writeFile(`${ROOT}bench/results/${OUT}.json`, JSON.stringify(json, null, 2) + '\n');
