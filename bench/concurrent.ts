@@ -93,10 +93,13 @@ export async function concurrent(s: Subject, sessionOptions: object, n: number, 
   };
   const names = Object.keys(contenders) as ConcurrentRow['contender'][];
   const measured: Record<ConcurrentRow['contender'], { wallMs: number; latencies: number[]; meanBatch: number }>[] = [];
-  for (let r = -1; r < rounds; r++) {
+  // Warm-up: one short request through each engine, so no round pays for first-run allocations.
+  await generateText(ours, list[0]!.text, { ...list[0]!.options, maxNewTokens: 4, minNewTokens: 4 });
+  await peer.generate({ ...tokenizer(list[0]!.text), max_new_tokens: 4 });
+  for (let r = 0; r < rounds; r++) {
     const round = {} as (typeof measured)[number];
     for (const name of names) round[name] = { ...(await contenders[name]()), meanBatch };
-    if (r >= 0) measured.push(round);
+    measured.push(round);
   }
   await peer.dispose();
   await ours.release();
