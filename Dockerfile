@@ -19,6 +19,16 @@ COPY apps apps
 RUN npx tsc -b packages/jobs packages/prompts packages/engine packages/tiny-models packages/service-kit apps/bot apps/worker apps/demo \
  && npm prune --omit=dev
 
+# GPU worker (docker compose --profile gpu): built with ONNXRUNTIME_NODE_INSTALL=cuda12, run on
+# NVIDIA's CUDA 12 + cuDNN 9 runtime, which onnxruntime-node 1.30's CUDA provider loads.
+FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04 AS worker-gpu
+COPY --from=node:20-bookworm-slim /usr/local/bin/node /usr/local/bin/node
+WORKDIR /app
+ENV NODE_ENV=production ORT_EXECUTION_PROVIDER=cuda
+COPY --from=build /app /app
+USER ubuntu
+CMD ["node", "apps/worker/dist/main.js"]
+
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production

@@ -1,7 +1,7 @@
 import { AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
 import { Batcher, DEFAULT_BATCH_LIMITS, asGenerative, generateText, loadModel, type GenerationOptions } from '@parley/engine';
 import { median, percentile } from './stats.js';
-import { promptOf, type Subject } from './subjects.js';
+import { promptOf, sessionDevice, type SameOptions, type Subject } from './subjects.js';
 
 export interface ConcurrentRow {
   model: string;
@@ -59,12 +59,12 @@ async function arrivals(n: number, gapMs: number, serve: (i: number) => Promise<
  * request at a time (FIFO), and transformers.js given them all as one static padded batch once
  * the last has arrived (greedy for all: it has one set of settings per batch). Interleaved rounds.
  */
-export async function concurrent(s: Subject, sessionOptions: object, n: number, gapMs: number, newTokens: number, rounds: number): Promise<ConcurrentRow[]> {
-  const ours = await loadModel(s.dir, { intraOpThreads: (sessionOptions as { intraOpNumThreads: number }).intraOpNumThreads });
+export async function concurrent(s: Subject, sessionOptions: SameOptions, n: number, gapMs: number, newTokens: number, rounds: number): Promise<ConcurrentRow[]> {
+  const ours = await loadModel(s.dir, { intraOpThreads: sessionOptions.intraOpNumThreads, executionProvider: sessionDevice(sessionOptions) });
   const tokenizer = await AutoTokenizer.from_pretrained(s.dir);
   if (s.family === 'causal') tokenizer.padding_side = 'left';
   const Auto = s.family === 'seq2seq' ? AutoModelForSeq2SeqLM : AutoModelForCausalLM;
-  const peer = await Auto.from_pretrained(s.dir, { dtype: 'fp32', device: 'cpu', session_options: sessionOptions });
+  const peer = await Auto.from_pretrained(s.dir, { dtype: 'fp32', device: sessionDevice(sessionOptions), session_options: sessionOptions });
   const list = requests(n, (t) => ours.tokenizer.encode(t).length, s.family === 'seq2seq' ? 'summarize: ' : '', newTokens);
 
   let meanBatch = 0;

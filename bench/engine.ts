@@ -15,7 +15,7 @@ import { SessionTimer } from './session-timer.js';
 import { singleStream, type SingleStreamRow } from './single-stream.js';
 import { prefillSpeedup, type PrefillRow } from './prefill.js';
 import { scaling, type ScalingRow } from './scaling.js';
-import { ROOT, subjects } from './subjects.js';
+import { ROOT, subjects, type SameOptions } from './subjects.js';
 
 env.allowRemoteModels = false;
 
@@ -25,14 +25,14 @@ const ROUNDS = num('BENCH_ROUNDS', 5);
 const CONCURRENT_ROUNDS = num('BENCH_CONCURRENT_ROUNDS', 3);
 const GAP_MS = num('BENCH_ARRIVAL_GAP_MS', 25);
 const THREADS = num('BENCH_THREADS', availableParallelism());
-const PROVIDER = process.env['BENCH_EP'] ?? 'cpu';
+const PROVIDER = process.env['BENCH_EP'] === 'cuda' ? 'cuda' : 'cpu';
 const CASES = new Set((process.env['BENCH_CASES'] ?? 'a,b,c').split(','));
 const CONCURRENCY = (process.env['BENCH_CONCURRENCY'] ?? '8,32').split(',').map(Number);
 const OUT = process.env['BENCH_OUT'] ?? 'engine';
 
 async function main(): Promise<void> {
   const timer = new SessionTimer();
-  const same = { intraOpNumThreads: THREADS, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const, executionProviders: [PROVIDER] };
+  const same: SameOptions = { intraOpNumThreads: THREADS, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionProviders: [PROVIDER] };
   const pkg = async (name: string) => (JSON.parse(await readFile(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
   const meta = {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -56,8 +56,8 @@ async function main(): Promise<void> {
     if (CASES.has('a')) single.push(...(await singleStream(timer, s, same, NEW_TOKENS, ROUNDS, [32, 512])));
     if (CASES.has('b')) for (const n of CONCURRENCY) conc.push(...(await concurrent(s, same, n, GAP_MS, NEW_TOKENS, n > 8 ? Math.max(1, CONCURRENT_ROUNDS - 1) : CONCURRENT_ROUNDS)));
     if (CASES.has('c')) {
-      if (s.family === 'causal') prefill.push(...(await prefillSpeedup(timer, s, THREADS, [32, 512], ROUNDS)));
-      scale.push(...(await scaling(timer, s, THREADS, [1, 2, 4, 8, 16, 32], NEW_TOKENS, Math.max(1, ROUNDS - 2))));
+      if (s.family === 'causal') prefill.push(...(await prefillSpeedup(timer, s, same, [32, 512], ROUNDS)));
+      scale.push(...(await scaling(timer, s, same, [1, 2, 4, 8, 16, 32], NEW_TOKENS, Math.max(1, ROUNDS - 2))));
     }
   }
   const { json, markdown } = report(meta, single, conc, scale, prefill);

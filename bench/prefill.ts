@@ -2,7 +2,7 @@ import { loadModel } from '@parley/engine';
 import { interleave, ratioOf } from './interleave.js';
 import type { SessionTimer } from './session-timer.js';
 import { median } from './stats.js';
-import type { Subject } from './subjects.js';
+import { sessionDevice, type SameOptions, type Subject } from './subjects.js';
 
 export interface PrefillRow {
   model: string;
@@ -14,9 +14,9 @@ export interface PrefillRow {
 }
 
 /** Case (c): a decoder-only prompt's prefill with logits for every position (as exported) vs for the last one (trimmed at load). */
-export async function prefillSpeedup(timer: SessionTimer, s: Subject, threads: number, lengths: number[], rounds: number): Promise<PrefillRow[]> {
-  const asExported = await loadModel(s.dir, { intraOpThreads: threads, trimLogits: false });
-  const trimmed = await loadModel(s.dir, { intraOpThreads: threads });
+export async function prefillSpeedup(timer: SessionTimer, s: Subject, same: SameOptions, lengths: number[], rounds: number): Promise<PrefillRow[]> {
+  const asExported = await loadModel(s.dir, { intraOpThreads: same.intraOpNumThreads, executionProvider: sessionDevice(same), trimLogits: false });
+  const trimmed = await loadModel(s.dir, { intraOpThreads: same.intraOpNumThreads, executionProvider: sessionDevice(same) });
   if (asExported.kind !== 'causal' || trimmed.kind !== 'causal') throw new Error('prefill speed-up is measured on decoder-only models');
   const rows: PrefillRow[] = [];
   for (const n of lengths) {

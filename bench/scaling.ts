@@ -1,7 +1,7 @@
 import { Batcher, UNLIMITED_BATCH, asGenerative, generateText, loadModel } from '@parley/engine';
 import type { SessionTimer } from './session-timer.js';
 import { median } from './stats.js';
-import { promptOf, type Subject } from './subjects.js';
+import { promptOf, sessionDevice, type SameOptions, type Subject } from './subjects.js';
 
 export interface ScalingRow {
   model: string;
@@ -12,8 +12,8 @@ export interface ScalingRow {
 }
 
 /** Case (c) and the step profile: `batch` requests of 32 prompt tokens submitted together, greedy. */
-export async function scaling(timer: SessionTimer, s: Subject, threads: number, sizes: number[], newTokens: number, rounds: number): Promise<ScalingRow[]> {
-  const ours = await loadModel(s.dir, { intraOpThreads: threads });
+export async function scaling(timer: SessionTimer, s: Subject, same: SameOptions, sizes: number[], newTokens: number, rounds: number): Promise<ScalingRow[]> {
+  const ours = await loadModel(s.dir, { intraOpThreads: same.intraOpNumThreads, executionProvider: sessionDevice(same) });
   const text = promptOf(32, (t) => ours.tokenizer.encode(t).length, s.family === 'seq2seq' ? 'summarize: ' : '');
   const rows: ScalingRow[] = [];
   for (const batch of sizes) {

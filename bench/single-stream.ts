@@ -4,7 +4,7 @@ import { interleave, ratioOf } from './interleave.js';
 import { RawLoop } from './raw-loop.js';
 import type { SessionTimer } from './session-timer.js';
 import { median } from './stats.js';
-import { promptOf, type Subject } from './subjects.js';
+import { promptOf, sessionDevice, type SameOptions, type Subject } from './subjects.js';
 
 export interface SingleStreamRow {
   model: string;
@@ -28,7 +28,7 @@ export interface SingleStreamRow {
 export async function singleStream(
   timer: SessionTimer,
   s: Subject,
-  same: { intraOpNumThreads: number; interOpNumThreads: number; graphOptimizationLevel: 'all'; executionProviders: string[] },
+  same: SameOptions,
   newTokens: number,
   rounds: number,
   promptLengths: number[],
@@ -37,8 +37,8 @@ export async function singleStream(
   const tokenizer = await AutoTokenizer.from_pretrained(s.dir);
   const Auto = s.family === 'seq2seq' ? AutoModelForSeq2SeqLM : AutoModelForCausalLM;
   for (const options of ['same', 'own defaults'] as const) {
-    const peer = await Auto.from_pretrained(s.dir, { dtype: 'fp32', device: 'cpu', ...(options === 'same' && { session_options: same }) });
-    const ours = await loadModel(s.dir, options === 'same' ? { intraOpThreads: same.intraOpNumThreads } : {});
+    const peer = await Auto.from_pretrained(s.dir, { dtype: 'fp32', device: sessionDevice(same), ...(options === 'same' && { session_options: same }) });
+    const ours = await loadModel(s.dir, options === 'same' ? { intraOpThreads: same.intraOpNumThreads, executionProvider: sessionDevice(same) } : { executionProvider: sessionDevice(same) });
     const floor = options === 'same' ? await RawLoop.open(s.dir, s.family, same) : null;
     for (const promptTokens of promptLengths) {
       const text = promptOf(promptTokens, (t) => ours.tokenizer.encode(t).length, s.family === 'seq2seq' ? 'summarize: ' : '');

@@ -48,3 +48,15 @@ export function promptOf(tokens: number, count: (text: string) => number, prefix
   }
   return text(lo);
 }
+
+/** The onnxruntime session options both engines are given in the same-options cases. */
+export interface SameOptions {
+  intraOpNumThreads: number;
+  interOpNumThreads: number;
+  graphOptimizationLevel: 'all';
+  executionProviders: ('cpu' | 'cuda')[];
+}
+
+export function sessionDevice(same: SameOptions): 'cpu' | 'cuda' {
+  return same.executionProviders[0] ?? 'cpu';
+}
