@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Batcher, type StepReport } from '../src/generation/batcher.js';
 import { generate, type GenerationResult, type RowRequest } from '../src/generation/generate.js';
 import type { GenerationOptions } from '../src/generation/generation-config.js';
@@ -108,6 +108,31 @@ describe.each([
     // Without the budget all five would have started at once.
     const free = await staggered(model, requests, [0, 0, 0, 0, 0]);
     expect(Math.max(...free.reports.map((r) => r.rows.reduce((a, b) => a + b, 0)))).toBe(5);
+  });
+});
+
+describe('cancellation', () => {
+  it('a request aborted while it waits is answered without running; an aborted running row leaves, the others go on', async () => {
+    const model = await loadCausal('gpt2');
+    const [a, b, c] = requestsFor(model, PROMPTS.slice(0, 3));
+    const solo = await alone(model, [a!]);
+    const batcher = new Batcher(model, { maxRows: 1, kvBudgetBytes: Infinity, maxPrefillTokens: Infinity, gatherMs: 0 });
+    const prefills = vi.spyOn(model, 'start');
+    const waiting = new AbortController();
+    const running = new AbortController();
+    const first = batcher.submit(a!);
+    const second = batcher.submit({ ...b!, signal: waiting.signal });
+    waiting.abort();
+    expect(await first).toEqual(solo[0]);
+    expect(await second).toMatchObject({ finishReason: 'aborted', tokenIds: [] });
+    expect(prefills).toHaveBeenCalledTimes(1);
+    const runs = batcher.stats.runs;
+    const third = batcher.submit({ ...c!, signal: running.signal });
+    batcher.onStep = () => running.abort();
+    const stopped = await third;
+    expect(stopped.finishReason).toBe('aborted');
+    expect(stopped.tokenIds.length).toBeLessThan(c!.config.maxNewTokens);
+    expect(batcher.stats.runs - runs).toBeLessThanOrEqual(2);
   });
 });
 

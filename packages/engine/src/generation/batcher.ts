@@ -141,6 +141,12 @@ export class Batcher<S> {
     const taken: Member[] = [];
     while (this.waiting.length) {
       const next = this.waiting[0]!;
+      if (next.row.request.signal?.aborted) {
+        this.waiting.shift();
+        next.row.finish = 'aborted';
+        next.resolve(next.row.result());
+        continue;
+      }
       const rows = [...sizes, ...taken.map((m) => m.size), next.size];
       const empty = sizes.length + taken.length === 0;
       const prefill = [...taken, next].reduce((n, m) => n + m.size.promptTokens, 0);
