@@ -156,7 +156,7 @@ describe('gathering a burst (seq2seq rows merge only at equal decoder lengths)',
     const requests = requestsFor(model, PROMPTS.slice(0, 3)).map((r) => ({ ...r, config: configFor(model, { maxNewTokens: 6, minNewTokens: 6 }) }));
     const solo = await alone(model, requests);
     const burst = async (gatherMs: number) => {
-      const batcher = new Batcher(model, { maxRows: 32, kvBudgetBytes: Infinity, maxPrefillTokens: Infinity, gatherMs });
+      const batcher = new Batcher(model, { gatherMs, maxReplaySteps: 0 });
       // An idle batcher starts at once; the burst arrives while this row decodes.
       const running = batcher.submit(busy);
       await new Promise((done) => setTimeout(done, 1));
@@ -174,6 +174,21 @@ describe('gathering a burst (seq2seq rows merge only at equal decoder lengths)',
     const eager = await burst(0);
     expectSame(eager.results, solo);
     expect(eager.largest).toBeLessThan(3);
+  });
+});
+
+describe('replay (seq2seq rows at different decoder lengths)', () => {
+  it('a young running group rebuilds its decoder cache and replays its tokens, so joiners share its run; every row stays exact', async () => {
+    const model = await loadSeq2Seq();
+    const requests = requestsFor(model, PROMPTS);
+    const solo = await alone(model, requests);
+    const replayed = await staggered(model, requests, [0, 0, 3, 5, 5], { maxReplaySteps: 8 });
+    expectSame(replayed.results, solo);
+    // After each join there is one group again: one decoder run per step.
+    for (const r of replayed.reports.filter((r) => r.rows.length)) expect(r.rows.length).toBe(1);
+    const separate = await staggered(model, requests, [0, 0, 3, 5, 5], { maxReplaySteps: 0 });
+    expectSame(separate.results, solo);
+    expect(Math.max(...separate.reports.map((r) => r.rows.length))).toBeGreaterThan(1);
   });
 });
 

@@ -34,6 +34,12 @@ export interface GenerativeModel<S = unknown> {
    * rows at the same decoder length can share a run).
    */
   merge(a: S, b: S): S | null;
+  /**
+   * The same rows with their decoder cache rebuilt from the first step (seq2seq: the decoder start
+   * token against the encoder states already held), returning the first step's logits. Lets rows
+   * at different decoder lengths be brought to the same one. Absent where merge never refuses.
+   */
+  restart?(state: S): Promise<StepOutput<S>>;
   /** True when merge never refuses, so joining a running batch costs no wait. */
   readonly mergesAnyLength: boolean;
   /** Bytes the cache would hold at its largest for these rows decoded as one padded batch. */

@@ -60,6 +60,12 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     return this.decode(encoded, prompts.map(() => [start]), null);
   }
 
+  restart(state: Seq2SeqState): Promise<StepOutput<Seq2SeqState>> {
+    const start = this.config.generation.decoderStartTokenId;
+    const { hiddenStates, attentionMask, encoderLengths } = state;
+    return this.decode({ hiddenStates, attentionMask, encoderLengths }, encoderLengths.map(() => [start]), null);
+  }
+
   step(state: Seq2SeqState, tokens: readonly number[]): Promise<StepOutput<Seq2SeqState>> {
     return this.decode(state, tokens.map((t) => [t]), state.past);
   }
