@@ -18,12 +18,19 @@ export interface BatchLimits {
    * one batch rather than one group per arrival. An idle batcher starts a request at once.
    */
   gatherMs: number;
+  /**
+   * For models whose rows merge only at equal lengths (seq2seq): a running group that has made at
+   * most this many tokens joins a newly prefilled one by rebuilding its decoder cache from the
+   * first step and replaying its tokens in step with the newcomers (their outputs are unchanged;
+   * it only pauses for those steps), so the two run as one batch instead of two.
+   */
+  maxReplaySteps: number;
 }
 
-export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity, maxPrefillTokens: Infinity, gatherMs: 0 };
+export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity, maxPrefillTokens: Infinity, gatherMs: 0, maxReplaySteps: Infinity };
 
 /** An engine's limits unless configured: distilgpt2's cache for 32 rows of 512+64 tokens is ~0.7 GB. */
-export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024, maxPrefillTokens: 4096, gatherMs: 200 };
+export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024, maxPrefillTokens: 4096, gatherMs: 200, maxReplaySteps: 32 };
 
 /** What one decoding step ran, for profiles and tests. */
 export interface StepReport {
@@ -50,6 +57,8 @@ interface Member {
   row: DecodingRow;
   size: RowSize;
   arrived: number;
+  /** Tokens this row feeds again, without deciding, after its decoder cache was rebuilt. */
+  replay: number[];
   resolve: (result: GenerationResult) => void;
   reject: (err: unknown) => void;
 }
@@ -90,10 +99,14 @@ export class Batcher<S> {
   readonly stats: BatchStats = { steps: 0, runs: 0, rowSteps: 0, largest: 0 };
   onStep: (report: StepReport) => void = () => {};
 
+  private readonly limits: BatchLimits;
+
   constructor(
     private readonly model: GenerativeModel<S>,
-    private readonly limits: BatchLimits = UNLIMITED,
-  ) {}
+    limits: Partial<BatchLimits> = {},
+  ) {
+    this.limits = { ...UNLIMITED, ...limits };
+  }
 
   /** Rows decoding now and requests waiting to join. */
   get load(): { active: number; waiting: number } {
@@ -103,7 +116,7 @@ export class Batcher<S> {
   submit(request: RowRequest): Promise<GenerationResult> {
     return new Promise((resolve, reject) => {
       const size = { promptTokens: request.prompt.length, maxNewTokens: request.config.maxNewTokens };
-      this.waiting.push({ row: new DecodingRow(this.model as GenerativeModel<unknown>, request), size, arrived: performance.now(), resolve, reject });
+      this.waiting.push({ row: new DecodingRow(this.model as GenerativeModel<unknown>, request), size, arrived: performance.now(), replay: [], resolve, reject });
       if (!this.running) {
         this.running = true;
         // After the current task: requests submitted together are prefilled together.
@@ -178,7 +191,28 @@ export class Batcher<S> {
       g.tokens.push(...group.tokens);
       return true;
     });
-    if (!into) this.groups.push(group);
+    if (into) return;
+    const young = this.model.restart && this.groups.find((g) => Math.max(...g.members.map((m) => m.row.tokens.length)) <= this.limits.maxReplaySteps);
+    if (young && (await this.replayInto(young, group))) return;
+    this.groups.push(group);
+  }
+
+  /** Rebuilds `old`'s decoder cache from the first step and merges `fresh` into it (see maxReplaySteps). */
+  private async replayInto(old: Group<S>, fresh: Group<S>): Promise<boolean> {
+    let out;
+    try {
+      out = await this.model.restart!(old.state);
+    } catch {
+      return false;
+    }
+    const merged = this.model.merge(out.state, fresh.state);
+    if (merged === null) return false;
+    for (const m of old.members) m.replay = [...m.row.tokens];
+    old.state = merged;
+    old.tokens = old.members.map((m) => m.replay.shift()!);
+    old.members.push(...fresh.members);
+    old.tokens.push(...fresh.tokens);
+    return true;
   }
 
   /** False while newcomers should keep waiting for company (see BatchLimits.gatherMs). */
@@ -206,7 +240,7 @@ export class Batcher<S> {
     const keep: number[] = [];
     const tokens: number[] = [];
     group.members.forEach((m, i) => {
-      const token = m.row.next(logits.subarray(i * vocabSize, (i + 1) * vocabSize));
+      const token = m.replay.length ? m.replay.shift()! : m.row.next(logits.subarray(i * vocabSize, (i + 1) * vocabSize));
       if (token === null) m.resolve(m.row.result());
       else {
         keep.push(i);
