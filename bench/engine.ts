@@ -29,6 +29,9 @@ const PROVIDER = process.env['BENCH_EP'] === 'cuda' ? 'cuda' : 'cpu';
 const CASES = new Set((process.env['BENCH_CASES'] ?? 'a,b,c').split(','));
 const CONCURRENCY = (process.env['BENCH_CONCURRENCY'] ?? '8,32').split(',').map(Number);
 const OUT = process.env['BENCH_OUT'] ?? 'engine';
+const MODELS = process.env['BENCH_MODELS']?.split(',');
+/** Keep the rows of an earlier run for the models and cases this run does not measure. */
+const MERGE = process.env['BENCH_MERGE'] === '1';
 
 async function main(): Promise<void> {
   const timer = new SessionTimer();
@@ -52,7 +55,23 @@ async function main(): Promise<void> {
   const conc: ConcurrentRow[] = [];
   const scale: ScalingRow[] = [];
   const prefill: PrefillRow[] = [];
-  for (const s of await subjects()) {
+  const chosen = (await subjects()).filter((s) => !MODELS || MODELS.includes(s.key));
+  if (MERGE) {
+    const earlier = JSON.parse(await readFile(`${ROOT}bench/results/${OUT}.json`, 'utf8')) as {
+      commit: string;
+      singleStream: SingleStreamRow[];
+      concurrent: ConcurrentRow[];
+      scaling: ScalingRow[];
+      prefill: PrefillRow[];
+    };
+    const redone = (model: string, c: string) => CASES.has(c) && chosen.some((s) => s.name === model);
+    single.push(...earlier.singleStream.filter((r) => !redone(r.model, 'a')));
+    conc.push(...earlier.concurrent.filter((r) => !redone(r.model, 'b')));
+    scale.push(...earlier.scaling.filter((r) => !redone(r.model, 'c')));
+    prefill.push(...earlier.prefill.filter((r) => !redone(r.model, 'c')));
+    Object.assign(meta, { mergedWith: { commit: earlier.commit, kept: 'rows of models and cases this run did not measure' } });
+  }
+  for (const s of chosen) {
     if (CASES.has('a')) single.push(...(await singleStream(timer, s, same, NEW_TOKENS, ROUNDS, [32, 512])));
     if (CASES.has('b')) for (const n of CONCURRENCY) conc.push(...(await concurrent(s, same, n, GAP_MS, NEW_TOKENS, n > 8 ? Math.max(1, CONCURRENT_ROUNDS - 1) : CONCURRENT_ROUNDS)));
     if (CASES.has('c')) {
