@@ -34,7 +34,8 @@ describe('Slack streaming: placeholder, streamed edits, final edit', () => {
     fake.threads.set(`${CHANNEL}/${THREAD_TS}`, THREAD);
     for (const [id, name] of [['U0MAYA', 'Maya'], ['U0OMAR', 'Omar'], ['U0LENA', 'Lena']] as const) fake.users.set(id, name);
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
-    worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25' });
+    // One job at a time, so a burst of requests has some waiting in the queue.
+    worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25', WORKER_CONCURRENCY: '1' });
     bot = new AppProcess('bot', {
       ...common,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
