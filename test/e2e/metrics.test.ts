@@ -108,4 +108,15 @@ describe('worker ops endpoints', () => {
   it('other paths are 404', async () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
+
+  it('jobs the worker holds at once decode in one batch: /metrics shows batches of several rows, and every job gets its reply', async () => {
+    const before = await scrape();
+    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => run({ task: 'summarize', generation: { maxNewTokens: 24 + i } })));
+    for (const o of outcomes) expect(o.ok).toBe(true);
+    const after = await scrape();
+    const runs = (after.get('parley_batch{model="t5",stat="runs"}') ?? 0) - (before.get('parley_batch{model="t5",stat="runs"}') ?? 0);
+    const rowSteps = (after.get('parley_batch{model="t5",stat="row_steps"}') ?? 0) - (before.get('parley_batch{model="t5",stat="row_steps"}') ?? 0);
+    expect(after.get('parley_batch{model="t5",stat="largest"}')).toBeGreaterThanOrEqual(2);
+    expect(rowSteps / runs).toBeGreaterThan(1);
+  });
 });

@@ -11,8 +11,12 @@ export const schema = z.object({
   MODEL_DIR: z.string().min(1).optional(),
   /** JSON file mapping tasks (and translation pairs) to model folders; see README. */
   MODEL_REGISTRY: z.string().min(1).optional(),
-  /** Jobs one worker process holds at once. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Jobs held at once; their generations share one continuous batch per model. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Most rows one model decodes in one batch. */
+  BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(256).default(32),
+  /** Most memory one model's batched KV cache may reach, in MiB; newcomers wait beyond it. */
+  BATCH_KV_BUDGET_MB: z.coerce.number().int().min(1).default(1024),
   /** onnxruntime threads per operator; all cores when unset. */
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).optional(),
   /** `cuda` needs onnxruntime-node installed with `ONNXRUNTIME_NODE_INSTALL=cuda12` (the compose gpu profile). */

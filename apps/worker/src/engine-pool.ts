@@ -1,8 +1,12 @@
-import { Engine, type ModelInfo } from '@parley/engine';
+import { Engine, type BatchStats, type LoadOptions, type ModelInfo } from '@parley/engine';
 import type { Logger } from '@parley/service-kit';
 import type { ModelEntry, ModelRegistry } from './model-registry.js';
 
-/** One Engine (one model, one thread) per registry entry, loaded once when the worker starts. */
+/**
+ * One Engine (one model, one thread) per registry entry, loaded once when the worker starts.
+ * Jobs the worker holds at once call their model's engine concurrently; its thread decodes them
+ * in one continuous batch.
+ */
 export class EnginePool {
   private readonly crashes = new Map<string, string>();
   private crashHandler: (reason: string) => void = () => {};
@@ -16,7 +20,7 @@ export class EnginePool {
     }
   }
 
-  static async start(registry: ModelRegistry, settings: { intraOpThreads?: number; executionProvider: 'cpu' | 'cuda' }, log: Logger): Promise<EnginePool> {
+  static async start(registry: ModelRegistry, settings: Pick<LoadOptions, 'intraOpThreads' | 'executionProvider' | 'batch'>, log: Logger): Promise<EnginePool> {
     const engines = new Map<string, Engine>();
     try {
       for (const model of registry.models) {
@@ -34,6 +38,11 @@ export class EnginePool {
 
   engine(model: ModelEntry): Engine {
     return this.engines.get(model.name)!;
+  }
+
+  /** Each loaded model's batching totals, by registry name. */
+  async batchStats(): Promise<{ model: string; stats: BatchStats }[]> {
+    return Promise.all([...this.engines].map(async ([model, engine]) => ({ model, stats: await engine.batchStats() })));
   }
 
   infos(): ModelInfo[] {

@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const registry = config.MODEL_REGISTRY ? ModelRegistry.fromFile(config.MODEL_REGISTRY) : ModelRegistry.single(config.MODEL_DIR!);
   const pool = await EnginePool.start(
     registry,
-    { executionProvider: config.ORT_EXECUTION_PROVIDER, ...(config.ORT_INTRA_OP_THREADS && { intraOpThreads: config.ORT_INTRA_OP_THREADS }) },
+    {
+      executionProvider: config.ORT_EXECUTION_PROVIDER,
+      ...(config.ORT_INTRA_OP_THREADS && { intraOpThreads: config.ORT_INTRA_OP_THREADS }),
+      batch: { maxRows: config.BATCH_MAX_ROWS, kvBudgetBytes: config.BATCH_KV_BUDGET_MB * 1024 * 1024 },
+    },
     log,
   );
   pool.onCrash = (reason) => {
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
   // Fail-fast options: a scrape must get an error, not a command queued while Redis is away.
   const counts = new Queue(INFERENCE_QUEUE, { connection: { url: config.REDIS_URL, ...redisOptions('producer') }, prefix });
   counts.on('error', () => {});
-  const metrics = new WorkerMetrics(counts);
+  const metrics = new WorkerMetrics(counts, () => pool.batchStats());
 
   const worker = new Worker(INFERENCE_QUEUE, createProcessor(ctx, summaryPrompts, metrics.observe, config.PROGRESS_INTERVAL_MS), {
     connection,

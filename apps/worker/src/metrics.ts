@@ -1,3 +1,4 @@
+import type { BatchStats } from '@parley/engine';
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AttemptReport } from './processor.js';
@@ -15,7 +16,11 @@ export class WorkerMetrics {
   private readonly tokensPerSecond: Histogram<'task'>;
 
   /** `queue` is read on every scrape; `scrapeTimeoutMs` bounds that read so a scrape never hangs on Redis. */
-  constructor(queue: Pick<Queue, 'getJobCounts'>, scrapeTimeoutMs = 1000) {
+  constructor(
+    queue: Pick<Queue, 'getJobCounts'>,
+    batches: () => Promise<{ model: string; stats: BatchStats }[]> = async () => [],
+    scrapeTimeoutMs = 1000,
+  ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.jobs = new Counter({
@@ -63,6 +68,25 @@ export class WorkerMetrics {
           for (const state of QUEUE_STATES) queueJobs.set({ state }, counts[state] ?? 0);
         } catch {
           // Leave the gauge empty rather than report stale depths; the rest of the scrape still answers.
+        }
+      },
+    });
+    const batch: Gauge<'model' | 'stat'> = new Gauge({
+      name: 'parley_batch',
+      help: 'Continuous batching per model since start: steps, runs (decoder runs), row_steps (rows decoded summed over runs; row_steps/runs is the mean batch), largest (most rows in one run).',
+      labelNames: ['model', 'stat'],
+      registers,
+      collect: async () => {
+        batch.reset();
+        try {
+          for (const { model, stats } of await within(batches(), scrapeTimeoutMs)) {
+            batch.set({ model, stat: 'steps' }, stats.steps);
+            batch.set({ model, stat: 'runs' }, stats.runs);
+            batch.set({ model, stat: 'row_steps' }, stats.rowSteps);
+            batch.set({ model, stat: 'largest' }, stats.largest);
+          }
+        } catch {
+          // A busy or dead model thread leaves the gauge empty; the rest of the scrape still answers.
         }
       },
     });

@@ -77,7 +77,7 @@ describe('worker metrics', () => {
     const dead = new Queue(INFERENCE_QUEUE, { connection: redis });
     dead.on('error', () => {});
     try {
-      const metrics = new WorkerMetrics(dead, 300);
+      const metrics = new WorkerMetrics(dead, undefined, 300);
       metrics.observe({ task: 'ask', result: 'failed', durationMs: 10 });
       const started = Date.now();
       const { body } = await metrics.scrape();

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError } from './errors.js';
+import type { BatchStats } from './generation/batcher.js';
 import type { GenerationOptions } from './generation/generation-config.js';
 import type { TextGenerationResult } from './generation/run-generation.js';
 import type { LoadOptions } from './models/load-model.js';
@@ -45,7 +46,7 @@ export class Engine {
       }
       this.pending.delete(message.id);
       if (message.type === 'failed') waiter?.reject(EngineError.fromJSON(message.error));
-      else waiter?.resolve((message.type === 'result' ? message.result : message.type === 'counted' ? message.tokens : message.entities) as never);
+      else waiter?.resolve(resultOf(message) as never);
     });
     thread.on('error', (err) => this.stopped(`generation thread crashed: ${err.message}`));
     thread.on('exit', (code) => this.stopped(`generation thread exited with code ${code}`));
@@ -110,6 +111,11 @@ export class Engine {
     return this.request<Entity[]>((id) => ({ type: 'entities', id, text, options }));
   }
 
+  /** How the thread's continuous batch has run so far: steps, rows per step, the largest batch. */
+  batchStats(): Promise<BatchStats> {
+    return this.request<BatchStats>((id) => ({ type: 'batch-stats', id }));
+  }
+
   /** Tokens the model's own tokenizer makes of `text`, special tokens included. */
   async countTokens(text: string): Promise<number> {
     return (await this.countTokensMany([text]))[0]!;
@@ -150,5 +156,18 @@ export class Engine {
 
   private failure(reason: string): EngineError {
     return new EngineError('ENGINE_FAILURE', reason, 'The model failed while generating a reply.');
+  }
+}
+
+function resultOf(message: Exclude<FromThread, { type: 'ready' | 'load-failed' | 'delta' | 'failed' }>): unknown {
+  switch (message.type) {
+    case 'result':
+      return message.result;
+    case 'counted':
+      return message.tokens;
+    case 'entities':
+      return message.entities;
+    case 'batch-stats':
+      return message.stats;
   }
 }

@@ -12,3 +12,6 @@ export { extractEntities, type EntityOptions } from './ner/extract-entities.js';
 // In-process use without the thread (benchmarks, embedding): load once, then generate.
 export { generateText } from './generation/run-generation.js';
 export { loadModel, type LoadedModel } from './models/load-model.js';
+export { Batcher, DEFAULT_LIMITS as DEFAULT_BATCH_LIMITS, UNLIMITED as UNLIMITED_BATCH, type BatchLimits, type BatchStats, type StepReport } from './generation/batcher.js';
+export { asGenerative } from './generation/run-generation.js';
+export type { GenerationResult, RowRequest } from './generation/generate.js';

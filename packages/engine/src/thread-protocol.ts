@@ -1,4 +1,5 @@
 import type { SerializedEngineError } from './errors.js';
+import type { BatchStats } from './generation/batcher.js';
 import type { GenerationOptions } from './generation/generation-config.js';
 import type { TextGenerationResult } from './generation/run-generation.js';
 import type { LoadOptions } from './models/load-model.js';
@@ -26,7 +27,8 @@ export type ToThread =
   | { type: 'generate'; id: number; prompt: string; options: Partial<GenerationOptions>; stream: boolean }
   | { type: 'count'; id: number; texts: string[] }
   | { type: 'entities'; id: number; text: string; options: EntityOptions }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  | { type: 'batch-stats'; id: number };
 
 export type FromThread =
   | { type: 'ready'; info: ModelInfo }
@@ -35,4 +37,5 @@ export type FromThread =
   | { type: 'result'; id: number; result: TextGenerationResult }
   | { type: 'counted'; id: number; tokens: number[] }
   | { type: 'entities'; id: number; entities: Entity[] }
+  | { type: 'batch-stats'; id: number; stats: BatchStats }
   | { type: 'failed'; id: number; error: SerializedEngineError };

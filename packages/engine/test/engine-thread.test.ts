@@ -21,6 +21,25 @@ describe('Engine (generation on a worker thread)', () => {
     }
   });
 
+  it('batches concurrent requests on its thread, each getting what it gets alone', async () => {
+    const dir = await tinySeq2Seq();
+    const prompts = ['summarize: Omar: the deploy is blocked.', 'summarize: Maya: ship on Friday, after the login fix lands', 'summarize: ok'];
+    const options = [{ maxNewTokens: 12, seed: 3 }, { maxNewTokens: 8, doSample: true, seed: 9, topK: 10 }, { maxNewTokens: 10, repetitionPenalty: 1.5, seed: 1 }];
+    const model = await loadSeq2Seq(dir);
+    const alone = [];
+    for (const [i, p] of prompts.entries()) alone.push(await generateText(model, p, options[i]!));
+    const engine = await Engine.start(dir, { intraOpThreads: 1 });
+    try {
+      const together = await Promise.all(prompts.map((p, i) => engine.generate(p, options[i]!)));
+      expect(together).toEqual(alone);
+      const stats = await engine.batchStats();
+      expect(stats.largest).toBe(3);
+      expect(stats.rowSteps / stats.runs).toBeGreaterThan(1);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('keeps the caller’s event loop free while it generates (the same work in-process blocks it)', async () => {
     // A wider model than the default fixture, so that one forward pass takes long enough to see.
     const dir = await ensureTinySeq2Seq({

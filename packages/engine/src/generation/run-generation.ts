@@ -23,6 +23,8 @@ export async function generateText(
   prompt: string,
   options: Partial<GenerationOptions>,
   hooks: Pick<RowRequest, 'onText' | 'signal' | 'onStepLogits'> = {},
+  /** Where greedy and sampled requests decode: a shared Batcher, or a batch of their own. */
+  decode?: (request: RowRequest) => Promise<GenerationResult>,
 ): Promise<TextGenerationResult> {
   const model = asGenerative(loaded);
   const window = model.config.maxInputTokens;
@@ -38,6 +40,6 @@ export async function generateText(
     throw promptTooLong(ids.length, window - config.maxNewTokens, `with max_new_tokens=${config.maxNewTokens}`);
   }
   const request: RowRequest = { prompt: ids, config, ...hooks };
-  const [result] = config.numBeams > 1 ? [await beamSearch(model, request)] : await generate(model, [request]);
-  return { ...result!, settings: config };
+  const result = config.numBeams > 1 ? await beamSearch(model, request) : decode ? await decode(request) : (await generate(model, [request]))[0]!;
+  return { ...result, settings: config };
 }

@@ -8,6 +8,12 @@ export interface StepOutput<S> {
   state: S;
 }
 
+/** A request's size as the cache sees it: prompt tokens and the most tokens it may add. */
+export interface RowSize {
+  promptTokens: number;
+  maxNewTokens: number;
+}
+
 /**
  * A model that generates text one token per row per step. The decoding loop (greedy, sampling,
  * beams) only talks to this, so it is the same for encoder–decoder and decoder-only models.
@@ -22,6 +28,24 @@ export interface GenerativeModel<S = unknown> {
   step(state: S, tokens: readonly number[]): Promise<StepOutput<S>>;
   /** A state holding only the given rows, in that order (rows may repeat: beam search). */
   select(state: S, rows: readonly number[]): S;
+  /**
+   * One state holding the rows of `a` then the rows of `b`, so they decode in one run; null when
+   * the graph cannot run them together (a seq2seq decoder has no self-attention mask, so only
+   * rows at the same decoder length can share a run).
+   */
+  merge(a: S, b: S): S | null;
+  /**
+   * The same rows with their decoder cache rebuilt from the first step (seq2seq: the decoder start
+   * token against the encoder states already held), returning the first step's logits. Lets rows
+   * at different decoder lengths be brought to the same one. Absent where merge never refuses.
+   */
+  restart?(state: S): Promise<StepOutput<S>>;
+  /** True when merge never refuses, so joining a running batch costs no wait. */
+  readonly mergesAnyLength: boolean;
+  /** Bytes the cache would hold at its largest for these rows decoded as one padded batch. */
+  batchBytes(rows: readonly RowSize[]): number;
+  /** Bytes the state's cache holds now. */
+  stateBytes(state: S): number;
   /** What Hugging Face's logits processors see as a row's sequence before the first new token. */
   processorContext(prompt: readonly number[]): number[];
   release(): Promise<void>;

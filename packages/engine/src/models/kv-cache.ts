@@ -1,5 +1,5 @@
 import ort from 'onnxruntime-node';
-import { gatherRows } from './tensors.js';
+import { concatPadded, gatherRows, sliceRows } from './tensors.js';
 
 /** past_key_values.* tensors keyed by input name. */
 export type PastKeyValues = Record<string, ort.Tensor>;
@@ -41,4 +41,30 @@ export function nextPast(outputs: ort.InferenceSession.OnnxValueMapType, previou
 
 export function selectPast(past: PastKeyValues, rows: readonly number[]): PastKeyValues {
   return Object.fromEntries(Object.entries(past).map(([name, t]) => [name, gatherRows(t, rows)]));
+}
+
+/** Bytes one row of the cache holds per position, for the past inputs `which` selects. */
+export function pastBytesPerPosition(session: ort.InferenceSession, which: (name: string) => boolean): number {
+  let bytes = 0;
+  for (const meta of session.inputMetadata) {
+    if (!meta.isTensor || !meta.name.startsWith(PAST_PREFIX) || !which(meta.name)) continue;
+    const fixed = meta.shape.reduce<number>((n, d) => n * (typeof d === 'number' ? d : 1), 1);
+    bytes += fixed * (meta.type === 'float16' ? 2 : 4);
+  }
+  return bytes;
+}
+
+/** Past entries joined along the batch axis, each padded to `length` positions on `side`. */
+export function concatPast(parts: readonly PastKeyValues[], length: (name: string) => number, side: (name: string) => 'left' | 'right'): PastKeyValues {
+  return Object.fromEntries(Object.keys(parts[0]!).map((name) => [name, concatPadded(parts.map((p) => p[name]!), 2, length(name), side(name))]));
+}
+
+/** The given rows of every past entry, keeping positions [from, to) where `window` gives one. */
+export function slicePast(past: PastKeyValues, rows: readonly number[], window: (name: string) => [number, number] | null): PastKeyValues {
+  return Object.fromEntries(
+    Object.entries(past).map(([name, t]) => {
+      const w = window(name);
+      return [name, w ? sliceRows(t, rows, 2, w[0], w[1]) : gatherRows(t, rows)];
+    }),
+  );
 }

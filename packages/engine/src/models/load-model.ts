@@ -1,15 +1,24 @@
 import { EngineError, modelInvalid } from '../errors.js';
+import type { BatchLimits } from '../generation/batcher.js';
 import { CausalLM } from './causal-lm.js';
 import { readJson, readModelConfig } from './model-config.js';
 import { resolveModelFiles, type Dtype } from './model-files.js';
 import { Seq2SeqModel } from './seq2seq-model.js';
 import { openSession, requireNames, shortPath, type SessionSettings } from './session.js';
 import { TokenClassifier } from './token-classifier.js';
+import { trimLogitsToLast } from './trim-logits.js';
 import { TextTokenizer } from './tokenizer.js';
 
 export type LoadedModel = Seq2SeqModel | CausalLM | TokenClassifier;
 
 export interface LoadOptions extends SessionSettings {
+  /** Continuous batching limits on the engine's thread (rows and cache bytes at once). */
+  batch?: Partial<BatchLimits>;
+  /**
+   * Decoder-only graphs without num_logits_to_keep are edited at load to compute logits for the
+   * last position only (true by default; false loads the file as exported).
+   */
+  trimLogits?: boolean;
   /** Which weight files: fp32 (`model.onnx`), fp16 (`model_fp16.onnx`), q8 (`model_quantized.onnx`). */
   dtype?: Dtype;
 }
@@ -44,7 +53,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   }
 
   if (layout.family === 'causal-pair') {
-    const noPast = await openSession(layout.noPast, options);
+    const noPast = await openSession(layout.noPast, options, trim(options));
     const withPast = await openSession(layout.withPast, options);
     const expected = 'a decoder-only model (input_ids, attention_mask[, past_key_values.*] → logits, present.*)';
     requireNames(noPast, layout.noPast, ['input_ids', 'attention_mask'], ['logits'], expected);
@@ -52,7 +61,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
     return new CausalLM(config, tokenizer, noPast, withPast);
   }
 
-  const session = await openSession(layout.model, options);
+  const session = await openSession(layout.model, options, trim(options));
   const hasPast = session.inputNames.some((n) => n.startsWith('past_key_values.'));
   if (hasPast) {
     requireNames(session, layout.model, ['input_ids', 'attention_mask'], ['logits'], 'a decoder-only model (input_ids, attention_mask, past_key_values.* → logits, present.*)');
@@ -66,6 +75,10 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
       'expected a decoder-only export (input_ids, attention_mask, past_key_values.* → logits, present.*) or a ' +
       'token-classification export (input_ids, attention_mask → logits, with id2label in config.json)',
   );
+}
+
+function trim(options: LoadOptions): ((bytes: Uint8Array) => Uint8Array | null) | undefined {
+  return options.trimLogits === false ? undefined : trimLogitsToLast;
 }
 
 export function asTokenClassifier(model: LoadedModel): TokenClassifier {

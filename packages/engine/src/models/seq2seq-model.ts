@@ -1,15 +1,19 @@
 import ort from 'onnxruntime-node';
-import type { GenerativeModel, StepOutput } from './generative-model.js';
-import { emptyPast, nextPast, selectPast, type PastKeyValues } from './kv-cache.js';
+import type { GenerativeModel, RowSize, StepOutput } from './generative-model.js';
+import { concatPast, emptyPast, nextPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
 import type { ModelConfig } from './model-config.js';
-import { gatherRows, int64Rows, lastLogits } from './tensors.js';
+import { concatPadded, int64Rows, lastLogits, sliceRows, tensorBytes } from './tensors.js';
 import type { TextTokenizer } from './tokenizer.js';
 
 export interface Seq2SeqState {
   hiddenStates: ort.Tensor;
   attentionMask: ort.Tensor;
+  /** Per row: real encoder positions; rows are right-padded to the longest. */
+  encoderLengths: number[];
   past: PastKeyValues;
 }
+
+const isCross = (name: string) => name.includes('.encoder.');
 
 type Decoders = { merged: ort.InferenceSession } | { noPast: ort.InferenceSession; withPast: ort.InferenceSession };
 
@@ -20,13 +24,23 @@ type Decoders = { merged: ort.InferenceSession } | { noPast: ort.InferenceSessio
  */
 export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
   readonly kind = 'seq2seq';
+  readonly mergesAnyLength = false;
+  private readonly selfBytes: number;
+  private readonly crossBytes: number;
 
   constructor(
     readonly config: ModelConfig,
     readonly tokenizer: TextTokenizer,
     private readonly encoder: ort.InferenceSession,
     private readonly decoders: Decoders,
-  ) {}
+  ) {
+    const decoder = 'merged' in decoders ? decoders.merged : decoders.withPast;
+    this.selfBytes = pastBytesPerPosition(decoder, (n) => !isCross(n));
+    const hidden = encoder.outputMetadata.find((m) => m.name === 'last_hidden_state');
+    const width = hidden?.isTensor ? hidden.shape.find((d): d is number => typeof d === 'number') ?? 0 : 0;
+    // The encoder states ride along with the cross-attention cache for every row.
+    this.crossBytes = pastBytesPerPosition(decoder, isCross) + width * 4;
+  }
 
   processorContext(): number[] {
     return [this.config.generation.decoderStartTokenId];
@@ -37,13 +51,19 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     const inputIds = int64Rows(prompts, pad);
     const attentionMask = int64Rows(prompts.map((p) => p.map(() => 1)), 0);
     const out = await this.encoder.run({ input_ids: inputIds, attention_mask: attentionMask });
-    return { hiddenStates: out['last_hidden_state'] as ort.Tensor, attentionMask };
+    return { hiddenStates: out['last_hidden_state'] as ort.Tensor, attentionMask, encoderLengths: prompts.map((p) => p.length) };
   }
 
   async start(prompts: readonly (readonly number[])[]): Promise<StepOutput<Seq2SeqState>> {
     const encoded = await this.encode(prompts);
     const start = this.config.generation.decoderStartTokenId;
     return this.decode(encoded, prompts.map(() => [start]), null);
+  }
+
+  restart(state: Seq2SeqState): Promise<StepOutput<Seq2SeqState>> {
+    const start = this.config.generation.decoderStartTokenId;
+    const { hiddenStates, attentionMask, encoderLengths } = state;
+    return this.decode({ hiddenStates, attentionMask, encoderLengths }, encoderLengths.map(() => [start]), null);
   }
 
   step(state: Seq2SeqState, tokens: readonly number[]): Promise<StepOutput<Seq2SeqState>> {
@@ -78,16 +98,49 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     return { ...lastLogits(out['logits'] as ort.Tensor), state: { ...encoded, past: nextPast(out, past) } };
   }
 
+  /** The rows kept, with encoder padding that no kept row needs any more cut from the right. */
   select(state: Seq2SeqState, rows: readonly number[]): Seq2SeqState {
+    const encoderLengths = rows.map((r) => state.encoderLengths[r]!);
+    const longest = Math.max(...encoderLengths);
     return {
-      hiddenStates: gatherRows(state.hiddenStates, rows),
-      attentionMask: gatherRows(state.attentionMask, rows),
-      past: selectPast(state.past, rows),
+      hiddenStates: sliceRows(state.hiddenStates, rows, 1, 0, longest),
+      attentionMask: sliceRows(state.attentionMask, rows, 1, 0, longest),
+      encoderLengths,
+      past: slicePast(state.past, rows, (name) => (isCross(name) ? [0, longest] : null)),
     };
+  }
+
+  merge(a: Seq2SeqState, b: Seq2SeqState): Seq2SeqState | null {
+    // The decoder's self-attention takes no mask and derives positions from the cache length, so
+    // padding the decoder cache would change a row's output: only equal decoder lengths merge.
+    if (decoderLength(a) !== decoderLength(b)) return null;
+    const longest = Math.max(a.hiddenStates.dims[1]!, b.hiddenStates.dims[1]!);
+    const own = decoderLength(a);
+    return {
+      hiddenStates: concatPadded([a.hiddenStates, b.hiddenStates], 1, longest, 'right'),
+      attentionMask: concatPadded([a.attentionMask, b.attentionMask], 1, longest, 'right'),
+      encoderLengths: [...a.encoderLengths, ...b.encoderLengths],
+      past: concatPast([a.past, b.past], (name) => (isCross(name) ? longest : own), () => 'right'),
+    };
+  }
+
+  batchBytes(rows: readonly RowSize[]): number {
+    const prompt = Math.max(0, ...rows.map((r) => r.promptTokens));
+    const reply = Math.max(0, ...rows.map((r) => r.maxNewTokens));
+    return rows.length * (prompt * this.crossBytes + reply * this.selfBytes);
+  }
+
+  stateBytes(state: Seq2SeqState): number {
+    return Object.values(state.past).reduce((n, t) => n + tensorBytes(t), tensorBytes(state.hiddenStates));
   }
 
   async release(): Promise<void> {
     const decoders = 'merged' in this.decoders ? [this.decoders.merged] : [this.decoders.noPast, this.decoders.withPast];
     await Promise.all([this.encoder, ...decoders].map((s) => s.release()));
   }
+}
+
+function decoderLength(state: Seq2SeqState): number {
+  const name = Object.keys(state.past).find((n) => !isCross(n));
+  return name ? state.past[name]!.dims[2]! : 0;
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -19,9 +20,14 @@ export function sessionOptions(settings: SessionSettings): ort.InferenceSession.
   };
 }
 
-/** Opens an ONNX file; a corrupt or unreadable file is named in the error. */
-export async function openSession(path: string, settings: SessionSettings): Promise<ort.InferenceSession> {
+/**
+ * Opens an ONNX file; a corrupt or unreadable file is named in the error. `edit` may rewrite the
+ * graph before onnxruntime sees it (returning null keeps the file as it is).
+ */
+export async function openSession(path: string, settings: SessionSettings, edit?: (bytes: Uint8Array) => Uint8Array | null): Promise<ort.InferenceSession> {
   try {
+    const edited = edit ? edit(await readFile(path)) : null;
+    if (edited) return await ort.InferenceSession.create(edited, sessionOptions(settings));
     return await ort.InferenceSession.create(path, sessionOptions(settings));
   } catch (err) {
     throw modelInvalid(`${shortPath(path)} could not be opened by onnxruntime: ${(err as Error).message}`, err);

@@ -31,3 +31,59 @@ export function lastLogits(logits: ort.Tensor): { logits: Float32Array; vocabSiz
   for (let b = 0; b < batch; b++) readLogits(data, (b * length + length - 1) * vocabSize, vocabSize, out, b * vocabSize);
   return { logits: out, vocabSize };
 }
+
+type Data = Float32Array | Uint16Array | BigInt64Array;
+
+function alloc(like: Data, n: number): Data {
+  return new (like.constructor as new (n: number) => Data)(n);
+}
+
+/**
+ * Joins tensors along the batch axis (0) whose `axis` lengths may differ: each part is padded
+ * with zeros to `length` on `side` of that axis. Used to merge running batches.
+ */
+export function concatPadded(parts: readonly ort.Tensor[], axis: number, length: number, side: 'left' | 'right'): ort.Tensor {
+  const first = parts[0]!;
+  const outer = first.dims.slice(1, axis).reduce((a, b) => a * b, 1);
+  const inner = first.dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const rows = parts.reduce((n, p) => n + p.dims[0]!, 0);
+  const out = alloc(first.data as Data, rows * outer * length * inner);
+  let block = 0;
+  for (const part of parts) {
+    const own = part.dims[axis]!;
+    const src = part.data as Data;
+    const shift = side === 'left' ? (length - own) * inner : 0;
+    const blocks = part.dims[0]! * outer;
+    for (let i = 0; i < blocks; i++, block++) out.set(src.subarray(i * own * inner, (i + 1) * own * inner) as never, block * length * inner + shift);
+  }
+  const dims = [...first.dims];
+  dims[0] = rows;
+  dims[axis] = length;
+  return new ort.Tensor(first.type as 'float32', out as Float32Array, dims);
+}
+
+/** The given rows (axis 0) of `t`, keeping only positions [from, to) of `axis`. */
+export function sliceRows(t: ort.Tensor, rows: readonly number[], axis: number, from: number, to: number): ort.Tensor {
+  const outer = t.dims.slice(1, axis).reduce((a, b) => a * b, 1);
+  const inner = t.dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const own = t.dims[axis]!;
+  const keep = to - from;
+  const src = t.data as Data;
+  const out = alloc(src, rows.length * outer * keep * inner);
+  let block = 0;
+  for (const row of rows) {
+    for (let o = 0; o < outer; o++, block++) {
+      const start = ((row * outer + o) * own + from) * inner;
+      out.set(src.subarray(start, start + keep * inner) as never, block * keep * inner);
+    }
+  }
+  const dims = [...t.dims];
+  dims[0] = rows.length;
+  dims[axis] = keep;
+  return new ort.Tensor(t.type as 'float32', out as Float32Array, dims);
+}
+
+/** Bytes held by a tensor's data. */
+export function tensorBytes(t: ort.Tensor): number {
+  return (t.data as Data).byteLength;
+}

@@ -1,0 +1,258 @@
+import type { GenerativeModel, RowSize } from '../models/generative-model.js';
+import { DecodingRow } from './decoding-row.js';
+import type { GenerationResult, RowRequest } from './generate.js';
+
+export interface BatchLimits {
+  /** Most rows decoding at once. */
+  maxRows: number;
+  /** Most bytes the rows' caches may reach, padded as one batch, at their longest. */
+  kvBudgetBytes: number;
+  /**
+   * Most prompt tokens prefilled in one step: a graph that returns
+   * logits for every position makes a prefill's output grow with rows × length × vocabulary.
+   */
+  maxPrefillTokens: number;
+  /**
+   * For models whose rows merge only at equal lengths (seq2seq): while rows are decoding, how
+   * long a newcomer may wait for others to arrive, so a burst is prefilled, and then decoded, as
+   * one batch rather than one group per arrival. An idle batcher starts a request at once.
+   */
+  gatherMs: number;
+  /**
+   * For models whose rows merge only at equal lengths (seq2seq): a running group that has made at
+   * most this many tokens joins a newly prefilled one by rebuilding its decoder cache from the
+   * first step and replaying its tokens in step with the newcomers (their outputs are unchanged;
+   * it only pauses for those steps), so the two run as one batch instead of two.
+   */
+  maxReplaySteps: number;
+}
+
+export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity, maxPrefillTokens: Infinity, gatherMs: 0, maxReplaySteps: Infinity };
+
+/** An engine's limits unless configured: distilgpt2's cache for 32 rows of 512+64 tokens is ~0.7 GB. */
+export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024, maxPrefillTokens: 4096, gatherMs: 200, maxReplaySteps: 32 };
+
+/** What one decoding step ran, for profiles and tests. */
+export interface StepReport {
+  /** Rows per session run this step (one entry per group). */
+  rows: number[];
+  /** Bytes the groups' caches held after the step. */
+  cacheBytes: number;
+  /** Rows that joined this step (prefilled, then merged). */
+  joined: number;
+}
+
+/** Totals since the batcher was made. */
+export interface BatchStats {
+  steps: number;
+  /** Decoder session runs (one per group per step). */
+  runs: number;
+  /** Rows decoded, summed over runs: rowSteps / runs is the mean batch size. */
+  rowSteps: number;
+  /** Most rows in one run. */
+  largest: number;
+}
+
+interface Member {
+  row: DecodingRow;
+  size: RowSize;
+  arrived: number;
+  /** Tokens this row feeds again, without deciding, after its decoder cache was rebuilt. */
+  replay: number[];
+  resolve: (result: GenerationResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Newcomers in prefill batches of similar prompt lengths. Prefill is compute-bound, so padding a
+ * short prompt to a long one's length only adds work; merging after the prefill is cheap.
+ */
+function byLength(members: Member[]): Member[][] {
+  const sorted = [...members].sort((a, b) => a.size.promptTokens - b.size.promptTokens);
+  const buckets: Member[][] = [];
+  for (const m of sorted) {
+    const bucket = buckets.at(-1);
+    if (bucket && m.size.promptTokens <= bucket[0]!.size.promptTokens * 1.25 + 4) bucket.push(m);
+    else buckets.push([m]);
+  }
+  return buckets;
+}
+
+/** Rows that run as one batch: their state and the token each feeds next. */
+interface Group<S> {
+  members: Member[];
+  state: S;
+  tokens: number[];
+}
+
+/**
+ * Continuous batching: requests submitted at any time join the running batch at the next step
+ * boundary. Newcomers are prefilled together as their own batch, then merged into a running
+ * group (the model pads the caches); rows that finish are resolved at once and sliced out. When
+ * the model cannot merge two groups (seq2seq rows at different decoder lengths), each group runs
+ * its own step. Admission is first come, first served, within a row count and a cache budget.
+ */
+export class Batcher<S> {
+  private readonly waiting: Member[] = [];
+  private groups: Group<S>[] = [];
+  private running = false;
+  readonly stats: BatchStats = { steps: 0, runs: 0, rowSteps: 0, largest: 0 };
+  onStep: (report: StepReport) => void = () => {};
+
+  private readonly limits: BatchLimits;
+
+  constructor(
+    private readonly model: GenerativeModel<S>,
+    limits: Partial<BatchLimits> = {},
+  ) {
+    this.limits = { ...UNLIMITED, ...limits };
+  }
+
+  /** Rows decoding now and requests waiting to join. */
+  get load(): { active: number; waiting: number } {
+    return { active: this.groups.reduce((n, g) => n + g.members.length, 0), waiting: this.waiting.length };
+  }
+
+  submit(request: RowRequest): Promise<GenerationResult> {
+    return new Promise((resolve, reject) => {
+      const size = { promptTokens: request.prompt.length, maxNewTokens: request.config.maxNewTokens };
+      this.waiting.push({ row: new DecodingRow(this.model as GenerativeModel<unknown>, request), size, arrived: performance.now(), replay: [], resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        // After the current task: requests submitted together are prefilled together.
+        setImmediate(() => void this.pump());
+      }
+    });
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.waiting.length || this.groups.length) {
+        const joined = await this.admit();
+        for (const group of [...this.groups]) {
+          this.stats.runs++;
+          this.stats.rowSteps += group.members.length;
+          this.stats.largest = Math.max(this.stats.largest, group.members.length);
+          await this.advance(group);
+        }
+        this.stats.steps++;
+        this.onStep({
+          rows: this.groups.map((g) => g.members.length),
+          cacheBytes: this.groups.reduce((n, g) => n + this.model.stateBytes(g.state), 0),
+          joined,
+        });
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Takes the waiting requests that fit, prefills them as one batch and merges them in. */
+  private async admit(): Promise<number> {
+    if (!this.gathered()) return 0;
+    const sizes = this.groups.flatMap((g) => g.members.map((m) => m.size));
+    const taken: Member[] = [];
+    while (this.waiting.length) {
+      const next = this.waiting[0]!;
+      if (next.row.request.signal?.aborted) {
+        this.waiting.shift();
+        next.row.finish = 'aborted';
+        next.resolve(next.row.result());
+        continue;
+      }
+      const rows = [...sizes, ...taken.map((m) => m.size), next.size];
+      const empty = sizes.length + taken.length === 0;
+      const prefill = [...taken, next].reduce((n, m) => n + m.size.promptTokens, 0);
+      const over = rows.length > this.limits.maxRows || this.model.batchBytes(rows) > this.limits.kvBudgetBytes;
+      // A request bigger than the whole budget still runs, alone; an oversized prefill waits a step.
+      if ((!empty && over) || (taken.length > 0 && prefill > this.limits.maxPrefillTokens)) break;
+      taken.push(this.waiting.shift()!);
+    }
+    for (const bucket of byLength(taken)) await this.prefill(bucket);
+    return taken.length;
+  }
+
+  /** Prefills rows as one batch and merges them into a running group where the model allows. */
+  private async prefill(members: Member[]): Promise<void> {
+    let out;
+    try {
+      out = await this.model.start(members.map((m) => m.row.request.prompt));
+    } catch (err) {
+      for (const m of members) m.reject(err);
+      return;
+    }
+    const group = this.consume({ members, state: out.state, tokens: [] }, out.logits, out.vocabSize);
+    if (!group) return;
+    const into = this.groups.find((g) => {
+      const merged = this.model.merge(g.state, group.state);
+      if (merged === null) return false;
+      g.state = merged;
+      g.members.push(...group.members);
+      g.tokens.push(...group.tokens);
+      return true;
+    });
+    if (into) return;
+    const young = this.model.restart && this.groups.find((g) => Math.max(...g.members.map((m) => m.row.tokens.length)) <= this.limits.maxReplaySteps);
+    if (young && (await this.replayInto(young, group))) return;
+    this.groups.push(group);
+  }
+
+  /** Rebuilds `old`'s decoder cache from the first step and merges `fresh` into it (see maxReplaySteps). */
+  private async replayInto(old: Group<S>, fresh: Group<S>): Promise<boolean> {
+    let out;
+    try {
+      out = await this.model.restart!(old.state);
+    } catch {
+      return false;
+    }
+    const merged = this.model.merge(out.state, fresh.state);
+    if (merged === null) return false;
+    for (const m of old.members) m.replay = [...m.row.tokens];
+    old.state = merged;
+    old.tokens = old.members.map((m) => m.replay.shift()!);
+    old.members.push(...fresh.members);
+    old.tokens.push(...fresh.tokens);
+    return true;
+  }
+
+  /** False while newcomers should keep waiting for company (see BatchLimits.gatherMs). */
+  private gathered(): boolean {
+    const first = this.waiting[0];
+    if (!first || !this.groups.length || this.model.mergesAnyLength || this.limits.gatherMs <= 0) return true;
+    const waited = performance.now() - first.arrived;
+    return waited >= this.limits.gatherMs || this.load.active + this.waiting.length >= this.limits.maxRows;
+  }
+
+  private async advance(group: Group<S>): Promise<void> {
+    try {
+      const out = await this.model.step(group.state, group.tokens);
+      const still = this.consume({ ...group, state: out.state }, out.logits, out.vocabSize);
+      if (still) Object.assign(group, still);
+      else this.groups = this.groups.filter((g) => g !== group);
+    } catch (err) {
+      for (const m of group.members) m.reject(err);
+      this.groups = this.groups.filter((g) => g !== group);
+    }
+  }
+
+  /** Gives each row its logits; resolves finished rows and returns the group without them. */
+  private consume(group: Group<S>, logits: Float32Array, vocabSize: number): Group<S> | null {
+    const keep: number[] = [];
+    const tokens: number[] = [];
+    group.members.forEach((m, i) => {
+      const token = m.replay.length ? m.replay.shift()! : m.row.next(logits.subarray(i * vocabSize, (i + 1) * vocabSize));
+      if (token === null) m.resolve(m.row.result());
+      else {
+        keep.push(i);
+        tokens.push(token);
+      }
+    });
+    if (!keep.length) return null;
+    const all = keep.length === group.members.length;
+    return {
+      members: all ? group.members : keep.map((i) => group.members[i]!),
+      state: all ? group.state : this.model.select(group.state, keep),
+      tokens,
+    };
+  }
+}
