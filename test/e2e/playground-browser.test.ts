@@ -9,7 +9,7 @@ import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = `${REPO_ROOT}test-artifacts/playground.png`;
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[playground-browser] skipped: ${CHROMIUM} is absent; install it with scripts/install-chromium.sh (README, setup)`);
+if (!haveChromium) console.warn(`[playground-browser] skipped: ${CHROMIUM} is absent; install it with scripts/install-test-tools.sh (README, setup)`);
 
 /** `npm start` as a user runs it (after the build `npm test` already did), on a free port and its own queue prefix. */
 function startParley(prefix: string): { child: ChildProcess; url: Promise<string>; output: () => string } {
