@@ -1,9 +1,12 @@
 // `npm start`: the bot and a worker together, for trying Parley on one machine. Without Slack or
 // Discord credentials the bot serves the web playground; without MODEL_DIR or MODEL_REGISTRY the
-// worker runs the tiny random-weight test model, and the page says so. No Redis answering at
+// worker runs what `npm run models -- pull` installed (models/registry.json), else the tiny
+// random-weight test model, and the page says so. No Redis answering at
 // REDIS_URL? scripts/ensure-redis.sh starts a throwaway one.
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +27,12 @@ function redisUrl(): string {
 
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl() };
+  // What `npm run models -- pull` installed, when nothing else is configured.
+  const pulled = resolve(root, env['MODELS_DIR'] ?? 'models', 'registry.json');
+  if (!env['MODEL_DIR'] && !env['MODEL_REGISTRY'] && existsSync(pulled)) {
+    env['MODEL_REGISTRY'] = pulled;
+    say(`using the models pulled into ${pulled}`);
+  }
   if (!env['MODEL_DIR'] && !env['MODEL_REGISTRY']) {
     env['MODEL_DIR'] = await ensureTinySeq2Seq({ cacheDir: `${root}.cache/models` });
     env['PLAYGROUND_RANDOM_TEST_MODEL'] = 'true';

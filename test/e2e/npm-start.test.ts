@@ -1,18 +1,35 @@
+import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { MODEL_CACHE, REPO_ROOT } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 
 describe('npm start', () => {
   const prefix = uniquePrefix('npm-start');
   afterAll(() => dropPrefix(prefix));
 
-  it('runs a bot and a worker on the random test model, prints the playground URL, and stops both on SIGTERM', async () => {
-    // What `npm start` runs after its build (npm test has built already).
-    const child = spawn(process.execPath, [`${REPO_ROOT}.build/scripts/start.js`], {
-      env: { PATH: process.env['PATH'] ?? '', REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, PLAYGROUND_PORT: '0', BOT_OPS_PORT: '0', BOT_OPS_HOST: '127.0.0.1', OPS_PORT: '0', OPS_HOST: '127.0.0.1' },
+  /** What `npm start` runs after its build (npm test has built already), with `modelsDir` as MODELS_DIR. */
+  const start = (modelsDir: string) =>
+    spawn(process.execPath, [`${REPO_ROOT}.build/scripts/start.js`], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        REDIS_URL,
+        PARLEY_QUEUE_PREFIX: prefix,
+        MODELS_DIR: modelsDir,
+        PLAYGROUND_PORT: '0',
+        BOT_OPS_PORT: '0',
+        BOT_OPS_HOST: '127.0.0.1',
+        OPS_PORT: '0',
+        OPS_HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+
+  it('runs a bot and a worker on the random test model, prints the playground URL, and stops both on SIGTERM', async () => {
+    const child = start(mkdtempSync(join(tmpdir(), 'parley-no-models-')));
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -33,5 +50,22 @@ describe('npm start', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toContain('"app":"parley-bot"');
+  });
+
+  it('uses the models `npm run models -- pull` installed when nothing else is configured', async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'parley-pulled-'));
+    const t5 = await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
+    writeFileSync(join(modelsDir, 'registry.json'), JSON.stringify({ models: { t5: { path: t5 } }, tasks: { summarize: 't5', ask: 't5', translate: { '*': 't5' } } }));
+    const child = start(modelsDir);
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect.poll(() => stdout.includes('"msg":"worker ready"'), { timeout: 30_000 }).toBe(true);
+    expect(stderr).toContain(`using the models pulled into ${join(modelsDir, 'registry.json')}`);
+    expect(stderr).not.toMatch(/RANDOM TEST MODEL/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });
