@@ -77,7 +77,7 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     const final = await finalOf(requestId!);
     expect(final.state, final.text).toBe('done');
     expect(final.id).toBe(reply!.id);
-    expect(final.footer).toMatch(/^summarize · \d+ messages · .*\(the random test model: its words are random\) · greedy, max 300 tokens$/);
+    expect(final.footer).toMatch(/^summarize · \d+ messages · .*\(random test model, output is noise\) · greedy, max 300 tokens$/);
     const streamed = events.events.slice(from).filter((m) => m.requestId === requestId && m.state === 'streaming');
     expect(streamed.length).toBeGreaterThanOrEqual(1);
     // Nothing streamed after the final reply.

@@ -1,5 +1,5 @@
 import type { DiscordTarget, ReplyOutcome } from '@parley/jobs';
-import { describeSettings } from '@parley/settings';
+import { footerText } from '../core/reply-words.js';
 
 type Success = Extract<ReplyOutcome, { ok: true }>;
 
@@ -44,16 +44,7 @@ export function discordReplyBody(outcome: Success, target: DiscordTarget): strin
 
 /** One line of small text naming the task, coverage, model and settings. */
 export function discordReplyFooter(outcome: Success): string {
-  const model = outcome.model.isRandomTestModel ? `${outcome.model.name} (random test model, output is noise)` : outcome.model.name;
-  const footer = [
-    outcome.details?.kind === 'translation' ? `translated to ${outcome.details.language.name}` : outcome.task,
-    outcome.messagesCovered < outcome.messagesInThread
-      ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages (the rest did not fit the model)`
-      : `${outcome.messagesCovered} message${outcome.messagesCovered === 1 ? '' : 's'}`,
-    model,
-    describeSettings(outcome.generation),
-  ].join(' · ');
-  return `-# ${footer}`;
+  return `-# ${footerText(outcome)}`;
 }
 
 export function discordFailureText(userMessage: string, requestId: string): string {

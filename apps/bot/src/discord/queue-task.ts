@@ -11,6 +11,7 @@ import type { DisplayNames } from './display-names.js';
 import { readHistory, starterOf, toConversation, type HistoryWindow } from './read-history.js';
 import type { ReplyEditor } from './reply-editor.js';
 import type { ReplyHandle } from './reply-handle.js';
+import { workingOn } from '../core/reply-words.js';
 
 export type DiscordTask = { task: 'summarize' } | { task: 'entities' } | { task: 'translate'; language?: string } | { task: 'ask'; question: string };
 
@@ -74,21 +75,6 @@ function nothingToRead(source: DiscordSource): string {
   return `I found no messages I can work on ${span} in this channel.`;
 }
 
-/** What the reply says while a request waits, e.g. "Summarizing 42 messages". */
-export function workingOn(task: DiscordTask, messages: number): string {
-  const count = `${messages} message${messages === 1 ? '' : 's'}`;
-  switch (task.task) {
-    case 'summarize':
-      return `Summarizing ${count}`;
-    case 'translate':
-      return `Translating ${count}`;
-    case 'entities':
-      return `Finding people, places and dates in ${count}`;
-    case 'ask':
-      return `Reading ${count} to answer your question`;
-  }
-}
-
 /**
  * Reads the source, layers the settings (guild ← channel ← command) and queues the task. The
  * reply that waits for the answer (a deferred interaction, or a mention's placeholder) says what
@@ -105,7 +91,7 @@ export async function queueDiscordTask(deps: DiscordTaskDeps, req: DiscordReques
   if (!messages.some((m) => !m.isBot)) throw new UserFacingError('NOTHING_TO_READ', nothingToRead(req.source));
   const scope = { platform: 'discord' as const, workspace: req.guildId, channel: req.channelId };
   const { settings } = await deps.settings.effective(scope, { command: req.overrides });
-  const working = `⏳ ${workingOn(req.task, messages.length)}…`;
+  const working = `⏳ ${workingOn(req.task.task, messages.length)}…`;
   let handle: ReplyHandle | undefined;
   let placeholderId: string | undefined;
   if (req.interaction) {

@@ -1,12 +1,9 @@
 import type { ReplyOutcome } from '@parley/jobs';
-import { describeSettings } from '@parley/settings';
+import { footerText } from '../core/reply-words.js';
 
 /** The reply's footer: task, what the model read, the model, and the settings it ran with. */
 export function replyFooter(outcome: ReplyOutcome): string | undefined {
-  if (!outcome.ok) return undefined;
-  const read = outcome.messagesCovered < outcome.messagesInThread ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages` : `${outcome.messagesInThread} messages`;
-  const model = outcome.model.isRandomTestModel ? `${outcome.model.name} (the random test model: its words are random)` : outcome.model.name;
-  return `${outcome.task} · ${read} · ${model} · ${describeSettings(outcome.generation)}`;
+  return outcome.ok ? footerText(outcome) : undefined;
 }
 
 /** What the reply says: the model's text, or the failure in user words. */

@@ -5,7 +5,8 @@ import { DEFAULT_TARGET_LANGUAGE, generationFrom } from '../core/generation.js';
 import type { Intake } from '../core/intake.js';
 import type { ChannelScope, SettingsStore } from '../core/settings-store.js';
 import { UserFacingError } from '../core/user-facing-error.js';
-import { parseInput, PLAYGROUND_USAGE, type PlaygroundInput, type PlaygroundSource, type PlaygroundTask } from './commands.js';
+import { parseInput, PLAYGROUND_USAGE, type PlaygroundInput, type PlaygroundSource } from './commands.js';
+import { workingOn } from '../core/reply-words.js';
 import type { EventHub } from './hub.js';
 import { newMessageId, type PlaygroundMessage, type PlaygroundStore } from './store.js';
 
@@ -40,20 +41,6 @@ export function channelScope(channelId: string): ChannelScope {
 /** A typed request or a bot answer is no part of the conversation a model reads. */
 function isConversation(m: PlaygroundMessage): boolean {
   return !m.isBot && !m.text.trimStart().startsWith('/') && !/(^|\s)@parley\b/i.test(m.text);
-}
-
-function workingOn(task: PlaygroundTask, count: number): string {
-  const n = `${count} message${count === 1 ? '' : 's'}`;
-  switch (task.task) {
-    case 'summarize':
-      return `Summarizing ${n}`;
-    case 'translate':
-      return `Translating ${n}`;
-    case 'entities':
-      return `Finding people, places and dates in ${n}`;
-    case 'ask':
-      return `Reading ${n} to answer your question`;
-  }
 }
 
 /**
@@ -163,7 +150,7 @@ export class PlaygroundService {
     if (!messages.length) throw new UserFacingError('NOTHING_TO_READ', 'There are no messages here to read yet. Load the sample thread, or write some.');
     const { settings } = await store.effective(channelScope(request.channelId), { command: input.overrides });
     const task = input.task.task === 'translate' ? { task: 'translate' as const, language: input.task.language ?? settings.targetLanguage ?? DEFAULT_TARGET_LANGUAGE } : input.task;
-    const working = `⏳ ${workingOn(input.task, messages.length)}…`;
+    const working = `⏳ ${workingOn(input.task.task, messages.length)}…`;
     const reply = await this.say(request.channelId, request.threadId, working, { requestId, state: 'waiting' });
     await this.deps.store.setPlaceholder(requestId, { channelId: reply.channelId, id: reply.id });
     const target: PlaygroundTarget = { platform: 'playground', channelId: request.channelId, ...(request.threadId && { threadId: request.threadId }), userId: PLAYGROUND_USER.id };

@@ -1,5 +1,5 @@
 import type { ReplyOutcome } from '@parley/jobs';
-import { describeSettings } from '@parley/settings';
+import { footerText } from '../core/reply-words.js';
 
 /**
  * Slack parses `<…>` as links and mentions (`<!channel>`, `<@U…>`), so model text is escaped:
@@ -54,16 +54,7 @@ export function replyBody(outcome: Extract<ReplyOutcome, { ok: true }>, links: P
 
 /** The footer naming the task, coverage, model and the settings used, already escaped. */
 export function replyFooter(outcome: Extract<ReplyOutcome, { ok: true }>): string {
-  const model = outcome.model.isRandomTestModel ? `${outcome.model.name} (random test model, output is noise)` : outcome.model.name;
-  const footer = [
-    outcome.details?.kind === 'translation' ? `translated to ${outcome.details.language.name}` : outcome.task,
-    outcome.messagesCovered < outcome.messagesInThread
-      ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages (the rest did not fit the model)`
-      : `${outcome.messagesCovered} message${outcome.messagesCovered === 1 ? '' : 's'}`,
-    model,
-    describeSettings(outcome.generation),
-  ].join(' · ');
-  return `_${escapeSlackText(footer)}_`;
+  return `_${escapeSlackText(footerText(outcome))}_`;
 }
 
 export function failureText(outcome: Extract<ReplyOutcome, { ok: false }>, requestId: string): string {

@@ -6,6 +6,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Intake } from '../core/intake.js';
 import type { SettingsStore } from '../core/settings-store.js';
+import { workingOn } from '../core/reply-words.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { readSource, replyThreadOf, resolveLatest, type TaskSource } from './read-source.js';
 import type { UserNames } from './user-names.js';
@@ -62,7 +63,7 @@ export async function queueThreadTask(
     const { settings } = await deps.settings.effective({ platform: 'slack', workspace: teamId, channel: channelId }, { command: req.overrides });
     const threadTs = replyThreadOf(source);
     const where = { channelId, ...(threadTs && { threadTs }) };
-    const working = `:hourglass_flowing_sand: ${workingOn(req.task, messages.length)}…`;
+    const working = `:hourglass_flowing_sand: ${workingOn(req.task.task, messages.length)}…`;
     const common = {
       version: 1 as const,
       requestId,
@@ -90,21 +91,6 @@ export async function queueThreadTask(
     const failure = err instanceof UserFacingError ? err : new UserFacingError('INTAKE_FAILED', 'Something went wrong.', { cause: err });
     deps.log.warn({ requestId, code: failure.code }, `${req.task.task} not queued`);
     await notify(`:warning: ${failure.userMessage} (ref \`${requestId}\`)`);
-  }
-}
-
-/** What the placeholder says while a request waits, e.g. "Summarizing 42 messages". */
-export function workingOn(task: ThreadTask, messages: number): string {
-  const count = `${messages} message${messages === 1 ? '' : 's'}`;
-  switch (task.task) {
-    case 'summarize':
-      return `Summarizing ${count}`;
-    case 'translate':
-      return `Translating ${count}`;
-    case 'entities':
-      return `Finding people, places and dates in ${count}`;
-    case 'ask':
-      return `Reading ${count} to answer your question`;
   }
 }
 

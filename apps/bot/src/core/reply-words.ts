@@ -1,0 +1,33 @@
+import type { ReplyOutcome, Task } from '@parley/jobs';
+import { describeSettings } from '@parley/settings';
+
+/** What a waiting reply says on every platform, e.g. "Summarizing 42 messages". */
+export function workingOn(task: Task, messages: number): string {
+  const count = `${messages} message${messages === 1 ? '' : 's'}`;
+  switch (task) {
+    case 'summarize':
+      return `Summarizing ${count}`;
+    case 'translate':
+      return `Translating ${count}`;
+    case 'entities':
+      return `Finding people, places and dates in ${count}`;
+    case 'ask':
+      return `Reading ${count} to answer your question`;
+  }
+}
+
+/**
+ * The footer under every answer, as plain text for each platform to escape and style: the task,
+ * what the model read, the model (saying so when it is the random test model) and the settings.
+ */
+export function footerText(outcome: Extract<ReplyOutcome, { ok: true }>): string {
+  const model = outcome.model.isRandomTestModel ? `${outcome.model.name} (random test model, output is noise)` : outcome.model.name;
+  return [
+    outcome.details?.kind === 'translation' ? `translated to ${outcome.details.language.name}` : outcome.task,
+    outcome.messagesCovered < outcome.messagesInThread
+      ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages (the rest did not fit the model)`
+      : `${outcome.messagesCovered} message${outcome.messagesCovered === 1 ? '' : 's'}`,
+    model,
+    describeSettings(outcome.generation),
+  ].join(' · ');
+}
