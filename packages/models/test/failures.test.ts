@@ -1,30 +1,22 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CATALOG_NAMES } from '../src/catalog.js';
 import { pull } from '../src/pull.js';
 import { FakeHub } from './fake-hub.js';
-import { FAST_RETRY, RecordedProgress, settingsFor, tempDir, tinyT5RepoFiles } from './helpers.js';
+import { FAST_RETRY, hubPerTest, RecordedProgress, settingsFor, type TempDir } from './helpers.js';
 
 const REPO = 'test-org/tiny-t5';
 const ENCODER = 'onnx/encoder_model.onnx';
 
 describe('models pull failures', () => {
+  const per = hubPerTest(REPO);
   let hub: FakeHub;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let dir: TempDir;
   let files: Record<string, Buffer>;
-  beforeAll(async () => {
-    files = await tinyT5RepoFiles();
-  });
-  beforeEach(async () => {
-    hub = await FakeHub.start();
-    hub.addRepo(REPO, files);
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await hub.close();
-    await dir.remove();
+  beforeEach(() => {
+    ({ hub, dir, files } = per);
   });
   const pullTiny = (model = REPO) => pull(settingsFor(hub, dir.path), { model, dtype: 'fp32', revision: 'main' }, new RecordedProgress(), FAST_RETRY).catch((e: unknown) => e);
 

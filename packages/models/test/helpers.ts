@@ -1,3 +1,4 @@
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,3 +56,26 @@ export class RecordedProgress implements PullProgress {
 }
 
 export const FAST_RETRY = { attempts: 3, retryDelayMs: 5 };
+
+export type TempDir = Awaited<ReturnType<typeof tempDir>>;
+
+/**
+ * Registers hooks that give each test a fresh fake hub serving the tiny T5 export under every
+ * name in `repos`, and a fresh models folder; read them from the returned object inside a test.
+ */
+export function hubPerTest(...repos: string[]): { hub: FakeHub; dir: TempDir; files: Record<string, Buffer> } {
+  const state = {} as { hub: FakeHub; dir: TempDir; files: Record<string, Buffer> };
+  beforeAll(async () => {
+    state.files = await tinyT5RepoFiles();
+  });
+  beforeEach(async () => {
+    state.hub = await FakeHub.start();
+    for (const repo of repos) state.hub.addRepo(repo, state.files);
+    state.dir = await tempDir();
+  });
+  afterEach(async () => {
+    await state.hub.close();
+    await state.dir.remove();
+  });
+  return state;
+}

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/run-cli.js';
 import { FakeHub } from './fake-hub.js';
-import { FAST_RETRY, MODEL_CACHE, tempDir, tinyT5RepoFiles } from './helpers.js';
+import { FAST_RETRY, hubPerTest, MODEL_CACHE, type TempDir } from './helpers.js';
 
 class Capture {
   text = '';
@@ -18,21 +18,11 @@ class Capture {
 }
 
 describe('models CLI', () => {
+  const per = hubPerTest('Xenova/distilbart-cnn-6-6', 'Xenova/opus-mt-en-de');
   let hub: FakeHub;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let files: Record<string, Buffer>;
-  beforeAll(async () => {
-    files = await tinyT5RepoFiles();
-  });
-  beforeEach(async () => {
-    hub = await FakeHub.start();
-    hub.addRepo('Xenova/distilbart-cnn-6-6', files);
-    hub.addRepo('Xenova/opus-mt-en-de', files);
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await hub.close();
-    await dir.remove();
+  let dir: TempDir;
+  beforeEach(() => {
+    ({ hub, dir } = per);
   });
   const cli = async (...argv: string[]) => {
     const stdout = new Capture();

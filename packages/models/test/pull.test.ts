@@ -1,29 +1,21 @@
 import { Engine } from '@parley/engine';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { pull } from '../src/pull.js';
 import { FakeHub } from './fake-hub.js';
-import { FAST_RETRY, RecordedProgress, settingsFor, tempDir, tinyT5RepoFiles } from './helpers.js';
+import { FAST_RETRY, hubPerTest, RecordedProgress, settingsFor, type TempDir } from './helpers.js';
 
 const REPO = 'test-org/tiny-t5';
 const NEEDED = ['config.json', 'generation_config.json', 'onnx/decoder_model_merged.onnx', 'onnx/encoder_model.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json'];
 
 describe('models pull', () => {
+  const per = hubPerTest(REPO);
   let hub: FakeHub;
-  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let dir: TempDir;
   let files: Record<string, Buffer>;
-  beforeAll(async () => {
-    files = await tinyT5RepoFiles();
-  });
-  beforeEach(async () => {
-    hub = await FakeHub.start();
-    hub.addRepo(REPO, files);
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await hub.close();
-    await dir.remove();
+  beforeEach(() => {
+    ({ hub, dir, files } = per);
   });
 
   const listFolder = async (folder: string) =>
