@@ -17,6 +17,7 @@ export {
   type SettingValue,
 } from './settings.js';
 export { describeSettings } from './describe.js';
+export { SETTING_HELP } from './help.js';
 export { LAYERS, layerSettings, type Layer, type SettingsLayers } from './layering.js';
 export { parseOverrides, type ParsedOverrides } from './overrides.js';
 export { isPresetName, PRESET_NAMES, presetNamed, PRESETS, type PresetName } from './presets.js';

@@ -1,3 +1,4 @@
+import { SETTING_HELP } from '@parley/settings';
 import { PLAYGROUND_USAGE } from './commands.js';
 import type { PlaygroundMessage } from './store.js';
 
@@ -8,11 +9,11 @@ export function escapeHtml(text: string): string {
 
 /** The settings panel's controls: key, label, range and the one line that says what it does. */
 export const SETTING_CONTROLS = [
-  { key: 'temperature', label: 'Temperature', min: 0.1, max: 2, step: 0.1, fallback: 1, help: 'Sampling only: higher spreads the odds over more words (livelier, less faithful); lower sharpens them.' },
-  { key: 'topK', label: 'Top-k', min: 0, max: 200, step: 1, fallback: 50, help: 'Sampling only: draw from the k likeliest next tokens; 0 turns the cut off.' },
-  { key: 'topP', label: 'Top-p', min: 0.05, max: 1, step: 0.05, fallback: 1, help: 'Sampling only: draw from the fewest tokens whose odds add up to p; 1 turns the cut off.' },
-  { key: 'maxNewTokens', label: 'Max new tokens', min: 8, max: 512, step: 8, fallback: 128, help: 'The longest reply, in tokens (word pieces); generation stops there.' },
-  { key: 'shots', label: 'Shots', min: 0, max: 8, step: 1, fallback: 0, help: 'Worked examples put in the prompt before the thread: 0 is zero-shot; more guide the format but cost context.' },
+  { key: 'temperature', min: 0.1, max: 2, step: 0.1, fallback: 1, ...SETTING_HELP.temperature },
+  { key: 'topK', min: 0, max: 200, step: 1, fallback: 50, ...SETTING_HELP.topK },
+  { key: 'topP', min: 0.05, max: 1, step: 0.05, fallback: 1, ...SETTING_HELP.topP },
+  { key: 'maxNewTokens', min: 8, max: 512, step: 8, fallback: 128, ...SETTING_HELP.maxNewTokens },
+  { key: 'shots', min: 0, max: 8, step: 1, fallback: 0, ...SETTING_HELP.shots },
 ] as const;
 
 function messageHtml(m: PlaygroundMessage): string {
@@ -49,7 +50,7 @@ function control(c: (typeof SETTING_CONTROLS)[number], effective: Record<string,
   return (
     `<label class="setting"><span>${c.label} <output for="s-${c.key}">${value}</output></span>` +
     `<input type="range" id="s-${c.key}" name="${c.key}" min="${c.min}" max="${c.max}" step="${c.step}" value="${value}">` +
-    `<small>${escapeHtml(c.help)}</small></label>`
+    `<small>${escapeHtml(c.hint)}</small></label>`
   );
 }
 
@@ -89,10 +90,10 @@ ${banner}
 </main>
 <aside><h2 style="font-size:15px">Settings for #${escapeHtml(model.channelId)}</h2>
 <form id="settings">
-<fieldset><legend>Decoding</legend>
+<fieldset><legend>${SETTING_HELP.doSample.label}</legend>
 <label><input type="radio" name="doSample" value="false"${sampling ? '' : ' checked'}> Greedy</label>
 <label><input type="radio" name="doSample" value="true"${sampling ? ' checked' : ''}> Sampling</label>
-<small style="display:block;color:#616061">Greedy always takes the likeliest next token (the same reply every time); sampling draws among likely ones (varied replies).</small></fieldset>
+<small style="display:block;color:#616061">${escapeHtml(SETTING_HELP.doSample.hint)}</small></fieldset>
 ${SETTING_CONTROLS.map((c) => control(c, model.effective)).join('\n')}
 <button id="save-settings">Save</button> <button type="button" id="reset-settings">Reset</button>
 <p id="settings-summary" class="footer">Now: ${escapeHtml(model.summary)}</p>

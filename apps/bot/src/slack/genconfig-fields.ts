@@ -1,4 +1,4 @@
-import { PRESET_NAMES, PRESETS, SETTINGS_LIMITS, type PresetName, type SettingKey } from '@parley/settings';
+import { PRESET_NAMES, PRESETS, SETTING_HELP, SETTINGS_LIMITS, type PresetName, type SettingKey } from '@parley/settings';
 
 /** One input of the /genconfig form: the setting it edits, its block id, and what users read. */
 export interface FormField {
@@ -28,8 +28,7 @@ export const FORM_FIELDS: readonly FormField[] = [
   {
     key: 'doSample',
     blockId: 'decoding',
-    label: 'Decoding',
-    hint: 'Greedy always takes the most likely next word: steady, repeatable answers. Sample draws among likely words, shaped by the settings below.',
+    ...SETTING_HELP.doSample,
     input: {
       kind: 'select',
       options: [
@@ -41,50 +40,43 @@ export const FORM_FIELDS: readonly FormField[] = [
   {
     key: 'temperature',
     blockId: 'temperature',
-    label: 'Temperature',
-    hint: 'Sampling only. Below 1 sharpens the odds toward likely words (focused); above 1 flattens them (varied, riskier).',
+    ...SETTING_HELP.temperature,
     input: { kind: 'number', decimal: true },
   },
   {
     key: 'topK',
     blockId: 'top_k',
-    label: 'Top-k',
-    hint: 'Sampling only. Draws only among the k most likely words; 0 turns this off.',
+    ...SETTING_HELP.topK,
     input: { kind: 'number', decimal: false },
   },
   {
     key: 'topP',
     blockId: 'top_p',
-    label: 'Top-p',
-    hint: 'Sampling only. Draws among the fewest likely words whose odds add up to p (0.9 = 90%); 1 turns this off.',
+    ...SETTING_HELP.topP,
     input: { kind: 'number', decimal: true },
   },
   {
     key: 'maxNewTokens',
     blockId: 'max_new_tokens',
-    label: 'Max new tokens',
-    hint: `The longest answer, in tokens (word pieces), up to ${SETTINGS_LIMITS.maxNewTokens}. Longer answers take longer.`,
+    ...SETTING_HELP.maxNewTokens,
     input: { kind: 'number', decimal: false },
   },
   {
     key: 'repetitionPenalty',
     blockId: 'repetition_penalty',
-    label: 'Repetition penalty',
-    hint: 'Above 1 makes words already used less likely, against loops; 1 is off.',
+    ...SETTING_HELP.repetitionPenalty,
     input: { kind: 'number', decimal: true },
   },
   {
     key: 'seed',
     blockId: 'seed',
-    label: 'Seed',
-    hint: 'Sampling only. With a seed, the same thread and settings give the same answer again.',
+    ...SETTING_HELP.seed,
     input: { kind: 'number', decimal: false },
   },
   {
     key: 'shots',
     blockId: 'shots',
-    label: 'Examples (shots)',
-    hint: 'Worked examples put in the prompt before the thread: zero, one or a few. They steer the format but take room from the thread.',
+    ...SETTING_HELP.shots,
     input: {
       kind: 'select',
       options: [{ value: '0', text: 'Zero-shot: no examples' }, { value: '1', text: 'One-shot: 1 example' }, ...fewShot],
