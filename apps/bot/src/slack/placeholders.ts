@@ -18,6 +18,9 @@ const WAIT_MS = 3000;
  * posted claims the key, so no placeholder appears after the answer.
  */
 export class Placeholders {
+  /** Placeholders already posted, by request id: a ts never changes, and streaming asks for it every edit. */
+  private readonly known = new Map<string, string>();
+
   constructor(
     /** Must not retry by itself: a post whose answer was lost would be posted twice. */
     private readonly client: WebClient,
@@ -59,8 +62,13 @@ export class Placeholders {
 
   /** The placeholder's ts if one is or was being posted, waiting briefly while the post is under way. */
   async find(requestId: string): Promise<string | undefined> {
+    const cached = this.known.get(requestId);
+    if (cached) return cached;
     const value = await this.redis.get(this.key(requestId));
-    return value && value !== PENDING && value !== NONE ? value : undefined;
+    if (!value || value === PENDING || value === NONE) return undefined;
+    this.known.set(requestId, value);
+    if (this.known.size > 10_000) this.known.delete(this.known.keys().next().value!);
+    return value;
   }
 
   private async settled(key: string): Promise<string | undefined> {
