@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../helpers/app-process.js';
+import { startDiscordBot } from '../helpers/discord-bot.js';
 import { FAKE_DISCORD, FakeDiscord, snowflake, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
@@ -114,19 +115,14 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
 
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25' });
-    bot = new AppProcess('bot', {
-      ...common,
-      DISCORD_TOKEN: FAKE_DISCORD.token,
-      DISCORD_APPLICATION_ID: applicationId,
-      DISCORD_API_URL: fake.apiUrl,
+    const started = startDiscordBot(fake, prefix, applicationId, {
       DISCORD_EDIT_INTERVAL_MS: '60',
       SUMMARIZE_MAX_MESSAGES: String(MAX_MESSAGES),
       MAX_NEW_TOKENS: '16',
       RATE_LIMIT_USER_PER_MINUTE: String(USER_PER_MINUTE),
-      RATE_LIMIT_CHANNEL_PER_MINUTE: '100',
     });
     inference = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
-    await Promise.all([bot.waitForLog('discord adapter ready'), worker.waitForLog('worker ready')]);
+    [bot] = await Promise.all([started, worker.waitForLog('worker ready')]);
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../helpers/app-process.js';
+import { startDiscordBot } from '../helpers/discord-bot.js';
 import { FAKE_DISCORD, FakeDiscord, snowflake, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
@@ -44,17 +45,12 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
     fake.addMessage(channelId, MAYA, 'Good morning team, the offsite is in Lisbon on 12 May.');
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25' });
-    bot = new AppProcess('bot', {
-      ...common,
-      DISCORD_TOKEN: FAKE_DISCORD.token,
-      DISCORD_APPLICATION_ID: applicationId,
-      DISCORD_API_URL: fake.apiUrl,
+    const started = startDiscordBot(fake, prefix, applicationId, {
       DISCORD_EDIT_INTERVAL_MS: String(EDIT_INTERVAL_MS),
       RATE_LIMIT_USER_PER_MINUTE: '100',
-      RATE_LIMIT_CHANNEL_PER_MINUTE: '100',
     });
     replies = new Queue(replyQueueName('discord'), { connection: { url: REDIS_URL }, prefix });
-    await Promise.all([bot.waitForLog('discord adapter ready'), worker.waitForLog('worker ready')]);
+    [bot] = await Promise.all([started, worker.waitForLog('worker ready')]);
   });
 
   afterAll(async () => {
