@@ -1,7 +1,10 @@
 import ort from 'onnxruntime-node';
 import type { GenerativeModel, RowSize, StepOutput } from './generative-model.js';
-import { concatPast, emptyPast, nextPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
+import { EngineError } from '../errors.js';
+import { concatPast, emptyPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
+import { appendSlot, markSlot, packSlots, SLOT_HEADROOM, slotCapacity, slotMask, type SlotSource } from './kv-slots.js';
 import type { ModelConfig } from './model-config.js';
+import { NEW_KV_PREFIX } from './new-kv-outputs.js';
 import { int64Rows, lastLogits, tensorBytes } from './tensors.js';
 import type { TextTokenizer } from './tokenizer.js';
 
@@ -10,11 +13,28 @@ import type { TextTokenizer } from './tokenizer.js';
  * cached positions, so its attention mask and next position follow from its length alone.
  */
 export interface CausalState {
+  /**
+   * Fed to the graph as is. As exported, [rows, heads, width, head size]. With a graph that
+   * returns only new positions, [rows, heads, capacity, head size] with slots [width, capacity)
+   * free (kv-slots.ts); a step then writes into these buffers, so a state is used for one step only.
+   */
   past: PastKeyValues;
   /** Per row: real tokens in the cache (prompt and generated), which is also its next position. */
   lengths: number[];
   /** Positions along the cache's past axis, padding included. */
   width: number;
+  /** With slots: the next step's attention mask, [rows, capacity + 1], updated in place. */
+  mask?: ort.Tensor;
+}
+
+/** Cache outputs keyed by the past input they feed: `present.0.key` or `parley_new.0.key` → `past_key_values.0.key`. */
+function outputsByPast(out: ort.InferenceSession.OnnxValueMapType): Record<string, ort.Tensor> {
+  const byPast: Record<string, ort.Tensor> = {};
+  for (const [name, value] of Object.entries(out)) {
+    if (name.startsWith(NEW_KV_PREFIX)) byPast[`past_key_values.${name.slice(NEW_KV_PREFIX.length)}`] = value as ort.Tensor;
+    else if (name.startsWith('present.')) byPast[`past_key_values.${name.slice('present.'.length)}`] = value as ort.Tensor;
+  }
+  return byPast;
 }
 
 /**
@@ -26,6 +46,8 @@ export class CausalLM implements GenerativeModel<CausalState> {
   readonly kind = 'causal';
   readonly mergesAnyLength = true;
   private readonly bytesPerPosition: number;
+  /** The step graph returns only new positions, so the cache lives in slots (kv-slots.ts). */
+  readonly slots: boolean;
 
   /**
    * `first` reads the prompt, `next` every later token. They are the same session except in
@@ -38,13 +60,14 @@ export class CausalLM implements GenerativeModel<CausalState> {
     private readonly next: ort.InferenceSession = first,
   ) {
     this.bytesPerPosition = pastBytesPerPosition(next, () => true);
+    this.slots = next.outputNames.some((n) => n.startsWith(NEW_KV_PREFIX));
   }
 
   processorContext(prompt: readonly number[]): number[] {
     return [...prompt];
   }
 
-  start(prompts: readonly (readonly number[])[]): Promise<StepOutput<CausalState>> {
+  async start(prompts: readonly (readonly number[])[]): Promise<StepOutput<CausalState>> {
     const width = Math.max(...prompts.map((p) => p.length));
     const lengths = prompts.map((p) => p.length);
     // Hugging Face's convention: positions count real tokens; padding gets position 1.
@@ -54,10 +77,14 @@ export class CausalLM implements GenerativeModel<CausalState> {
     });
     const state: CausalState = { past: emptyPast(this.first, prompts.length), lengths, width };
     const inputIds = int64Rows(prompts, this.config.generation.padTokenId, 'left');
-    return this.run(this.first, inputIds, new ort.Tensor('int64', positions, [prompts.length, width]), state, false);
+    const out = await this.run(this.first, inputIds, new ort.Tensor('int64', positions, [prompts.length, width]), state, this.mask(state), false);
+    const prompt = outputsByPast(out.outputs);
+    if (!this.slots) return { ...out.logits, state: { ...state, past: prompt } };
+    const rows = prompts.map((_, r) => r);
+    return { ...out.logits, state: this.packed([{ past: prompt, rows, width }], lengths, width) };
   }
 
-  step(state: CausalState, tokens: readonly number[]): Promise<StepOutput<CausalState>> {
+  async step(state: CausalState, tokens: readonly number[]): Promise<StepOutput<CausalState>> {
     const rows = tokens.length;
     const ids = new BigInt64Array(rows);
     const positions = new BigInt64Array(rows);
@@ -65,8 +92,35 @@ export class CausalLM implements GenerativeModel<CausalState> {
       ids[r] = BigInt(tokens[r]!);
       positions[r] = BigInt(state.lengths[r]!);
     }
-    const next: CausalState = { past: state.past, lengths: state.lengths.map((n) => n + 1), width: state.width + 1 };
-    return this.run(this.next, new ort.Tensor('int64', ids, [rows, 1]), new ort.Tensor('int64', positions, [rows, 1]), next, true);
+    const inputIds = new ort.Tensor('int64', ids, [rows, 1]);
+    const positionIds = new ort.Tensor('int64', positions, [rows, 1]);
+    const lengths = state.lengths.map((n) => n + 1);
+    if (!this.slots) {
+      const next: CausalState = { past: state.past, lengths, width: state.width + 1 };
+      const out = await this.run(this.next, inputIds, positionIds, next, this.mask(next), true);
+      return { ...out.logits, state: { ...next, past: outputsByPast(out.outputs) } };
+    }
+    // A state whose last step found no free slot has reached the end of the context window.
+    if (this.capacity(state) < state.width) throw new EngineError('ENGINE_FAILURE', 'a step was asked past the end of the context window', 'That conversation is too long for this model.');
+    const full = this.capacity(state) === state.width;
+    const room = full && state.width + 1 < this.config.maxInputTokens ? this.packed([{ ...state, rows: state.lengths.map((_, r) => r) }], state.lengths, state.width) : state;
+    const out = await this.run(this.next, inputIds, positionIds, room, room.mask!, true);
+    // With no room left this was the last position the model has; no later step can read it.
+    if (this.capacity(room) > room.width) {
+      appendSlot(room.past, outputsByPast(out.outputs), room.width);
+      markSlot(room.mask!, room.width);
+    }
+    return { ...out.logits, state: { past: room.past, lengths, width: room.width + 1, mask: room.mask! } };
+  }
+
+  private capacity(state: CausalState): number {
+    return Object.values(state.past)[0]?.dims[2] ?? state.width;
+  }
+
+  /** A slots state for the sources' rows, with fresh buffers and headroom. */
+  private packed(sources: readonly SlotSource[], lengths: readonly number[], width: number): CausalState {
+    const capacity = slotCapacity(width, this.config.maxInputTokens);
+    return { past: packSlots(sources, width, capacity), lengths: [...lengths], width, mask: slotMask(lengths, width, capacity) };
   }
 
   /** The mask of `state` (which already counts the positions being fed): ones over each row's real tokens. */
@@ -83,35 +137,41 @@ export class CausalLM implements GenerativeModel<CausalState> {
     inputIds: ort.Tensor,
     positions: ort.Tensor,
     state: CausalState,
+    mask: ort.Tensor,
     cached: boolean,
-  ): Promise<StepOutput<CausalState>> {
+  ): Promise<{ logits: { logits: Float32Array; vocabSize: number }; outputs: ort.InferenceSession.OnnxValueMapType }> {
     const wants = (name: string) => session.inputNames.includes(name);
-    const feeds: Record<string, ort.Tensor> = { input_ids: inputIds, attention_mask: this.mask(state) };
+    const feeds: Record<string, ort.Tensor> = { input_ids: inputIds, attention_mask: mask };
     for (const [name, t] of Object.entries(state.past)) if (wants(name)) feeds[name] = t;
     if (wants('position_ids')) feeds['position_ids'] = positions;
     if (wants('use_cache_branch')) feeds['use_cache_branch'] = new ort.Tensor('bool', [cached], [1]);
     const keep = session.inputNames.find((n) => n === 'num_logits_to_keep' || n === 'logits_to_keep');
     if (keep) feeds[keep] = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
-    const out = await session.run(feeds);
-    return { ...lastLogits(out['logits'] as ort.Tensor), state: { ...state, past: nextPast(out, null) } };
+    const outputs = await session.run(feeds);
+    return { logits: lastLogits(outputs['logits'] as ort.Tensor), outputs };
   }
 
   /** The rows kept, with padding columns that no kept row needs any more cut from the left. */
   select(state: CausalState, rows: readonly number[]): CausalState {
     const lengths = rows.map((r) => state.lengths[r]!);
     const width = Math.max(...lengths);
+    if (this.slots) return this.packed([{ ...state, rows }], lengths, width);
     const from = state.width - width;
     return { past: slicePast(state.past, rows, () => [from, state.width]), lengths, width };
   }
 
   merge(a: CausalState, b: CausalState): CausalState {
     const width = Math.max(a.width, b.width);
-    return { past: concatPast([a.past, b.past], () => width, () => 'left'), lengths: [...a.lengths, ...b.lengths], width };
+    const lengths = [...a.lengths, ...b.lengths];
+    if (this.slots) return this.packed([a, b].map((s) => ({ ...s, rows: s.lengths.map((_, r) => r) })), lengths, width);
+    return { past: concatPast([a.past, b.past], () => width, () => 'left'), lengths, width };
   }
 
   batchBytes(rows: readonly RowSize[]): number {
     const longest = Math.max(0, ...rows.map((r) => r.promptTokens + r.maxNewTokens));
-    return rows.length * longest * this.bytesPerPosition;
+    // Slots are allocated with headroom (kv-slots.ts), up to the model's positions.
+    const positions = this.slots ? Math.max(longest, Math.min(longest + SLOT_HEADROOM, this.config.maxInputTokens - 1)) : longest;
+    return rows.length * positions * this.bytesPerPosition;
   }
 
   stateBytes(state: CausalState): number {

@@ -6,7 +6,9 @@ import { resolveModelFiles, type Dtype } from './model-files.js';
 import { Seq2SeqModel } from './seq2seq-model.js';
 import { openSession, requireNames, shortPath, type SessionSettings } from './session.js';
 import { TokenClassifier } from './token-classifier.js';
-import { trimLogitsToLast } from './trim-logits.js';
+import { applyGraphEdits, type GraphEdit } from './graph-edits.js';
+import { returnNewKeyValues } from './new-kv-outputs.js';
+import { trimLogits } from './trim-logits.js';
 import { TextTokenizer } from './tokenizer.js';
 
 export type LoadedModel = Seq2SeqModel | CausalLM | TokenClassifier;
@@ -19,6 +21,12 @@ export interface LoadOptions extends SessionSettings {
    * last position only (true by default; false loads the file as exported).
    */
   trimLogits?: boolean;
+  /**
+   * Decoder-only graphs whose cache outputs are Concat(past, new) are edited at load to return
+   * only the new positions, and the cache is kept in buffers with room to grow (true by default;
+   * false keeps the exported presents, copied every step).
+   */
+  cacheSlots?: boolean;
   /** Which weight files: fp32 (`model.onnx`), fp16 (`model_fp16.onnx`), q8 (`model_quantized.onnx`). */
   dtype?: Dtype;
 }
@@ -53,15 +61,15 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   }
 
   if (layout.family === 'causal-pair') {
-    const noPast = await openSession(layout.noPast, options, trim(options));
-    const withPast = await openSession(layout.withPast, options);
+    const noPast = await openSession(layout.noPast, options, edits(options, { trim: true }));
+    const withPast = await openSession(layout.withPast, options, edits(options, { slots: true }));
     const expected = 'a decoder-only model (input_ids, attention_mask[, past_key_values.*] → logits, present.*)';
     requireNames(noPast, layout.noPast, ['input_ids', 'attention_mask'], ['logits'], expected);
     requireNames(withPast, layout.withPast, ['input_ids', 'attention_mask'], ['logits'], expected);
     return new CausalLM(config, tokenizer, noPast, withPast);
   }
 
-  const session = await openSession(layout.model, options, trim(options));
+  const session = await openSession(layout.model, options, edits(options, { trim: true, slots: true }));
   const hasPast = session.inputNames.some((n) => n.startsWith('past_key_values.'));
   if (hasPast) {
     requireNames(session, layout.model, ['input_ids', 'attention_mask'], ['logits'], 'a decoder-only model (input_ids, attention_mask, past_key_values.* → logits, present.*)');
@@ -77,8 +85,12 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   );
 }
 
-function trim(options: LoadOptions): ((bytes: Uint8Array) => Uint8Array | null) | undefined {
-  return options.trimLogits === false ? undefined : trimLogitsToLast;
+/** The load-time edits a decoder-only file gets, unless turned off; a graph they don't fit is left as it is. */
+function edits(options: LoadOptions, apply: { trim?: boolean; slots?: boolean }): (bytes: Uint8Array) => Uint8Array | null {
+  const chosen: GraphEdit[] = [];
+  if (apply.trim && options.trimLogits !== false) chosen.push(trimLogits);
+  if (apply.slots && options.cacheSlots !== false) chosen.push(returnNewKeyValues);
+  return (bytes) => applyGraphEdits(bytes, chosen);
 }
 
 export function asTokenClassifier(model: LoadedModel): TokenClassifier {

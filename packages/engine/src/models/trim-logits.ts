@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { applyGraphEdits } from './graph-edits.js';
 
 const { onnx } = onnxProto;
 type Node = onnxProto.onnx.INodeProto;
@@ -14,13 +15,16 @@ const POSITIONWISE = new Set(['Identity', 'Add', 'Sub', 'Mul', 'Div', 'Cast', 'T
  * needs every position), keeps its weights outside the file, or its head is not a plain MatMul.
  */
 export function trimLogitsToLast(bytes: Uint8Array): Uint8Array | null {
-  const model = onnx.ModelProto.decode(bytes);
+  return applyGraphEdits(bytes, [trimLogits]);
+}
+
+/** The edit itself, on a decoded graph (see trimLogitsToLast). */
+export function trimLogits(model: onnxProto.onnx.ModelProto): boolean {
   const graph = model.graph;
-  if (!graph) return null;
+  if (!graph) return false;
   const inputs = (graph.input ?? []).map((i) => i.name ?? '');
   const outputs = (graph.output ?? []).map((o) => o.name ?? '');
-  if (!outputs.some((n) => n.startsWith('present.')) || inputs.some((n) => n === 'num_logits_to_keep' || n === 'logits_to_keep')) return null;
-  if ((graph.initializer ?? []).some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)) return null;
+  if (!outputs.some((n) => n.startsWith('present.')) || inputs.some((n) => n === 'num_logits_to_keep' || n === 'logits_to_keep')) return false;
   const producer = new Map<string, Node>();
   for (const node of graph.node ?? []) for (const out of node.output ?? []) producer.set(out, node);
   const weights = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
@@ -29,10 +33,10 @@ export function trimLogitsToLast(bytes: Uint8Array): Uint8Array | null {
   let node = producer.get('logits');
   while (node && POSITIONWISE.has(node.opType ?? '')) {
     const activations = (node.input ?? []).filter((n) => !weights.has(n) && producer.has(n));
-    if (activations.length !== 1) return null;
+    if (activations.length !== 1) return false;
     node = producer.get(activations[0]!);
   }
-  if (!node || node.opType !== 'MatMul' || !weights.has(node.input?.[1] ?? '')) return null;
+  if (!node || node.opType !== 'MatMul' || !weights.has(node.input?.[1] ?? '')) return false;
 
   const hidden = node.input![0]!;
   const name = (suffix: string) => `parley_trim/${suffix}`;
@@ -45,5 +49,5 @@ export function trimLogitsToLast(bytes: Uint8Array): Uint8Array | null {
   // The output's sequence axis is now 1, no longer the input's sequence_length.
   const logitsDims = graph.output?.find((o) => o.name === 'logits')?.type?.tensorType?.shape?.dim;
   if (logitsDims?.[1]) logitsDims[1] = onnx.TensorShapeProto.Dimension.create({ dimValue: 1 });
-  return onnx.ModelProto.encode(model).finish();
+  return true;
 }
