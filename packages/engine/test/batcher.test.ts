@@ -177,6 +177,33 @@ describe('gathering a burst (seq2seq rows merge only at equal decoder lengths)',
   });
 });
 
+describe('held newcomers (seq2seq)', () => {
+  it('a newcomer is prefilled at the next step, held out of the running batch for the window, then joins it', async () => {
+    const model = await loadSeq2Seq();
+    const busy = { prompt: model.tokenizer.encode(PROMPTS[4]!), config: configFor(model, { maxNewTokens: 400, minNewTokens: 400 }) };
+    const [late] = requestsFor(model, [PROMPTS[0]!]).map((r) => ({ ...r, config: configFor(model, { maxNewTokens: 6, minNewTokens: 6 }) }));
+    const [solo] = await alone(model, [late!]);
+    const batcher = new Batcher(model, { gatherMs: 60, maxReplaySteps: 1000 });
+    const reports: (StepReport & { at: number })[] = [];
+    batcher.onStep = (r) => reports.push({ ...r, at: performance.now() });
+    const running = batcher.submit(busy);
+    await new Promise((done) => setTimeout(done, 5));
+    const submitted = performance.now();
+    const result = await batcher.submit(late!);
+    await running;
+    expect(result).toEqual(solo);
+    const prefilled = reports.findIndex((r) => r.joined > 0);
+    const together = reports.findIndex((r) => r.rows[0] === 2);
+    // Prefilled at a step boundary soon after arriving, while the window was still open...
+    expect(reports[prefilled]!.at - submitted).toBeLessThan(60);
+    // ...then held: the busy row went on alone for several steps...
+    expect(together - prefilled).toBeGreaterThan(2);
+    for (const r of reports.slice(prefilled, together)) expect(r.rows).toEqual([1]);
+    // ...until both ran as one group (the busy row replayed its tokens to reach the newcomer's length).
+    expect(reports.every((r) => r.rows.length <= 1)).toBe(true);
+  });
+});
+
 describe('replay (seq2seq rows at different decoder lengths)', () => {
   it('a young running group rebuilds its decoder cache and replays its tokens, so joiners share its run; every row stays exact', async () => {
     const model = await loadSeq2Seq();

@@ -13,9 +13,10 @@ export interface BatchLimits {
    */
   maxPrefillTokens: number;
   /**
-   * For models whose rows merge only at equal lengths (seq2seq): while rows are decoding, how
-   * long a newcomer may wait for others to arrive, so a burst is prefilled, and then decoded, as
-   * one batch rather than one group per arrival. An idle batcher starts a request at once.
+   * For models whose rows merge only at equal lengths (seq2seq): while rows are decoding,
+   * newcomers are prefilled as they arrive but held back, merged with each other, for up to this
+   * long, so a burst then decodes as one batch rather than one group per arrival. The prefill
+   * work is done meanwhile, so the wait costs little. An idle batcher starts a request at once.
    */
   gatherMs: number;
   /**
@@ -29,8 +30,11 @@ export interface BatchLimits {
 
 export const UNLIMITED: BatchLimits = { maxRows: Infinity, kvBudgetBytes: Infinity, maxPrefillTokens: Infinity, gatherMs: 0, maxReplaySteps: Infinity };
 
-/** An engine's limits unless configured: distilgpt2's cache for 32 rows of 512+64 tokens is ~0.7 GB. */
-export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024, maxPrefillTokens: 4096, gatherMs: 200, maxReplaySteps: 32 };
+/**
+ * An engine's limits unless configured: distilgpt2's cache for 32 rows of 512+64 tokens is ~0.7 GB.
+ * A group decodes ~40 steps in a 200 ms gather window on a small model, so replay reaches that far.
+ */
+export const DEFAULT_LIMITS: BatchLimits = { maxRows: 32, kvBudgetBytes: 1024 * 1024 * 1024, maxPrefillTokens: 4096, gatherMs: 200, maxReplaySteps: 64 };
 
 /** What one decoding step ran, for profiles and tests. */
 export interface StepReport {
@@ -95,6 +99,8 @@ interface Group<S> {
 export class Batcher<S> {
   private readonly waiting: Member[] = [];
   private groups: Group<S>[] = [];
+  /** Prefilled newcomers waiting for company before they decode (see BatchLimits.gatherMs). */
+  private held: { group: Group<S>; since: number } | null = null;
   private running = false;
   readonly stats: BatchStats = { steps: 0, runs: 0, rowSteps: 0, largest: 0 };
   onStep: (report: StepReport) => void = () => {};
@@ -110,7 +116,8 @@ export class Batcher<S> {
 
   /** Rows decoding now and requests waiting to join. */
   get load(): { active: number; waiting: number } {
-    return { active: this.groups.reduce((n, g) => n + g.members.length, 0), waiting: this.waiting.length };
+    const held = this.held?.group.members.length ?? 0;
+    return { active: this.groups.reduce((n, g) => n + g.members.length, 0) + held, waiting: this.waiting.length };
   }
 
   submit(request: RowRequest): Promise<GenerationResult> {
@@ -127,7 +134,7 @@ export class Batcher<S> {
 
   private async pump(): Promise<void> {
     try {
-      while (this.waiting.length || this.groups.length) {
+      while (this.waiting.length || this.groups.length || this.held) {
         const joined = await this.admit();
         for (const group of [...this.groups]) {
           this.stats.runs++;
@@ -147,10 +154,10 @@ export class Batcher<S> {
     }
   }
 
-  /** Takes the waiting requests that fit, prefills them as one batch and merges them in. */
+  /** Takes the waiting requests that fit, prefills them in batches of similar length and merges them in. */
   private async admit(): Promise<number> {
-    if (!this.gathered()) return 0;
-    const sizes = this.groups.flatMap((g) => g.members.map((m) => m.size));
+    const members = [...this.groups, ...(this.held ? [this.held.group] : [])].flatMap((g) => g.members);
+    const sizes = members.map((m) => m.size);
     const taken: Member[] = [];
     while (this.waiting.length) {
       const next = this.waiting[0]!;
@@ -168,12 +175,15 @@ export class Batcher<S> {
       if ((!empty && over) || (taken.length > 0 && prefill > this.limits.maxPrefillTokens)) break;
       taken.push(this.waiting.shift()!);
     }
-    for (const bucket of byLength(taken)) await this.prefill(bucket);
+    // Only rows already decoding make newcomers wait; buckets of one burst into an idle batcher merge at once.
+    const decoding = this.groups.length > 0;
+    for (const bucket of byLength(taken)) await this.prefill(bucket, decoding);
+    await this.release();
     return taken.length;
   }
 
-  /** Prefills rows as one batch and merges them into a running group where the model allows. */
-  private async prefill(members: Member[]): Promise<void> {
+  /** Prefills rows as one batch, then holds them for company or places them (see place). */
+  private async prefill(members: Member[], hold: boolean): Promise<void> {
     let out;
     try {
       out = await this.model.start(members.map((m) => m.row.request.prompt));
@@ -183,18 +193,41 @@ export class Batcher<S> {
     }
     const group = this.consume({ members, state: out.state, tokens: [] }, out.logits, out.vocabSize);
     if (!group) return;
-    const into = this.groups.find((g) => {
-      const merged = this.model.merge(g.state, group.state);
-      if (merged === null) return false;
-      g.state = merged;
-      g.members.push(...group.members);
-      g.tokens.push(...group.tokens);
-      return true;
-    });
-    if (into) return;
+    if (!hold || this.model.mergesAnyLength || this.limits.gatherMs <= 0) return this.place(group);
+    const since = Math.min(...group.members.map((m) => m.arrived));
+    if (!this.held) this.held = { group, since };
+    // Every held group has made exactly one token, so they always merge.
+    else if (!this.join(this.held.group, group)) await this.place(group);
+    else this.held.since = Math.min(this.held.since, since);
+  }
+
+  /** Lets the held newcomers decode once the gather window is over, the rows are full, or nothing else runs. */
+  private async release(): Promise<void> {
+    if (!this.held) return;
+    const waited = performance.now() - this.held.since;
+    const full = this.load.active + this.waiting.length >= this.limits.maxRows;
+    if (this.groups.length && waited < this.limits.gatherMs && !full) return;
+    const { group } = this.held;
+    this.held = null;
+    await this.place(group);
+  }
+
+  /** Merges `group` into a running group where the model allows, else into a young one by replay, else runs it alone. */
+  private async place(group: Group<S>): Promise<void> {
+    if (this.groups.some((g) => this.join(g, group))) return;
     const young = this.model.restart && this.groups.find((g) => Math.max(...g.members.map((m) => m.row.tokens.length)) <= this.limits.maxReplaySteps);
     if (young && (await this.replayInto(young, group))) return;
     this.groups.push(group);
+  }
+
+  /** Moves `group`'s rows into `into` when their states merge. */
+  private join(into: Group<S>, group: Group<S>): boolean {
+    const merged = this.model.merge(into.state, group.state);
+    if (merged === null) return false;
+    into.state = merged;
+    into.members.push(...group.members);
+    into.tokens.push(...group.tokens);
+    return true;
   }
 
   /** Rebuilds `old`'s decoder cache from the first step and merges `fresh` into it (see maxReplaySteps). */
@@ -213,14 +246,6 @@ export class Batcher<S> {
     old.members.push(...fresh.members);
     old.tokens.push(...fresh.tokens);
     return true;
-  }
-
-  /** False while newcomers should keep waiting for company (see BatchLimits.gatherMs). */
-  private gathered(): boolean {
-    const first = this.waiting[0];
-    if (!first || !this.groups.length || this.model.mergesAnyLength || this.limits.gatherMs <= 0) return true;
-    const waited = performance.now() - first.arrived;
-    return waited >= this.limits.gatherMs || this.load.active + this.waiting.length >= this.limits.maxRows;
   }
 
   private async advance(group: Group<S>): Promise<void> {
