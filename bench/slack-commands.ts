@@ -2,12 +2,13 @@
  * npm run bench:slack — 100 slash commands sent at once to a real bot process (Bolt, HTTP mode)
  * in front of 2 worker processes with the tiny model, against the fake Slack Web API on
  * 127.0.0.1. Measures, per command: the ack, the placeholder appearing in the thread, the first
- * streamed edit, and the final answer. Streamed edits go through the bot's real per-workspace
+ * streamed edit, and the final answer, also less the request's own model time and queue wait
+ * (the engine issue's case d: what Parley adds outside the model). Streamed edits go through the bot's real per-workspace
  * chat.update budget (SLACK_UPDATES_PER_MINUTE, Slack's Tier 3 default of 50), so with many
  * requests in one workspace most answers arrive before any streamed edit could be spent on them:
  * the figures show that trade-off rather than hide it.
  */
-import { INFERENCE_QUEUE, requestJobId } from '@parley/jobs';
+import { INFERENCE_QUEUE, replyJobId, replyJobSchema, replyQueueName, requestJobId } from '@parley/jobs';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -33,6 +34,13 @@ interface Sample {
   placeholderMs?: number;
   firstStreamMs?: number;
   finalMs?: number;
+  /** The final answer's time less the request's own model time (its generationMs). */
+  outsideModelMs?: number;
+  /** Where that time went: the bot reading the thread and enqueueing, the queue, the worker outside the model, delivery. */
+  beforeQueueMs?: number;
+  queuedMs?: number;
+  workerOutsideModelMs?: number;
+  deliveryMs?: number;
 }
 
 const stats = (values: (number | undefined)[]) => {
@@ -55,6 +63,7 @@ async function main(): Promise<void> {
   }
   const modelDir = await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
   const inference = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
+  const replies = new Queue(replyQueueName('slack'), { connection: { url: REDIS_URL }, prefix });
   const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const workers = [0, 1].map(() => new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1', WORKER_CONCURRENCY: '8', PROGRESS_INTERVAL_MS: '100', LOG_LEVEL: 'info' }));
   const bot = new AppProcess('bot', {
@@ -105,12 +114,28 @@ async function main(): Promise<void> {
       const streamed = edits.find((e) => String(e.args['text']).endsWith(':writing_hand:'));
       const final = edits.find((e) => !isPlaceholderText(String(e.args['text'])));
       samples[i]!.placeholderMs = placeholder.at - sentAt[i]!;
+      const job = await inference.getJob(requestJobId('summarize', `T${i % WORKSPACES}`, triggers[i]!));
       if (streamed) {
         samples[i]!.firstStreamMs = streamed.at - sentAt[i]!;
-        const job = await inference.getJob(requestJobId('summarize', `T${i % WORKSPACES}`, triggers[i]!));
         if (job?.processedOn) samples[i]!.streamAfterStartMs = streamed.at - job.processedOn;
       }
-      if (final) samples[i]!.finalMs = final.at - sentAt[i]!;
+      if (final) {
+        const finalMs = final.at - sentAt[i]!;
+        samples[i]!.finalMs = finalMs;
+        const replyJob = job && (await replies.getJob(replyJobId(String(job.data.requestId))));
+        const reply = replyJobSchema.safeParse(replyJob?.data);
+        const outcome = reply.success ? reply.data.outcome : null;
+        if (outcome?.ok && job?.processedOn && replyJob) {
+          const model = outcome.stats.generationMs;
+          Object.assign(samples[i]!, {
+            outsideModelMs: finalMs - model,
+            beforeQueueMs: job.timestamp - sentAt[i]!,
+            queuedMs: job.processedOn - job.timestamp,
+            workerOutsideModelMs: replyJob.timestamp - job.processedOn - model,
+            deliveryMs: final.at - replyJob.timestamp,
+          });
+        }
+      }
     }
     const rateLimited = fake.calls.filter((c) => c.status === 429).length;
     const result = {
@@ -125,6 +150,11 @@ async function main(): Promise<void> {
       firstStreamedEditMs: stats(samples.map((s) => s.firstStreamMs)),
       firstStreamedEditAfterJobStartMs: stats(samples.map((s) => s.streamAfterStartMs)),
       finalAnswerMs: stats(samples.map((s) => s.finalMs)),
+      outsideModelMs: stats(samples.map((s) => s.outsideModelMs)),
+      beforeQueueMs: stats(samples.map((s) => s.beforeQueueMs)),
+      queuedMs: stats(samples.map((s) => s.queuedMs)),
+      workerOutsideModelMs: stats(samples.map((s) => s.workerOutsideModelMs)),
+      deliveryMs: stats(samples.map((s) => s.deliveryMs)),
       acksOver3s: samples.filter((s) => s.ackMs >= 3000).length,
       chatUpdateCalls: fake.calls.filter((c) => c.method === 'chat.update').length,
       slack429s: rateLimited,
@@ -140,6 +170,11 @@ async function main(): Promise<void> {
       row('first streamed edit', result.firstStreamedEditMs),
       row('first streamed edit, counted from the worker starting the job', result.firstStreamedEditAfterJobStartMs),
       row('final answer', result.finalAnswerMs),
+      row('final answer less the request\'s model time (case d: overhead outside the model)', result.outsideModelMs),
+      row('… of which: command to job enqueued (bot reads the thread)', result.beforeQueueMs),
+      row('… of which: waiting in the queue', result.queuedMs),
+      row('… of which: in the worker outside the model (prompt, reply queued)', result.workerOutsideModelMs),
+      row('… of which: reply queued to final chat.update (bot delivery)', result.deliveryMs),
       '',
       `acks over 3 s: ${result.acksOver3s}; chat.update calls: ${result.chatUpdateCalls}; Slack 429s: ${result.slack429s}`,
     ].join('\n');
@@ -151,6 +186,7 @@ async function main(): Promise<void> {
     await Promise.all([bot.stop(), ...workers.map((w) => w.stop())]);
     await fake.stop();
     await inference.close();
+    await replies.close();
     await dropPrefix(prefix);
   }
 }
