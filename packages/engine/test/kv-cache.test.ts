@@ -73,3 +73,26 @@ describe('KV cache (unmerged decoder pair: decoder_model + decoder_with_past_mod
     expect(worst).toBeLessThan(1e-4);
   });
 });
+
+describe('restart (a seq2seq group rebuilding its decoder cache to take joiners)', () => {
+  it.each(['merged', 'unmerged'] as const)('%s decoder: the first step again from the kept cross-attention cache, then the same steps as before', async (layout) => {
+    const model = await loadSeq2Seq(await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE, layout }));
+    const prompts = ['summarize: Lena wrote the notes and Omar owns the rollback plan.', 'summarize: ship Friday'].map((p) => model.tokenizer.encode(p));
+    const first = await model.start(prompts);
+    let later = first;
+    const tokens = [[5, 9, 14], [7, 7, 3]];
+    for (let i = 0; i < 3; i++) later = await model.step(later.state, tokens.map((t) => t[i]!));
+    const again = await model.restart(later.state);
+    let worst = 0;
+    first.logits.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - again.logits[j]!))));
+    expect(worst).toBeLessThan(1e-5);
+    // Its cross-attention cache is the one it had, not a recomputed copy.
+    for (const [name, t] of Object.entries(later.state.past)) if (name.includes('.encoder.')) expect(again.state.past[name]).toBe(t);
+    // And decoding on from it matches decoding on from the original first step.
+    const a = await model.step(first.state, [5, 7]);
+    const b = await model.step(again.state, [5, 7]);
+    worst = 0;
+    a.logits.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b.logits[j]!))));
+    expect(worst).toBeLessThan(1e-5);
+  });
+});

@@ -60,10 +60,20 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     return this.decode(encoded, prompts.map(() => [start]), null);
   }
 
+  /**
+   * The first step again, through the cached branch with an empty self-attention cache: the
+   * cross-attention cache is reused rather than recomputed from the encoder states, which for
+   * many rows of long prompts costs as much as a prefill.
+   */
   restart(state: Seq2SeqState): Promise<StepOutput<Seq2SeqState>> {
     const start = this.config.generation.decoderStartTokenId;
-    const { hiddenStates, attentionMask, encoderLengths } = state;
-    return this.decode({ hiddenStates, attentionMask, encoderLengths }, encoderLengths.map(() => [start]), null);
+    const { hiddenStates, attentionMask, encoderLengths, past } = state;
+    const empty: PastKeyValues = {};
+    for (const [name, t] of Object.entries(past)) {
+      if (isCross(name)) empty[name] = t;
+      else empty[name] = new ort.Tensor(t.type as 'float32', new (t.data.constructor as new (n: number) => Float32Array)(0), [t.dims[0]!, t.dims[1]!, 0, t.dims[3]!]);
+    }
+    return this.decode({ hiddenStates, attentionMask, encoderLengths }, encoderLengths.map(() => [start]), empty);
   }
 
   step(state: Seq2SeqState, tokens: readonly number[]): Promise<StepOutput<Seq2SeqState>> {
