@@ -100,7 +100,7 @@ export class Batcher<S> {
   private readonly waiting: Member[] = [];
   private groups: Group<S>[] = [];
   /** Prefilled newcomers waiting for company before they decode (see BatchLimits.gatherMs). */
-  private held: { group: Group<S>; since: number } | null = null;
+  private held: { groups: Group<S>[]; since: number } | null = null;
   private running = false;
   readonly stats: BatchStats = { steps: 0, runs: 0, rowSteps: 0, largest: 0 };
   onStep: (report: StepReport) => void = () => {};
@@ -116,7 +116,7 @@ export class Batcher<S> {
 
   /** Rows decoding now and requests waiting to join. */
   get load(): { active: number; waiting: number } {
-    const held = this.held?.group.members.length ?? 0;
+    const held = this.held?.groups.reduce((n, g) => n + g.members.length, 0) ?? 0;
     return { active: this.groups.reduce((n, g) => n + g.members.length, 0) + held, waiting: this.waiting.length };
   }
 
@@ -156,7 +156,7 @@ export class Batcher<S> {
 
   /** Takes the waiting requests that fit, prefills them in batches of similar length and merges them in. */
   private async admit(): Promise<number> {
-    const members = [...this.groups, ...(this.held ? [this.held.group] : [])].flatMap((g) => g.members);
+    const members = [...this.groups, ...(this.held?.groups ?? [])].flatMap((g) => g.members);
     const sizes = members.map((m) => m.size);
     const taken: Member[] = [];
     while (this.waiting.length) {
@@ -175,30 +175,32 @@ export class Batcher<S> {
       if ((!empty && over) || (taken.length > 0 && prefill > this.limits.maxPrefillTokens)) break;
       taken.push(this.waiting.shift()!);
     }
-    // Only rows already decoding make newcomers wait; buckets of one burst into an idle batcher merge at once.
-    const decoding = this.groups.length > 0;
-    for (const bucket of byLength(taken)) await this.prefill(bucket, decoding);
+    const fresh: Group<S>[] = [];
+    for (const bucket of byLength(taken)) {
+      const group = await this.prefill(bucket);
+      if (group) fresh.push(group);
+    }
+    // Only rows already decoding make newcomers wait; the buckets of a burst into an idle batcher start at once.
+    const hold = this.groups.length > 0 && !this.model.mergesAnyLength && this.limits.gatherMs > 0;
+    if (hold && fresh.length) {
+      const since = Math.min(...fresh.flatMap((g) => g.members.map((m) => m.arrived)));
+      if (this.held) this.held = { groups: [...this.held.groups, ...fresh], since: Math.min(this.held.since, since) };
+      else this.held = { groups: fresh, since };
+    } else if (fresh.length) await this.place(fresh);
     await this.release();
     return taken.length;
   }
 
-  /** Prefills rows as one batch, then holds them for company or places them (see place). */
-  private async prefill(members: Member[], hold: boolean): Promise<void> {
+  /** Prefills rows as one batch; returns them as a group unless every row finished at its first token. */
+  private async prefill(members: Member[]): Promise<Group<S> | null> {
     let out;
     try {
       out = await this.model.start(members.map((m) => m.row.request.prompt));
     } catch (err) {
       for (const m of members) m.reject(err);
-      return;
+      return null;
     }
-    const group = this.consume({ members, state: out.state, tokens: [] }, out.logits, out.vocabSize);
-    if (!group) return;
-    if (!hold || this.model.mergesAnyLength || this.limits.gatherMs <= 0) return this.place(group);
-    const since = Math.min(...group.members.map((m) => m.arrived));
-    if (!this.held) this.held = { group, since };
-    // Every held group has made exactly one token, so they always merge.
-    else if (!this.join(this.held.group, group)) await this.place(group);
-    else this.held.since = Math.min(this.held.since, since);
+    return this.consume({ members, state: out.state, tokens: [] }, out.logits, out.vocabSize);
   }
 
   /** Lets the held newcomers decode once the gather window is over, the rows are full, or nothing else runs. */
@@ -207,44 +209,54 @@ export class Batcher<S> {
     const waited = performance.now() - this.held.since;
     const full = this.load.active + this.waiting.length >= this.limits.maxRows;
     if (this.groups.length && waited < this.limits.gatherMs && !full) return;
-    const { group } = this.held;
+    const { groups } = this.held;
     this.held = null;
-    await this.place(group);
+    await this.place(groups);
   }
 
-  /** Merges `group` into a running group where the model allows, else into a young one by replay, else runs it alone. */
-  private async place(group: Group<S>): Promise<void> {
-    if (this.groups.some((g) => this.join(g, group))) return;
+  /**
+   * Puts newly prefilled groups (all at their first token) to work, merging their states once:
+   * into a running group where the model allows, else into a young one by replay, else together
+   * as a new group.
+   */
+  private async place(fresh: Group<S>[]): Promise<void> {
+    if (this.groups.some((g) => this.join(g, fresh))) return;
     const young = this.model.restart && this.groups.find((g) => Math.max(...g.members.map((m) => m.row.tokens.length)) <= this.limits.maxReplaySteps);
-    if (young && (await this.replayInto(young, group))) return;
-    this.groups.push(group);
+    if (young && (await this.replayInto(young, fresh))) return;
+    const [first, ...rest] = fresh;
+    if (!rest.length || this.join(first!, rest)) this.groups.push(first!);
+    else this.groups.push(...fresh);
   }
 
-  /** Moves `group`'s rows into `into` when their states merge. */
-  private join(into: Group<S>, group: Group<S>): boolean {
-    const merged = this.model.merge(into.state, group.state);
+  /** Moves the groups' rows into `into` when their states merge with its state. */
+  private join(into: Group<S>, groups: Group<S>[]): boolean {
+    const merged = this.model.merge(into.state, ...groups.map((g) => g.state));
     if (merged === null) return false;
     into.state = merged;
-    into.members.push(...group.members);
-    into.tokens.push(...group.tokens);
+    for (const g of groups) {
+      into.members.push(...g.members);
+      into.tokens.push(...g.tokens);
+    }
     return true;
   }
 
   /** Rebuilds `old`'s decoder cache from the first step and merges `fresh` into it (see maxReplaySteps). */
-  private async replayInto(old: Group<S>, fresh: Group<S>): Promise<boolean> {
+  private async replayInto(old: Group<S>, fresh: Group<S>[]): Promise<boolean> {
     let out;
     try {
       out = await this.model.restart!(old.state);
     } catch {
       return false;
     }
-    const merged = this.model.merge(out.state, fresh.state);
+    const merged = this.model.merge(out.state, ...fresh.map((g) => g.state));
     if (merged === null) return false;
     for (const m of old.members) m.replay = [...m.row.tokens];
     old.state = merged;
     old.tokens = old.members.map((m) => m.replay.shift()!);
-    old.members.push(...fresh.members);
-    old.tokens.push(...fresh.tokens);
+    for (const g of fresh) {
+      old.members.push(...g.members);
+      old.tokens.push(...g.tokens);
+    }
     return true;
   }
 

@@ -160,11 +160,12 @@ export class CausalLM implements GenerativeModel<CausalState> {
     return { past: slicePast(state.past, rows, () => [from, state.width]), lengths, width };
   }
 
-  merge(a: CausalState, b: CausalState): CausalState {
-    const width = Math.max(a.width, b.width);
-    const lengths = [...a.lengths, ...b.lengths];
-    if (this.slots) return this.packed([a, b].map((s) => ({ ...s, rows: s.lengths.map((_, r) => r) })), lengths, width);
-    return { past: concatPast([a.past, b.past], () => width, () => 'left'), lengths, width };
+  merge(...states: CausalState[]): CausalState {
+    if (states.length === 1) return states[0]!;
+    const width = Math.max(...states.map((s) => s.width));
+    const lengths = states.flatMap((s) => s.lengths);
+    if (this.slots) return this.packed(states.map((s) => ({ ...s, rows: s.lengths.map((_, r) => r) })), lengths, width);
+    return { past: concatPast(states.map((s) => s.past), () => width, () => 'left'), lengths, width };
   }
 
   batchBytes(rows: readonly RowSize[]): number {

@@ -29,11 +29,11 @@ export interface GenerativeModel<S = unknown> {
   /** A state holding only the given rows, in that order (rows may repeat: beam search). */
   select(state: S, rows: readonly number[]): S;
   /**
-   * One state holding the rows of `a` then the rows of `b`, so they decode in one run; null when
-   * the graph cannot run them together (a seq2seq decoder has no self-attention mask, so only
-   * rows at the same decoder length can share a run).
+   * One state holding the rows of each state in order, so they decode in one run, copied once
+   * however many there are; null when the graph cannot run them together (a seq2seq decoder has
+   * no self-attention mask, so only rows at the same decoder length can share a run).
    */
-  merge(a: S, b: S): S | null;
+  merge(...states: S[]): S | null;
   /**
    * The same rows with their decoder cache rebuilt from the first step (seq2seq: the decoder start
    * token against the encoder states already held), returning the first step's logits. Lets rows

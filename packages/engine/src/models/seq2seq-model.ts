@@ -120,17 +120,18 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     };
   }
 
-  merge(a: Seq2SeqState, b: Seq2SeqState): Seq2SeqState | null {
+  merge(...states: Seq2SeqState[]): Seq2SeqState | null {
     // The decoder's self-attention takes no mask and derives positions from the cache length, so
     // padding the decoder cache would change a row's output: only equal decoder lengths merge.
-    if (decoderLength(a) !== decoderLength(b)) return null;
-    const longest = Math.max(a.hiddenStates.dims[1]!, b.hiddenStates.dims[1]!);
-    const own = decoderLength(a);
+    const own = decoderLength(states[0]!);
+    if (states.some((s) => decoderLength(s) !== own)) return null;
+    if (states.length === 1) return states[0]!;
+    const longest = Math.max(...states.map((s) => s.hiddenStates.dims[1]!));
     return {
-      hiddenStates: concatPadded([a.hiddenStates, b.hiddenStates], 1, longest, 'right'),
-      attentionMask: concatPadded([a.attentionMask, b.attentionMask], 1, longest, 'right'),
-      encoderLengths: [...a.encoderLengths, ...b.encoderLengths],
-      past: concatPast([a.past, b.past], (name) => (isCross(name) ? longest : own), () => 'right'),
+      hiddenStates: concatPadded(states.map((s) => s.hiddenStates), 1, longest, 'right'),
+      attentionMask: concatPadded(states.map((s) => s.attentionMask), 1, longest, 'right'),
+      encoderLengths: states.flatMap((s) => s.encoderLengths),
+      past: concatPast(states.map((s) => s.past), (name) => (isCross(name) ? longest : own), () => 'right'),
     };
   }
 
