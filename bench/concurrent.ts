@@ -18,7 +18,7 @@ export interface ConcurrentRow {
   meanBatch?: number;
 }
 
-const PROMPT_TOKENS = [32, 512, 128, 64];
+export const PROMPT_TOKENS = [32, 512, 128, 64];
 
 interface Request {
   text: string;

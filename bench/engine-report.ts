@@ -1,3 +1,4 @@
+import type { BoundRow } from './batch-bound.js';
 import type { ConcurrentRow } from './concurrent.js';
 import type { PrefillRow } from './prefill.js';
 import type { ScalingRow } from './scaling.js';
@@ -8,7 +9,7 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const min = (values: number[]) => (values.length ? Math.min(...values) : null);
 
 /** The headline ratios the issue's targets name, then every row, as JSON and as markdown tables. */
-export function report(meta: Record<string, unknown>, single: SingleStreamRow[], conc: ConcurrentRow[], scale: ScalingRow[], prefill: PrefillRow[]) {
+export function report(meta: Record<string, unknown>, single: SingleStreamRow[], conc: ConcurrentRow[], scale: ScalingRow[], prefill: PrefillRow[], bounds: BoundRow[] = []) {
   const sameRows = single.filter((r) => r.options === 'same');
   const eight = (model: string) => conc.find((r) => r.requests === 8 && r.model === model && r.contender === 'parley batcher');
   const headline = {
@@ -22,6 +23,10 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
     concurrent8_ratio: eight('flan-t5-small dims')?.ratio ?? null,
     /** The same on distilgpt2 dims. */
     concurrent8_ratio_decoder: eight('distilgpt2 dims')?.ratio ?? null,
+    /** The ceiling batching allows case (b) on flan-t5-small dims here, from Parley's prefill and step times (batch-bound.ts). */
+    concurrent8_bound: bounds.find((r) => r.model === 'flan-t5-small dims')?.bound ?? null,
+    /** The same on distilgpt2 dims (over Parley one at a time; transformers.js is slower there, see (a)). */
+    concurrent8_bound_decoder: bounds.find((r) => r.model === 'distilgpt2 dims')?.bound ?? null,
     /** Decoder-only prefill, logits for every position ÷ for the last one only (512-token prompt). */
     prefill_speedup: prefill.find((r) => r.promptTokens === 512)?.speedup ?? null,
     /** Share of time outside session.run at batch 1, 8 and 32, per model (greedy, 32-token prompts). */
@@ -61,6 +66,15 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
         `| ${r.model} | ${r.requests} | ${r.arrivalGapMs} ms | ${r.contender} | ${r.tokPerS.toFixed(1)} | ${r.p50Ms.toFixed(0)} ms | ${r.p99Ms.toFixed(0)} ms | ${x(r.ratio)} | ${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)} | ${r.meanBatch?.toFixed(1) ?? '—'} |`,
     ),
     '',
+    '## (b) The most batching can gain here: prefill costs the same batched or not, only steps get cheaper',
+    '',
+    '| model | requests | prefill alone (prompt tokens → ms) | step, one row | step, all rows | prefills + steps one at a time | prefills + steps as one batch | bound |',
+    '|---|---:|---|---:|---:|---:|---:|---:|',
+    ...bounds.map(
+      (r) =>
+        `| ${r.model} | ${r.requests} | ${Object.entries(r.prefillMs).map(([n, ms]) => `${n} → ${ms.toFixed(0)}`).join(', ')} | ${r.stepOneMs.toFixed(2)} ms | ${r.stepBatchMs.toFixed(2)} ms | ${r.oneAtATimeMs.toFixed(0)} ms | ${r.batchedMs.toFixed(0)} ms | ${x(r.bound)} |`,
+    ),
+    '',
     '## (c) Prefill of a decoder-only prompt: logits for every position (as exported) vs the last one (trimmed at load)',
     '',
     '| model | prompt tokens | as exported | trimmed | speed-up |',
@@ -74,5 +88,5 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
     ...scale.map((r) => `| ${r.model} | ${r.batch} | ${r.tokPerS.toFixed(1)} | ${pct(r.outsideRun)} |`),
     '',
   ].join('\n');
-  return { json: { ...meta, ...headline, singleStream: single, concurrent: conc, prefill, scaling: scale }, markdown };
+  return { json: { ...meta, ...headline, singleStream: single, concurrent: conc, bounds, prefill, scaling: scale }, markdown };
 }

@@ -9,7 +9,8 @@ import { env } from '@huggingface/transformers';
 import { execSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { concurrent, type ConcurrentRow } from './concurrent.js';
+import { batchBound, type BoundRow } from './batch-bound.js';
+import { concurrent, PROMPT_TOKENS, type ConcurrentRow } from './concurrent.js';
 import { report } from './engine-report.js';
 import { SessionTimer } from './session-timer.js';
 import { singleStream, type SingleStreamRow } from './single-stream.js';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   const conc: ConcurrentRow[] = [];
   const scale: ScalingRow[] = [];
   const prefill: PrefillRow[] = [];
+  const bounds: BoundRow[] = [];
   const chosen = (await subjects()).filter((s) => !MODELS || MODELS.includes(s.key));
   if (MERGE) {
     const earlier = JSON.parse(await readFile(`${ROOT}bench/results/${OUT}.json`, 'utf8')) as {
@@ -63,23 +65,26 @@ async function main(): Promise<void> {
       concurrent: ConcurrentRow[];
       scaling: ScalingRow[];
       prefill: PrefillRow[];
+      bounds?: BoundRow[];
     };
     const redone = (model: string, c: string) => CASES.has(c) && chosen.some((s) => s.name === model);
     single.push(...earlier.singleStream.filter((r) => !redone(r.model, 'a')));
     conc.push(...earlier.concurrent.filter((r) => !redone(r.model, 'b')));
     scale.push(...earlier.scaling.filter((r) => !redone(r.model, 'c')));
     prefill.push(...earlier.prefill.filter((r) => !redone(r.model, 'c')));
+    bounds.push(...(earlier.bounds ?? []).filter((r) => !redone(r.model, 'b')));
     Object.assign(meta, { mergedWith: { commit: earlier.commit, kept: 'rows of models and cases this run did not measure' } });
   }
   for (const s of chosen) {
     if (CASES.has('a')) single.push(...(await singleStream(timer, s, same, NEW_TOKENS, ROUNDS, [32, 512])));
+    if (CASES.has('b') && CONCURRENCY.includes(8)) bounds.push(await batchBound(s, same, PROMPT_TOKENS, 8, NEW_TOKENS));
     if (CASES.has('b')) for (const n of CONCURRENCY) conc.push(...(await concurrent(s, same, n, GAP_MS, NEW_TOKENS, n > 8 ? Math.max(1, CONCURRENT_ROUNDS - 1) : CONCURRENT_ROUNDS)));
     if (CASES.has('c')) {
       if (s.family === 'causal') prefill.push(...(await prefillSpeedup(timer, s, same, [32, 512], ROUNDS)));
       scale.push(...(await scaling(timer, s, same, [1, 2, 4, 8, 16, 32], NEW_TOKENS, Math.max(1, ROUNDS - 2))));
     }
   }
-  const { json, markdown } = report(meta, single, conc, scale, prefill);
+  const { json, markdown } = report(meta, single, conc, scale, prefill, bounds);
   console.log(`\n${markdown}`);
   await mkdir(`${ROOT}bench/results`, { recursive: true });
   await writeFile(`${ROOT}bench/results/${OUT}.json`, JSON.stringify(json, null, 2) + '\n');
