@@ -103,7 +103,8 @@ export class Batcher<S> {
   private held: { groups: Group<S>[]; since: number } | null = null;
   private running = false;
   readonly stats: BatchStats = { steps: 0, runs: 0, rowSteps: 0, largest: 0 };
-  onStep: (report: StepReport) => void = () => {};
+  /** Called after every step when set (tests, profiles); the report is only built for a listener. */
+  onStep: ((report: StepReport) => void) | null = null;
 
   private readonly limits: BatchLimits;
 
@@ -143,7 +144,7 @@ export class Batcher<S> {
           await this.advance(group);
         }
         this.stats.steps++;
-        this.onStep({
+        this.onStep?.({
           rows: this.groups.map((g) => g.members.length),
           cacheBytes: this.groups.reduce((n, g) => n + this.model.stateBytes(g.state), 0),
           joined,
@@ -156,6 +157,7 @@ export class Batcher<S> {
 
   /** Takes the waiting requests that fit, prefills them in batches of similar length and merges them in. */
   private async admit(): Promise<number> {
+    if (!this.waiting.length && !this.held) return 0;
     const members = [...this.groups, ...(this.held?.groups ?? [])].flatMap((g) => g.members);
     const sizes = members.map((m) => m.size);
     const taken: Member[] = [];

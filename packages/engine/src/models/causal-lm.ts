@@ -27,15 +27,48 @@ export interface CausalState {
   mask?: ort.Tensor;
 }
 
-/** Cache outputs keyed by the past input they feed: `present.0.key` or `parley_new.0.key` → `past_key_values.0.key`. */
+const pastInputs = new Map<string, string | null>();
+
+/** The past input a cache output feeds: `present.0.key` or `parley_new.0.key` → `past_key_values.0.key`, worked out once per name. */
+function pastInput(output: string): string | null {
+  let name = pastInputs.get(output);
+  if (name === undefined) {
+    const prefix = output.startsWith(NEW_KV_PREFIX) ? NEW_KV_PREFIX : output.startsWith('present.') ? 'present.' : null;
+    name = prefix ? `past_key_values.${output.slice(prefix.length)}` : null;
+    pastInputs.set(output, name);
+  }
+  return name;
+}
+
+/** Cache outputs keyed by the past input they feed. */
 function outputsByPast(out: ort.InferenceSession.OnnxValueMapType): Record<string, ort.Tensor> {
   const byPast: Record<string, ort.Tensor> = {};
   for (const [name, value] of Object.entries(out)) {
-    if (name.startsWith(NEW_KV_PREFIX)) byPast[`past_key_values.${name.slice(NEW_KV_PREFIX.length)}`] = value as ort.Tensor;
-    else if (name.startsWith('present.')) byPast[`past_key_values.${name.slice('present.'.length)}`] = value as ort.Tensor;
+    const input = pastInput(name);
+    if (input) byPast[input] = value as ort.Tensor;
   }
   return byPast;
 }
+
+/** What a session takes besides input_ids and attention_mask, read once from its input names. */
+interface FeedPlan {
+  inputs: Set<string>;
+  positions: boolean;
+  branch: boolean;
+  keep: string | undefined;
+}
+
+function feedPlan(session: ort.InferenceSession): FeedPlan {
+  const inputs = new Set(session.inputNames);
+  return {
+    inputs,
+    positions: inputs.has('position_ids'),
+    branch: inputs.has('use_cache_branch'),
+    keep: session.inputNames.find((n) => n === 'num_logits_to_keep' || n === 'logits_to_keep'),
+  };
+}
+
+const BRANCH = { cached: new ort.Tensor('bool', [true], [1]), first: new ort.Tensor('bool', [false], [1]) };
 
 /**
  * A decoder-only export (GPT-2, Llama, Qwen2, SmolLM, Phi): `model.onnx` with past inputs. Prompts
@@ -48,6 +81,8 @@ export class CausalLM implements GenerativeModel<CausalState> {
   private readonly bytesPerPosition: number;
   /** The step graph returns only new positions, so the cache lives in slots (kv-slots.ts). */
   readonly slots: boolean;
+  private readonly firstPlan: FeedPlan;
+  private readonly nextPlan: FeedPlan;
 
   /**
    * `first` reads the prompt, `next` every later token. They are the same session except in
@@ -61,6 +96,8 @@ export class CausalLM implements GenerativeModel<CausalState> {
   ) {
     this.bytesPerPosition = pastBytesPerPosition(next, () => true);
     this.slots = next.outputNames.some((n) => n.startsWith(NEW_KV_PREFIX));
+    this.firstPlan = feedPlan(first);
+    this.nextPlan = feedPlan(next);
   }
 
   processorContext(prompt: readonly number[]): number[] {
@@ -140,13 +177,12 @@ export class CausalLM implements GenerativeModel<CausalState> {
     mask: ort.Tensor,
     cached: boolean,
   ): Promise<{ logits: { logits: Float32Array; vocabSize: number }; outputs: ort.InferenceSession.OnnxValueMapType }> {
-    const wants = (name: string) => session.inputNames.includes(name);
+    const plan = session === this.first ? this.firstPlan : this.nextPlan;
     const feeds: Record<string, ort.Tensor> = { input_ids: inputIds, attention_mask: mask };
-    for (const [name, t] of Object.entries(state.past)) if (wants(name)) feeds[name] = t;
-    if (wants('position_ids')) feeds['position_ids'] = positions;
-    if (wants('use_cache_branch')) feeds['use_cache_branch'] = new ort.Tensor('bool', [cached], [1]);
-    const keep = session.inputNames.find((n) => n === 'num_logits_to_keep' || n === 'logits_to_keep');
-    if (keep) feeds[keep] = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
+    for (const [name, t] of Object.entries(state.past)) if (plan.inputs.has(name)) feeds[name] = t;
+    if (plan.positions) feeds['position_ids'] = positions;
+    if (plan.branch) feeds['use_cache_branch'] = cached ? BRANCH.cached : BRANCH.first;
+    if (plan.keep) feeds[plan.keep] = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
     const outputs = await session.run(feeds);
     return { logits: lastLogits(outputs['logits'] as ort.Tensor), outputs };
   }

@@ -29,14 +29,24 @@ export function emptyPast(session: ort.InferenceSession, batch: number): PastKey
  */
 export function nextPast(outputs: ort.InferenceSession.OnnxValueMapType, previous: PastKeyValues | null): PastKeyValues {
   const past: PastKeyValues = {};
-  for (const [name, value] of Object.entries(outputs)) {
-    if (!name.startsWith('present')) continue;
-    past[PAST_PREFIX + name.slice(name.indexOf('.') + 1)] = value as ort.Tensor;
+  for (const name in outputs) {
+    const input = pastName(name);
+    if (input) past[input] = outputs[name] as ort.Tensor;
   }
-  for (const [name, kept] of Object.entries(previous ?? {})) {
-    if (name.includes('.encoder.')) past[name] = kept;
-  }
+  if (previous) for (const name in previous) if (name.includes('.encoder.')) past[name] = previous[name]!;
   return past;
+}
+
+const pastNames = new Map<string, string | null>();
+
+/** The past input a `present.*` output feeds (`present.0.key` → `past_key_values.0.key`), worked out once per name. */
+function pastName(output: string): string | null {
+  let name = pastNames.get(output);
+  if (name === undefined) {
+    name = output.startsWith('present') ? PAST_PREFIX + output.slice(output.indexOf('.') + 1) : null;
+    pastNames.set(output, name);
+  }
+  return name;
 }
 
 export function selectPast(past: PastKeyValues, rows: readonly number[]): PastKeyValues {

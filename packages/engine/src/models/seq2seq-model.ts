@@ -27,6 +27,8 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
   readonly mergesAnyLength = false;
   private readonly selfBytes: number;
   private readonly crossBytes: number;
+  private readonly takesEncoderStates: Set<ort.InferenceSession>;
+  private readonly branch = { cached: new ort.Tensor('bool', [true], [1]), first: new ort.Tensor('bool', [false], [1]) };
 
   constructor(
     readonly config: ModelConfig,
@@ -35,6 +37,8 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     private readonly decoders: Decoders,
   ) {
     const decoder = 'merged' in decoders ? decoders.merged : decoders.withPast;
+    // The with-past decoder of an unmerged export has no encoder_hidden_states input.
+    this.takesEncoderStates = new Set([...('merged' in decoders ? [decoders.merged] : [decoders.noPast, decoders.withPast])].filter((d) => d.inputNames.includes('encoder_hidden_states')));
     this.selfBytes = pastBytesPerPosition(decoder, (n) => !isCross(n));
     const hidden = encoder.outputMetadata.find((m) => m.name === 'last_hidden_state');
     const width = hidden?.isTensor ? hidden.shape.find((d): d is number => typeof d === 'number') ?? 0 : 0;
@@ -77,35 +81,40 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
   }
 
   step(state: Seq2SeqState, tokens: readonly number[]): Promise<StepOutput<Seq2SeqState>> {
-    return this.decode(state, tokens.map((t) => [t]), state.past);
+    const ids = new BigInt64Array(tokens.length);
+    for (let r = 0; r < tokens.length; r++) ids[r] = BigInt(tokens[r]!);
+    return this.decode(state, new ort.Tensor('int64', ids, [tokens.length, 1]), state.past);
   }
 
   /**
-   * One decoder pass. With `past`, `rows` holds only the new tokens; with `past = null`, `rows`
-   * is the whole decoder sequence and nothing cached is used.
+   * One decoder pass. With `past`, `rows` holds only the new tokens (or is already their
+   * [rows × 1] tensor); with `past = null`, `rows` is the whole decoder sequence and nothing
+   * cached is used.
    */
   async decode(
     encoded: Omit<Seq2SeqState, 'past'>,
-    rows: readonly (readonly number[])[],
+    rows: readonly (readonly number[])[] | ort.Tensor,
     past: PastKeyValues | null,
   ): Promise<StepOutput<Seq2SeqState>> {
+    const inputIds = Array.isArray(rows) ? int64Rows(rows as readonly (readonly number[])[]) : (rows as ort.Tensor);
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: int64Rows(rows),
+      input_ids: inputIds,
       encoder_hidden_states: encoded.hiddenStates,
       encoder_attention_mask: encoded.attentionMask,
     };
     let session: ort.InferenceSession;
     if ('merged' in this.decoders) {
       session = this.decoders.merged;
-      Object.assign(feeds, past ?? emptyPast(session, rows.length), { use_cache_branch: new ort.Tensor('bool', [past !== null], [1]) });
+      Object.assign(feeds, past ?? emptyPast(session, inputIds.dims[0]!), { use_cache_branch: past ? this.branch.cached : this.branch.first });
     } else {
       session = past ? this.decoders.withPast : this.decoders.noPast;
       if (past) Object.assign(feeds, past);
     }
-    // The with-past decoder of an unmerged export has no encoder_hidden_states input.
-    if (!session.inputNames.includes('encoder_hidden_states')) delete feeds['encoder_hidden_states'];
+    if (!this.takesEncoderStates.has(session)) delete feeds['encoder_hidden_states'];
     const out = await session.run(feeds);
-    return { ...lastLogits(out['logits'] as ort.Tensor), state: { ...encoded, past: nextPast(out, past) } };
+    const { logits, vocabSize } = lastLogits(out['logits'] as ort.Tensor);
+    const { hiddenStates, attentionMask, encoderLengths } = encoded;
+    return { logits, vocabSize, state: { hiddenStates, attentionMask, encoderLengths, past: nextPast(out, past) } };
   }
 
   /** The rows kept, with encoder padding that no kept row needs any more cut from the right. */
