@@ -7,11 +7,17 @@ import type { SingleStreamRow } from './single-stream.js';
 const x = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(2)}×`);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const min = (values: number[]) => (values.length ? Math.min(...values) : null);
+const newTokens = (meta: Record<string, unknown>) => Number(meta['newTokens'] ?? 64);
 
 /** The headline ratios the issue's targets name, then every row, as JSON and as markdown tables. */
 export function report(meta: Record<string, unknown>, single: SingleStreamRow[], conc: ConcurrentRow[], scale: ScalingRow[], prefill: PrefillRow[], bounds: BoundRow[] = []) {
   const sameRows = single.filter((r) => r.options === 'same');
   const eight = (model: string) => conc.find((r) => r.requests === 8 && r.model === model && r.contender === 'parley batcher');
+  /** transformers.js one at a time, as measured, over Parley's ideal batched time: the ceiling of case (b)'s ratio. */
+  const ceiling = (b: BoundRow) => {
+    const peer = conc.find((r) => r.requests === b.requests && r.model === b.model && r.contender === 'transformers.js one at a time');
+    return peer ? (b.requests * newTokens(meta)) / peer.tokPerS / (b.batchedMs / 1000) : null;
+  };
   const headline = {
     /** Worst case over (a) with the same session options: Parley tok/s ÷ transformers.js tok/s. */
     single_stream_ratio: min(sameRows.map((r) => r.ratio)),
@@ -27,6 +33,16 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
     concurrent8_bound: bounds.find((r) => r.model === 'flan-t5-small dims')?.bound ?? null,
     /** The same on distilgpt2 dims (over Parley one at a time; transformers.js is slower there, see (a)). */
     concurrent8_bound_decoder: bounds.find((r) => r.model === 'distilgpt2 dims')?.bound ?? null,
+    /** concurrent8_ratio's ceiling: transformers.js one at a time as measured ÷ Parley's ideal batched time. */
+    concurrent8_ceiling: (() => {
+      const b = bounds.find((r) => r.model === 'flan-t5-small dims');
+      return b ? ceiling(b) : null;
+    })(),
+    /** The same on distilgpt2 dims. */
+    concurrent8_ceiling_decoder: (() => {
+      const b = bounds.find((r) => r.model === 'distilgpt2 dims');
+      return b ? ceiling(b) : null;
+    })(),
     /** Decoder-only prefill, logits for every position ÷ for the last one only (512-token prompt). */
     prefill_speedup: prefill.find((r) => r.promptTokens === 512)?.speedup ?? null,
     /** Share of time outside session.run at batch 1, 8 and 32, per model (greedy, 32-token prompts). */
@@ -68,11 +84,11 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
     '',
     '## (b) The most batching can gain here: prefill costs the same batched or not, only steps get cheaper',
     '',
-    '| model | requests | prefill alone (prompt tokens → ms) | step, one row | step, all rows | prefills + steps one at a time | prefills + steps as one batch | bound |',
-    '|---|---:|---|---:|---:|---:|---:|---:|',
+    '| model | requests | prefill alone (prompt tokens → ms) | step, one row | step, all rows | prefills + steps one at a time | prefills + steps as one batch | bound over Parley one at a time | ceiling over transformers.js one at a time (measured) |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|',
     ...bounds.map(
       (r) =>
-        `| ${r.model} | ${r.requests} | ${Object.entries(r.prefillMs).map(([n, ms]) => `${n} → ${ms.toFixed(0)}`).join(', ')} | ${r.stepOneMs.toFixed(2)} ms | ${r.stepBatchMs.toFixed(2)} ms | ${r.oneAtATimeMs.toFixed(0)} ms | ${r.batchedMs.toFixed(0)} ms | ${x(r.bound)} |`,
+        `| ${r.model} | ${r.requests} | ${Object.entries(r.prefillMs).map(([n, ms]) => `${n} → ${ms.toFixed(0)}`).join(', ')} | ${r.stepOneMs.toFixed(2)} ms | ${r.stepBatchMs.toFixed(2)} ms | ${r.oneAtATimeMs.toFixed(0)} ms | ${r.batchedMs.toFixed(0)} ms | ${x(r.bound)} | ${x(ceiling(r))} |`,
     ),
     '',
     '## (c) Prefill of a decoder-only prompt: logits for every position (as exported) vs the last one (trimmed at load)',

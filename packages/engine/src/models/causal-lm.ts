@@ -43,9 +43,9 @@ function pastInput(output: string): string | null {
 /** Cache outputs keyed by the past input they feed. */
 function outputsByPast(out: ort.InferenceSession.OnnxValueMapType): Record<string, ort.Tensor> {
   const byPast: Record<string, ort.Tensor> = {};
-  for (const [name, value] of Object.entries(out)) {
+  for (const name in out) {
     const input = pastInput(name);
-    if (input) byPast[input] = value as ort.Tensor;
+    if (input) byPast[input] = out[name] as ort.Tensor;
   }
   return byPast;
 }
@@ -179,7 +179,7 @@ export class CausalLM implements GenerativeModel<CausalState> {
   ): Promise<{ logits: { logits: Float32Array; vocabSize: number }; outputs: ort.InferenceSession.OnnxValueMapType }> {
     const plan = session === this.first ? this.firstPlan : this.nextPlan;
     const feeds: Record<string, ort.Tensor> = { input_ids: inputIds, attention_mask: mask };
-    for (const [name, t] of Object.entries(state.past)) if (plan.inputs.has(name)) feeds[name] = t;
+    for (const name in state.past) if (plan.inputs.has(name)) feeds[name] = state.past[name]!;
     if (plan.positions) feeds['position_ids'] = positions;
     if (plan.branch) feeds['use_cache_branch'] = cached ? BRANCH.cached : BRANCH.first;
     if (plan.keep) feeds[plan.keep] = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
