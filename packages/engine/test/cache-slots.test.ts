@@ -5,7 +5,7 @@ import { Batcher } from '../src/generation/batcher.js';
 import { generate, type RowRequest } from '../src/generation/generate.js';
 import type { CausalState } from '../src/models/causal-lm.js';
 import { applyGraphEdits } from '../src/models/graph-edits.js';
-import { SLOT_HEADROOM } from '../src/models/kv-slots.js';
+import { appendSlot, packSlots, SLOT_HEADROOM, slotMask } from '../src/models/kv-slots.js';
 import { NEW_KV_PREFIX, returnNewKeyValues } from '../src/models/new-kv-outputs.js';
 import { configFor, loadCausal, tinyCausal, tinySeq2Seq, tinyTokenClassifier } from './helpers.js';
 
@@ -105,5 +105,35 @@ describe.each(['gpt2', 'llama'] as const)('%s: the cache kept in slots', (varian
     const ids = await run(slots);
     expect(ids).toHaveLength(newTokens);
     expect(ids).toEqual(await run(exported));
+  });
+});
+
+describe('slot buffers for float16 caches (the element type follows the graph)', () => {
+  /** [rows, 1 head, capacity, 2] float16 cache whose slot s of row r holds the bits r * 100 + s, twice. */
+  const cache = (rows: number, capacity: number, width: number) => {
+    const data = new Uint16Array(rows * capacity * 2);
+    for (let r = 0; r < rows; r++) for (let s = 0; s < width; s++) data.set([r * 100 + s + 1, r * 100 + s + 1], (r * capacity + s) * 2);
+    return { 'past_key_values.0.key': new ort.Tensor('float16', data, [rows, 1, capacity, 2]) };
+  };
+  const slots = (t: ort.Tensor, row: number) => {
+    const [, , capacity] = t.dims as [number, number, number, number];
+    return Array.from({ length: capacity }, (_, s) => (t.data as Uint16Array)[(row * capacity + s) * 2]);
+  };
+
+  it('packs rows of different widths left-padded, keeps float16, and appends a position in place', () => {
+    const a = cache(1, 5, 3);
+    const b = cache(2, 4, 2);
+    const packed = packSlots([{ past: a, rows: [0], width: 3 }, { past: b, rows: [1, 0], width: 2 }], 3, 6)['past_key_values.0.key']!;
+    expect(packed.type).toBe('float16');
+    expect(packed.data).toBeInstanceOf(Uint16Array);
+    expect(packed.dims).toEqual([3, 1, 6, 2]);
+    expect(slots(packed, 0)).toEqual([1, 2, 3, 0, 0, 0]);
+    expect(slots(packed, 1)).toEqual([0, 101, 102, 0, 0, 0]);
+    expect(slots(packed, 2)).toEqual([0, 1, 2, 0, 0, 0]);
+    const fresh = new ort.Tensor('float16', Uint16Array.from([7, 7, 8, 8, 9, 9]), [3, 1, 1, 2]);
+    appendSlot({ 'past_key_values.0.key': packed }, { 'past_key_values.0.key': fresh }, 3);
+    expect([0, 1, 2].map((r) => slots(packed, r)[3])).toEqual([7, 8, 9]);
+    const mask = slotMask([3, 2, 2], 3, 6);
+    expect(Array.from(mask.data as BigInt64Array, Number)).toEqual([1, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1]);
   });
 });
