@@ -36,8 +36,8 @@ export interface GenerativeModel<S = unknown> {
   merge(...states: S[]): S | null;
   /**
    * The same rows with their decoder cache rebuilt from the first step (seq2seq: the decoder start
-   * token against the encoder states already held), returning the first step's logits. Lets rows
-   * at different decoder lengths be brought to the same one. Absent where merge never refuses.
+   * token against the cross-attention cache already held), returning the first step's logits. Lets
+   * rows at different decoder lengths be brought to the same one. Absent where merge never refuses.
    */
   restart?(state: S): Promise<StepOutput<S>>;
   /** True when merge never refuses, so joining a running batch costs no wait. */
