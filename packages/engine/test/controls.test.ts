@@ -4,6 +4,7 @@ import { generate, type GenerationResult } from '../src/generation/generate.js';
 import type { GenerationOptions } from '../src/generation/generation-config.js';
 import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
 import { configFor, copyWithGenerationConfig, loadSeq2Seq } from './helpers.js';
+import { int64Rows } from '../src/models/tensors.js';
 
 /**
  * Every generation control changes the output in the way it says, on a real (tiny) model.
@@ -139,7 +140,7 @@ describe('generation controls on the tiny seq2seq model', () => {
       const seq = [model.config.generation.decoderStartTokenId];
       let total = 0;
       for (const id of ids) {
-        const { logits } = await model.decode(encoded, [seq], null);
+        const { logits } = await model.decode(encoded, int64Rows([seq]), null);
         const max = Math.max(...logits);
         const lse = max + Math.log(logits.reduce((s, v) => s + Math.exp(v - max), 0));
         total += logits[id]! - lse;

@@ -6,6 +6,7 @@ import { argmax } from '../src/generation/argmax.js';
 import { generate } from '../src/generation/generate.js';
 import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
 import { configFor, loadSeq2Seq, tinySeq2Seq } from './helpers.js';
+import { int64Rows } from '../src/models/tensors.js';
 
 describe('argmax', () => {
   it('picks the largest value of the requested row', () => {
@@ -39,7 +40,7 @@ describe('greedy decoding on the tiny model', () => {
     const encoder = await model.encode([model.tokenizer.encode(prompt)]);
     const slow = [model.config.generation.decoderStartTokenId];
     for (let step = 0; step < 12; step++) {
-      const { logits, vocabSize } = await model.decode(encoder, [slow], null);
+      const { logits, vocabSize } = await model.decode(encoder, int64Rows([slow]), null);
       slow.push(argmax(logits, vocabSize));
     }
     expect(result.tokenIds).toEqual(slow.slice(1));

@@ -2,6 +2,7 @@ import { Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../src/generation/generate.js';
 import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
+import { int64Rows } from '../src/models/tensors.js';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { configFor, loadSeq2Seq, MODEL_CACHE } from './helpers.js';
 
@@ -26,7 +27,7 @@ describe('KV cache (merged decoder, use_cache_branch)', () => {
     const decoderIds = [model.config.generation.decoderStartTokenId];
     let worst = 0;
     for (let step = 0; step < STEPS; step++) {
-      const full = await model.decode(encoder, [decoderIds], null);
+      const full = await model.decode(encoder, int64Rows([decoderIds]), null);
       const withCache = cached[step]!;
       expect(full.logits.length).toBe(withCache.length);
       for (let i = 0; i < withCache.length; i++) worst = Math.max(worst, Math.abs(full.logits[i]! - withCache[i]!));
@@ -39,8 +40,8 @@ describe('KV cache (merged decoder, use_cache_branch)', () => {
   it('reads the cache it is given: corrupting the cached self-attention values changes the logits', async () => {
     const prompt = model.tokenizer.encode('summarize: a short thread about the budget');
     const encoder = await model.encode([prompt]);
-    const first = await model.decode(encoder, [[model.config.generation.decoderStartTokenId]], null);
-    const second = await model.decode(encoder, [[7]], first.state.past);
+    const first = await model.decode(encoder, int64Rows([[model.config.generation.decoderStartTokenId]]), null);
+    const second = await model.decode(encoder, int64Rows([[7]]), first.state.past);
     const corrupted = Object.fromEntries(
       Object.entries(first.state.past).map(([name, t]) => {
         if (!name.endsWith('.decoder.value')) return [name, t];
@@ -48,7 +49,7 @@ describe('KV cache (merged decoder, use_cache_branch)', () => {
         return [name, new Tensor('float32', data, t.dims)];
       }),
     );
-    const fromCorrupted = await model.decode(encoder, [[7]], corrupted);
+    const fromCorrupted = await model.decode(encoder, int64Rows([[7]]), corrupted);
     let diff = 0;
     for (let i = 0; i < second.logits.length; i++) diff = Math.max(diff, Math.abs(second.logits[i]! - fromCorrupted.logits[i]!));
     expect(diff).toBeGreaterThan(1e-2);

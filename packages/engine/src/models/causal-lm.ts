@@ -1,11 +1,11 @@
 import ort from 'onnxruntime-node';
 import type { GenerativeModel, RowSize, StepOutput } from './generative-model.js';
 import { EngineError } from '../errors.js';
-import { concatPast, emptyPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
+import { CACHE_BRANCH, concatPast, emptyPast, nextPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
 import { appendSlot, markSlot, packSlots, SLOT_HEADROOM, slotCapacity, slotMask, type SlotSource } from './kv-slots.js';
 import type { ModelConfig } from './model-config.js';
 import { NEW_KV_PREFIX } from './new-kv-outputs.js';
-import { int64Rows, lastLogits, tensorBytes } from './tensors.js';
+import { int64Column, int64Rows, lastLogits, tensorBytes } from './tensors.js';
 import type { TextTokenizer } from './tokenizer.js';
 
 /**
@@ -27,29 +27,6 @@ export interface CausalState {
   mask?: ort.Tensor;
 }
 
-const pastInputs = new Map<string, string | null>();
-
-/** The past input a cache output feeds: `present.0.key` or `parley_new.0.key` → `past_key_values.0.key`, worked out once per name. */
-function pastInput(output: string): string | null {
-  let name = pastInputs.get(output);
-  if (name === undefined) {
-    const prefix = output.startsWith(NEW_KV_PREFIX) ? NEW_KV_PREFIX : output.startsWith('present.') ? 'present.' : null;
-    name = prefix ? `past_key_values.${output.slice(prefix.length)}` : null;
-    pastInputs.set(output, name);
-  }
-  return name;
-}
-
-/** Cache outputs keyed by the past input they feed. */
-function outputsByPast(out: ort.InferenceSession.OnnxValueMapType): Record<string, ort.Tensor> {
-  const byPast: Record<string, ort.Tensor> = {};
-  for (const name in out) {
-    const input = pastInput(name);
-    if (input) byPast[input] = out[name] as ort.Tensor;
-  }
-  return byPast;
-}
-
 /** What a session takes besides input_ids and attention_mask, read once from its input names. */
 interface FeedPlan {
   inputs: Set<string>;
@@ -68,7 +45,8 @@ function feedPlan(session: ort.InferenceSession): FeedPlan {
   };
 }
 
-const BRANCH = { cached: new ort.Tensor('bool', [true], [1]), first: new ort.Tensor('bool', [false], [1]) };
+/** `num_logits_to_keep` / `logits_to_keep`: the last position only. */
+const KEEP_LAST = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
 
 /**
  * A decoder-only export (GPT-2, Llama, Qwen2, SmolLM, Phi): `model.onnx` with past inputs. Prompts
@@ -115,27 +93,20 @@ export class CausalLM implements GenerativeModel<CausalState> {
     const state: CausalState = { past: emptyPast(this.first, prompts.length), lengths, width };
     const inputIds = int64Rows(prompts, this.config.generation.padTokenId, 'left');
     const out = await this.run(this.first, inputIds, new ort.Tensor('int64', positions, [prompts.length, width]), state, this.mask(state), false);
-    const prompt = outputsByPast(out.outputs);
+    const prompt = nextPast(out.outputs, null);
     if (!this.slots) return { ...out.logits, state: { ...state, past: prompt } };
     const rows = prompts.map((_, r) => r);
     return { ...out.logits, state: this.packed([{ past: prompt, rows, width }], lengths, width) };
   }
 
   async step(state: CausalState, tokens: readonly number[]): Promise<StepOutput<CausalState>> {
-    const rows = tokens.length;
-    const ids = new BigInt64Array(rows);
-    const positions = new BigInt64Array(rows);
-    for (let r = 0; r < rows; r++) {
-      ids[r] = BigInt(tokens[r]!);
-      positions[r] = BigInt(state.lengths[r]!);
-    }
-    const inputIds = new ort.Tensor('int64', ids, [rows, 1]);
-    const positionIds = new ort.Tensor('int64', positions, [rows, 1]);
+    const inputIds = int64Column(tokens);
+    const positionIds = int64Column(state.lengths);
     const lengths = state.lengths.map((n) => n + 1);
     if (!this.slots) {
       const next: CausalState = { past: state.past, lengths, width: state.width + 1 };
       const out = await this.run(this.next, inputIds, positionIds, next, this.mask(next), true);
-      return { ...out.logits, state: { ...next, past: outputsByPast(out.outputs) } };
+      return { ...out.logits, state: { ...next, past: nextPast(out.outputs, null) } };
     }
     // A state whose last step found no free slot has reached the end of the context window.
     if (this.capacity(state) < state.width) throw new EngineError('ENGINE_FAILURE', 'a step was asked past the end of the context window', 'That conversation is too long for this model.');
@@ -144,14 +115,15 @@ export class CausalLM implements GenerativeModel<CausalState> {
     const out = await this.run(this.next, inputIds, positionIds, room, room.mask!, true);
     // With no room left this was the last position the model has; no later step can read it.
     if (this.capacity(room) > room.width) {
-      appendSlot(room.past, outputsByPast(out.outputs), room.width);
+      appendSlot(room.past, nextPast(out.outputs, null), room.width);
       markSlot(room.mask!, room.width);
     }
     return { ...out.logits, state: { past: room.past, lengths, width: room.width + 1, mask: room.mask! } };
   }
 
+  /** Slots in a slots state's buffers, read off its mask ([rows, capacity + 1]). */
   private capacity(state: CausalState): number {
-    return Object.values(state.past)[0]?.dims[2] ?? state.width;
+    return state.mask!.dims[1]! - 1;
   }
 
   /** A slots state for the sources' rows, with fresh buffers and headroom. */
@@ -181,8 +153,8 @@ export class CausalLM implements GenerativeModel<CausalState> {
     const feeds: Record<string, ort.Tensor> = { input_ids: inputIds, attention_mask: mask };
     for (const name in state.past) if (plan.inputs.has(name)) feeds[name] = state.past[name]!;
     if (plan.positions) feeds['position_ids'] = positions;
-    if (plan.branch) feeds['use_cache_branch'] = cached ? BRANCH.cached : BRANCH.first;
-    if (plan.keep) feeds[plan.keep] = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
+    if (plan.branch) feeds['use_cache_branch'] = cached ? CACHE_BRANCH.cached : CACHE_BRANCH.first;
+    if (plan.keep) feeds[plan.keep] = KEEP_LAST;
     const outputs = await session.run(feeds);
     return { logits: lastLogits(outputs['logits'] as ort.Tensor), outputs };
   }

@@ -1,4 +1,5 @@
 import ort from 'onnxruntime-node';
+import { NEW_KV_PREFIX } from './new-kv-outputs.js';
 import { concatPadded, gatherRows, sliceRows } from './tensors.js';
 
 /** past_key_values.* tensors keyed by input name. */
@@ -39,15 +40,21 @@ export function nextPast(outputs: ort.InferenceSession.OnnxValueMapType, previou
 
 const pastNames = new Map<string, string | null>();
 
-/** The past input a `present.*` output feeds (`present.0.key` → `past_key_values.0.key`), worked out once per name. */
+/**
+ * The past input a cache output feeds, worked out once per name: `present.0.key`, or an edited
+ * graph's `parley_new.0.key` (new-kv-outputs.ts), → `past_key_values.0.key`; null for other outputs.
+ */
 function pastName(output: string): string | null {
   let name = pastNames.get(output);
   if (name === undefined) {
-    name = output.startsWith('present') ? PAST_PREFIX + output.slice(output.indexOf('.') + 1) : null;
+    name = output.startsWith('present') || output.startsWith(NEW_KV_PREFIX) ? PAST_PREFIX + output.slice(output.indexOf('.') + 1) : null;
     pastNames.set(output, name);
   }
   return name;
 }
+
+/** A merged decoder's `use_cache_branch` input: the same two tensors every step. */
+export const CACHE_BRANCH = { cached: new ort.Tensor('bool', [true], [1]), first: new ort.Tensor('bool', [false], [1]) };
 
 export function selectPast(past: PastKeyValues, rows: readonly number[]): PastKeyValues {
   return Object.fromEntries(Object.entries(past).map(([name, t]) => [name, gatherRows(t, rows)]));

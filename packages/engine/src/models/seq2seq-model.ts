@@ -1,8 +1,8 @@
 import ort from 'onnxruntime-node';
 import type { GenerativeModel, RowSize, StepOutput } from './generative-model.js';
-import { concatPast, emptyPast, nextPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
+import { CACHE_BRANCH, concatPast, emptyPast, nextPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
 import type { ModelConfig } from './model-config.js';
-import { concatPadded, int64Rows, lastLogits, sliceRows, tensorBytes } from './tensors.js';
+import { concatPadded, int64Column, int64Rows, lastLogits, sliceRows, tensorBytes } from './tensors.js';
 import type { TextTokenizer } from './tokenizer.js';
 
 export interface Seq2SeqState {
@@ -28,7 +28,8 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
   private readonly selfBytes: number;
   private readonly crossBytes: number;
   private readonly takesEncoderStates: Set<ort.InferenceSession>;
-  private readonly branch = { cached: new ort.Tensor('bool', [true], [1]), first: new ort.Tensor('bool', [false], [1]) };
+  /** The decoder that reads a cache: the merged one, or the with-past one of a pair. */
+  private readonly cachedDecoder: ort.InferenceSession;
 
   constructor(
     readonly config: ModelConfig,
@@ -37,8 +38,10 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     private readonly decoders: Decoders,
   ) {
     const decoder = 'merged' in decoders ? decoders.merged : decoders.withPast;
+    this.cachedDecoder = decoder;
     // The with-past decoder of an unmerged export has no encoder_hidden_states input.
-    this.takesEncoderStates = new Set([...('merged' in decoders ? [decoders.merged] : [decoders.noPast, decoders.withPast])].filter((d) => d.inputNames.includes('encoder_hidden_states')));
+    const all = 'merged' in decoders ? [decoders.merged] : [decoders.noPast, decoders.withPast];
+    this.takesEncoderStates = new Set(all.filter((d) => d.inputNames.includes('encoder_hidden_states')));
     this.selfBytes = pastBytesPerPosition(decoder, (n) => !isCross(n));
     const hidden = encoder.outputMetadata.find((m) => m.name === 'last_hidden_state');
     const width = hidden?.isTensor ? hidden.shape.find((d): d is number => typeof d === 'number') ?? 0 : 0;
@@ -61,7 +64,7 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
   async start(prompts: readonly (readonly number[])[]): Promise<StepOutput<Seq2SeqState>> {
     const encoded = await this.encode(prompts);
     const start = this.config.generation.decoderStartTokenId;
-    return this.decode(encoded, prompts.map(() => [start]), null);
+    return this.decode(encoded, int64Column(prompts.map(() => start)), null);
   }
 
   /**
@@ -72,31 +75,21 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
   restart(state: Seq2SeqState): Promise<StepOutput<Seq2SeqState>> {
     const start = this.config.generation.decoderStartTokenId;
     const { hiddenStates, attentionMask, encoderLengths, past } = state;
-    const empty: PastKeyValues = {};
-    for (const [name, t] of Object.entries(past)) {
-      if (isCross(name)) empty[name] = t;
-      else empty[name] = new ort.Tensor(t.type as 'float32', new (t.data.constructor as new (n: number) => Float32Array)(0), [t.dims[0]!, t.dims[1]!, 0, t.dims[3]!]);
-    }
-    return this.decode({ hiddenStates, attentionMask, encoderLengths }, encoderLengths.map(() => [start]), empty);
+    const rows = encoderLengths.length;
+    const cached = emptyPast(this.cachedDecoder, rows);
+    for (const name in past) if (isCross(name)) cached[name] = past[name]!;
+    return this.decode({ hiddenStates, attentionMask, encoderLengths }, int64Column(encoderLengths.map(() => start)), cached);
   }
 
   step(state: Seq2SeqState, tokens: readonly number[]): Promise<StepOutput<Seq2SeqState>> {
-    const ids = new BigInt64Array(tokens.length);
-    for (let r = 0; r < tokens.length; r++) ids[r] = BigInt(tokens[r]!);
-    return this.decode(state, new ort.Tensor('int64', ids, [tokens.length, 1]), state.past);
+    return this.decode(state, int64Column(tokens), state.past);
   }
 
   /**
-   * One decoder pass. With `past`, `rows` holds only the new tokens (or is already their
-   * [rows × 1] tensor); with `past = null`, `rows` is the whole decoder sequence and nothing
-   * cached is used.
+   * One decoder pass. With `past`, `inputIds` holds only the new tokens ([rows × 1]); with
+   * `past = null`, it is the whole decoder sequence and nothing cached is used.
    */
-  async decode(
-    encoded: Omit<Seq2SeqState, 'past'>,
-    rows: readonly (readonly number[])[] | ort.Tensor,
-    past: PastKeyValues | null,
-  ): Promise<StepOutput<Seq2SeqState>> {
-    const inputIds = Array.isArray(rows) ? int64Rows(rows as readonly (readonly number[])[]) : (rows as ort.Tensor);
+  async decode(encoded: Omit<Seq2SeqState, 'past'>, inputIds: ort.Tensor, past: PastKeyValues | null): Promise<StepOutput<Seq2SeqState>> {
     const feeds: Record<string, ort.Tensor> = {
       input_ids: inputIds,
       encoder_hidden_states: encoded.hiddenStates,
@@ -105,7 +98,7 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     let session: ort.InferenceSession;
     if ('merged' in this.decoders) {
       session = this.decoders.merged;
-      Object.assign(feeds, past ?? emptyPast(session, inputIds.dims[0]!), { use_cache_branch: past ? this.branch.cached : this.branch.first });
+      Object.assign(feeds, past ?? emptyPast(session, inputIds.dims[0]!), { use_cache_branch: past ? CACHE_BRANCH.cached : CACHE_BRANCH.first });
     } else {
       session = past ? this.decoders.withPast : this.decoders.noPast;
       if (past) Object.assign(feeds, past);

@@ -12,6 +12,13 @@ export function int64Rows(rows: readonly (readonly number[])[], pad = 0, side: '
   return new ort.Tensor('int64', data, [rows.length, width]);
 }
 
+/** [values.length × 1] int64 tensor: one token id or position per row, for a decoding step. */
+export function int64Column(values: readonly number[]): ort.Tensor {
+  const data = new BigInt64Array(values.length);
+  for (let r = 0; r < values.length; r++) data[r] = BigInt(values[r]!);
+  return new ort.Tensor('int64', data, [values.length, 1]);
+}
+
 /** A new tensor made of the given rows (axis 0) of `t`, in that order; rows may repeat. */
 export function gatherRows(t: ort.Tensor, indices: readonly number[]): ort.Tensor {
   const rowSize = t.dims.slice(1).reduce((a, b) => a * b, 1);
