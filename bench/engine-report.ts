@@ -14,10 +14,11 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
   const sameRows = single.filter((r) => r.options === 'same');
   const eight = (model: string) => conc.find((r) => r.requests === 8 && r.model === model && r.contender === 'parley batcher');
   /** transformers.js one at a time, as measured, over Parley's ideal batched time: the ceiling of case (b)'s ratio. */
-  const ceiling = (b: BoundRow) => {
-    const peer = conc.find((r) => r.requests === b.requests && r.model === b.model && r.contender === 'transformers.js one at a time');
-    return peer ? (b.requests * newTokens(meta)) / peer.tokPerS / (b.batchedMs / 1000) : null;
+  const ceiling = (b: BoundRow | undefined) => {
+    const peer = b && conc.find((r) => r.requests === b.requests && r.model === b.model && r.contender === 'transformers.js one at a time');
+    return b && peer ? (b.requests * newTokens(meta)) / peer.tokPerS / (b.batchedMs / 1000) : null;
   };
+  const bound = (model: string) => bounds.find((r) => r.model === model);
   const headline = {
     /** Worst case over (a) with the same session options: Parley tok/s ÷ transformers.js tok/s. */
     single_stream_ratio: min(sameRows.map((r) => r.ratio)),
@@ -30,19 +31,13 @@ export function report(meta: Record<string, unknown>, single: SingleStreamRow[],
     /** The same on distilgpt2 dims. */
     concurrent8_ratio_decoder: eight('distilgpt2 dims')?.ratio ?? null,
     /** The ceiling batching allows case (b) on flan-t5-small dims here, from Parley's prefill and step times (batch-bound.ts). */
-    concurrent8_bound: bounds.find((r) => r.model === 'flan-t5-small dims')?.bound ?? null,
+    concurrent8_bound: bound('flan-t5-small dims')?.bound ?? null,
     /** The same on distilgpt2 dims (over Parley one at a time; transformers.js is slower there, see (a)). */
-    concurrent8_bound_decoder: bounds.find((r) => r.model === 'distilgpt2 dims')?.bound ?? null,
+    concurrent8_bound_decoder: bound('distilgpt2 dims')?.bound ?? null,
     /** concurrent8_ratio's ceiling: transformers.js one at a time as measured ÷ Parley's ideal batched time. */
-    concurrent8_ceiling: (() => {
-      const b = bounds.find((r) => r.model === 'flan-t5-small dims');
-      return b ? ceiling(b) : null;
-    })(),
+    concurrent8_ceiling: ceiling(bound('flan-t5-small dims')),
     /** The same on distilgpt2 dims. */
-    concurrent8_ceiling_decoder: (() => {
-      const b = bounds.find((r) => r.model === 'distilgpt2 dims');
-      return b ? ceiling(b) : null;
-    })(),
+    concurrent8_ceiling_decoder: ceiling(bound('distilgpt2 dims')),
     /** Decoder-only prefill, logits for every position ÷ for the last one only (512-token prompt). */
     prefill_speedup: prefill.find((r) => r.promptTokens === 512)?.speedup ?? null,
     /** Share of time outside session.run at batch 1, 8 and 32, per model (greedy, 32-token prompts). */

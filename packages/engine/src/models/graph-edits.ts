@@ -18,3 +18,10 @@ export function applyGraphEdits(bytes: Uint8Array, edits: readonly GraphEdit[]):
   for (const edit of edits) changed = edit(model) || changed;
   return changed ? onnx.ModelProto.encode(model).finish() : null;
 }
+
+/** Each value's producing node, by output name. */
+export function producers(graph: onnxProto.onnx.IGraphProto): Map<string, onnxProto.onnx.INodeProto> {
+  const producer = new Map<string, onnxProto.onnx.INodeProto>();
+  for (const node of graph.node ?? []) for (const out of node.output ?? []) producer.set(out, node);
+  return producer;
+}

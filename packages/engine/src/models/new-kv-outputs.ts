@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { producers } from './graph-edits.js';
 
 const { onnx } = onnxProto;
 
@@ -25,8 +26,7 @@ export function returnNewKeyValues(model: onnxProto.onnx.ModelProto): boolean {
   if (!graph) return false;
   const inputs = new Set((graph.input ?? []).map((i) => i.name ?? ''));
   if (!inputs.has('position_ids') || !inputs.has('attention_mask')) return false;
-  const producer = new Map<string, onnxProto.onnx.INodeProto>();
-  for (const node of graph.node ?? []) for (const out of node.output ?? []) producer.set(out, node);
+  const producer = producers(graph);
   const presents = (graph.output ?? []).filter((o) => (o.name ?? '').startsWith(PRESENT));
   if (!presents.length) return false;
   const fresh = new Map<string, string>();

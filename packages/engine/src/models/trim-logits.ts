@@ -1,8 +1,7 @@
 import onnxProto from 'onnx-proto';
-import { applyGraphEdits } from './graph-edits.js';
+import { applyGraphEdits, producers } from './graph-edits.js';
 
 const { onnx } = onnxProto;
-type Node = onnxProto.onnx.INodeProto;
 
 /** Ops that may sit between the language-model head and the `logits` output, position-wise. */
 const POSITIONWISE = new Set(['Identity', 'Add', 'Sub', 'Mul', 'Div', 'Cast', 'Tanh']);
@@ -25,8 +24,7 @@ export function trimLogits(model: onnxProto.onnx.ModelProto): boolean {
   const inputs = (graph.input ?? []).map((i) => i.name ?? '');
   const outputs = (graph.output ?? []).map((o) => o.name ?? '');
   if (!outputs.some((n) => n.startsWith('present.')) || inputs.some((n) => n === 'num_logits_to_keep' || n === 'logits_to_keep')) return false;
-  const producer = new Map<string, Node>();
-  for (const node of graph.node ?? []) for (const out of node.output ?? []) producer.set(out, node);
+  const producer = producers(graph);
   const weights = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
   for (const node of graph.node ?? []) if (node.opType === 'Constant') for (const out of node.output ?? []) weights.add(out);
 
