@@ -235,6 +235,9 @@ describe('replay (seq2seq rows at different decoder lengths)', () => {
   });
 });
 
+/** Largest elementwise difference between two logit rows. */
+const diff = (x: Float32Array, y: Float32Array) => Math.max(...Array.from(x, (val, i) => Math.abs(val - y[i]!)));
+
 describe('cache merging', () => {
   it('decoder-only: merging caches of different lengths (left padding) and slicing rows out keep every row exact', async () => {
     const model = await loadCausal('gpt2');
@@ -247,7 +250,6 @@ describe('cache merging', () => {
     const soloA = await model.step(outA.state, [5]);
     const soloB = await model.step(outB.state, [9]);
     const v = soloA.vocabSize;
-    const diff = (x: Float32Array, y: Float32Array) => Math.max(...Array.from(x, (val, i) => Math.abs(val - y[i]!)));
     expect(diff(step.logits.subarray(0, v), soloA.logits)).toBeLessThan(1e-4);
     expect(diff(step.logits.subarray(v), soloB.logits)).toBeLessThan(1e-4);
     // Once the long row leaves, the padding only it needed is cut away.
@@ -269,7 +271,6 @@ describe('cache merging', () => {
     const soloA = await model.step(outA.state, [5]);
     const soloB = await model.step(outB.state, [9]);
     const v = soloA.vocabSize;
-    const diff = (x: Float32Array, y: Float32Array) => Math.max(...Array.from(x, (val, i) => Math.abs(val - y[i]!)));
     expect(diff(step.logits.subarray(0, v), soloA.logits)).toBeLessThan(1e-4);
     expect(diff(step.logits.subarray(v), soloB.logits)).toBeLessThan(1e-4);
     const onlyB = model.select(step.state, [1]);
