@@ -1,5 +1,6 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
+import noImportCycle from './scripts/eslint-rules/no-import-cycle.js';
 
 const CHAT_AND_QUEUE = ['bullmq', 'ioredis', '@slack/*', 'discord.js', '@discordjs/*'];
 const MODEL_RUNTIME = ['onnxruntime-node', 'onnxruntime-common', 'onnxruntime-web', '@huggingface/transformers'];
@@ -33,7 +34,9 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
     },
+    plugins: { parley: { rules: { 'no-import-cycle': noImportCycle } } },
     rules: {
+      'parley/no-import-cycle': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-non-null-assertion': 'off',

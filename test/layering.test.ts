@@ -64,3 +64,39 @@ describe('layer rules in the lint step', () => {
     expect(await layerErrors('packages/models/src/pull.ts', "import { z } from 'zod';")).toEqual([]);
   });
 });
+
+/** Proves the lint step fails on an import cycle, a type-only one included: each case plants one import that closes a loop. */
+describe('import cycles in the lint step', () => {
+  let eslint: ESLint;
+  beforeAll(() => {
+    eslint = new ESLint({
+      cwd: REPO_ROOT,
+      ruleFilter: ({ ruleId }) => ruleId === 'parley/no-import-cycle',
+      overrideConfig: { files: ['**/*.ts'], languageOptions: { parserOptions: { project: false } } },
+    });
+  });
+
+  const cycleErrors = async (file: string, extraLine: string) => {
+    const source = `${extraLine}\n${readFileSync(`${REPO_ROOT}${file}`, 'utf8')}`;
+    const [result] = await eslint.lintText(source, { filePath: `${REPO_ROOT}${file}` });
+    expect(result!.messages.filter((m) => m.fatal)).toEqual([]);
+    return result!.messages.filter((m) => m.ruleId === 'parley/no-import-cycle' && m.severity === 2);
+  };
+
+  it.each([
+    // index.ts re-exports queues.ts, so queues.ts importing the index closes a loop.
+    ['packages/jobs/src/queues.ts', "import { requestJobSchema } from './index.js';", 'queues.ts → index.ts → queues.ts'],
+    ['packages/jobs/src/queues.ts', "import type { RequestJob } from './index.js';", 'queues.ts → index.ts → queues.ts'],
+    ['packages/settings/src/settings.ts', "export { LAYERS } from './index.js';", 'settings.ts → index.ts → settings.ts'],
+  ])('%s may not contain: %s', async (file, line, cycle) => {
+    const errors = await cycleErrors(file, line);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.line).toBe(1);
+    expect(errors[0]!.message).toContain(cycle);
+  });
+
+  it('passes the files as they are', async () => {
+    expect(await cycleErrors('packages/jobs/src/queues.ts', '')).toEqual([]);
+    expect(await cycleErrors('packages/jobs/src/index.ts', '')).toEqual([]);
+  });
+});
