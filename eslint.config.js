@@ -44,22 +44,33 @@ export default tseslint.config(
   },
   // Layers: apps → packages, never the reverse; the engine knows no chat, queue or Redis code;
   // prompts know no model runtime and do no I/O; the job contract and settings depend on zod alone.
-  layer(['packages/engine/**'], 'The engine knows nothing of chat platforms, queues, Redis or other Parley packages.', [
+  layer(['packages/errors/**'], 'The error shape depends on nothing.', [...MODEL_RUNTIME, ...CHAT_AND_QUEUE, ...IO, '@parley/*', 'zod']),
+  layer(['packages/engine/**'], 'The engine knows nothing of chat platforms, queues, Redis or other Parley packages but the error shape.', [
     ...CHAT_AND_QUEUE,
     '@parley/*',
+    '!@parley/errors',
   ]),
   layer(['packages/prompts/**'], 'Prompts are pure: no model runtime, no I/O, no queues or chat code.', [
     ...MODEL_RUNTIME,
     ...CHAT_AND_QUEUE,
     ...IO,
     '@parley/*',
+    '!@parley/errors',
   ]),
-  layer(['packages/jobs/**'], 'The job contract depends on zod only.', [...MODEL_RUNTIME, ...CHAT_AND_QUEUE, ...IO, '@parley/*']),
-  layer(['packages/settings/**'], 'Settings are pure and depend on zod only: no model runtime, chat, queue or I/O code.', [
+  layer(['packages/jobs/**'], 'The job contract depends on zod, the settings contract and the error shape only.', [
     ...MODEL_RUNTIME,
     ...CHAT_AND_QUEUE,
     ...IO,
     '@parley/*',
+    '!@parley/settings',
+    '!@parley/errors',
+  ]),
+  layer(['packages/settings/**'], 'Settings are pure and depend on zod and the error shape only: no model runtime, chat, queue or I/O code.', [
+    ...MODEL_RUNTIME,
+    ...CHAT_AND_QUEUE,
+    ...IO,
+    '@parley/*',
+    '!@parley/errors',
   ]),
   layer(['packages/tiny-models/**', 'packages/service-kit/**'], 'Packages never import apps.', [...APPS]),
   layer(['packages/models/**'], 'The model downloader only moves files: no model runtime, chat or queue code, and packages never import apps.', [

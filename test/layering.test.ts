@@ -30,6 +30,10 @@ const VIOLATIONS: [file: string, importLine: string][] = [
   ['packages/models/src/pull.ts', "import { ModelRegistry } from '@parley/worker';"],
   ['packages/models/src/pull.ts', "import { ModelRegistry } from '../../../apps/worker/src/model-registry.js';"],
   ['packages/engine/src/errors.ts', "const q = await import('bullmq');"],
+  ['packages/errors/src/coded-error.ts', "import { z } from 'zod';"],
+  ['packages/errors/src/coded-error.ts', "import { SETTINGS_LIMITS } from '@parley/settings';"],
+  ['packages/jobs/src/queues.ts', "import { renderSummarizePrompt } from '@parley/prompts';"],
+  ['packages/settings/src/presets.ts', "import { LIMITS } from '@parley/jobs';"],
 ];
 
 describe('layer rules in the lint step', () => {
@@ -62,6 +66,11 @@ describe('layer rules in the lint step', () => {
     expect(await layerErrors('apps/worker/src/config.ts', "import { Engine } from '@parley/engine';")).toEqual([]);
     expect(await layerErrors('apps/bot/src/config.ts', "import { Queue } from 'bullmq';")).toEqual([]);
     expect(await layerErrors('packages/models/src/pull.ts', "import { z } from 'zod';")).toEqual([]);
+    // The error shape is the one Parley package every layer may use; the job contract also reads the settings contract.
+    expect(await layerErrors('packages/engine/src/errors.ts', "import { ParleyError } from '@parley/errors';")).toEqual([]);
+    expect(await layerErrors('packages/settings/src/presets.ts', "import { ParleyError } from '@parley/errors';")).toEqual([]);
+    expect(await layerErrors('packages/prompts/src/fence.ts', "import { ParleyError } from '@parley/errors';")).toEqual([]);
+    expect(await layerErrors('packages/jobs/src/queues.ts', "import { SETTING_FIELDS } from '@parley/settings';")).toEqual([]);
   });
 });
 
