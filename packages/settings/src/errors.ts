@@ -1,16 +1,21 @@
+import { ParleyError } from '@parley/errors';
+
 export type SettingsErrorCode = 'INVALID_VALUE' | 'UNKNOWN_SETTING' | 'MISSING_VALUE' | 'DUPLICATE_SETTING' | 'UNKNOWN_PRESET';
 
-/** A bad setting or override. `userMessage` is short and safe to show in the chat; `code` goes to the logs. */
-export class SettingsError extends Error {
+/**
+ * A bad setting or override. `userMessage` is short and safe to show in the chat; `code` goes to
+ * the logs. Always permanent: the same value is refused again.
+ */
+export class SettingsError extends ParleyError<SettingsErrorCode> {
   override readonly name = 'SettingsError';
 
   constructor(
-    readonly code: SettingsErrorCode,
-    readonly userMessage: string,
+    code: SettingsErrorCode,
+    userMessage: string,
     /** The setting's user-facing (snake_case) name, when one is known. */
     readonly setting?: string,
   ) {
-    super(`${code}: ${userMessage}`);
+    super(code, userMessage, { permanent: true });
   }
 }
 

@@ -11,11 +11,13 @@ export {
   settingsChangesSchema,
   settingsSchema,
   suggestSetting,
+  type FieldSpec,
   type SettingKey,
   type Settings,
   type SettingsChanges,
   type SettingValue,
 } from './settings.js';
+export { describeRange, inRange, SETTING_RANGES, type SettingRange } from './ranges.js';
 export { describeSettings } from './describe.js';
 export { SETTING_HELP } from './help.js';
 export { LAYERS, layerSettings, type Layer, type SettingsLayers } from './layering.js';

@@ -1,26 +1,26 @@
 import { z } from 'zod';
 import { SettingsError, shown } from './errors.js';
+import { describeRange, inRange, SETTING_RANGES, type SettingRange } from './ranges.js';
 import { closest } from './suggest.js';
 
-/** The engine's ranges (packages/engine generation-config), repeated here: settings import no engine. */
+/** Each setting's maximum (and the language's length), read off SETTING_RANGES; kept for the names UIs already use. */
 export const SETTINGS_LIMITS = {
-  maxTemperature: 100,
-  maxTopK: 100_000,
-  maxNewTokens: 4096,
-  maxRepetitionPenalty: 100,
-  maxSeed: 2 ** 32 - 1,
-  maxShots: 8,
-  maxLanguageChars: 60,
+  maxTemperature: SETTING_RANGES.temperature.max,
+  maxTopK: SETTING_RANGES.topK.max,
+  maxNewTokens: SETTING_RANGES.maxNewTokens.max,
+  maxRepetitionPenalty: SETTING_RANGES.repetitionPenalty.max,
+  maxSeed: SETTING_RANGES.seed.max,
+  maxShots: SETTING_RANGES.shots.max,
+  maxLanguageChars: SETTING_RANGES.targetLanguage.maxLength,
 } as const;
-
-const L = SETTINGS_LIMITS;
 
 export const SETTING_KEYS = ['doSample', 'temperature', 'topK', 'topP', 'maxNewTokens', 'repetitionPenalty', 'seed', 'shots', 'targetLanguage'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
-/** How one setting is named to users, what it allows in words, and its schema. */
-interface FieldSpec<T> {
+/** How one setting is named to users, its range as data and in words, and its schema (built from the range). */
+export interface FieldSpec<T, R extends SettingRange = SettingRange> {
   name: string;
+  range: R;
   allowed: string;
   schema: z.ZodType<T>;
 }
@@ -30,45 +30,37 @@ function message(name: string, allowed: string, input: unknown): string {
 }
 
 // Each field checks type and range in one refinement, so every failure carries the same message.
-function numberField(name: string, allowed: string, ok: (v: number) => boolean): FieldSpec<number> {
+function numberField<R extends Extract<SettingRange, { kind: 'int' | 'number' }>>(name: string, range: R): FieldSpec<number, R> {
+  const allowed = describeRange(range);
   const error = (iss: { input?: unknown }) => message(name, allowed, iss.input);
-  return { name, allowed, schema: z.number({ error }).refine((v) => Number.isFinite(v) && ok(v), { error }) };
+  return { name, range, allowed, schema: z.number({ error }).refine((v) => inRange(range, v), { error }) };
 }
 
-function intField(name: string, min: number, max: number): FieldSpec<number> {
-  return numberField(name, `an integer from ${min} to ${max}`, (v) => Number.isInteger(v) && v >= min && v <= max);
+function booleanField<R extends Extract<SettingRange, { kind: 'boolean' }>>(name: string, range: R): FieldSpec<boolean, R> {
+  const allowed = describeRange(range);
+  return { name, range, allowed, schema: z.boolean({ error: (iss) => message(name, allowed, iss.input) }) };
 }
 
-function aboveZeroField(name: string, max: number): FieldSpec<number> {
-  return numberField(name, `a number above 0 and at most ${max}`, (v) => v > 0 && v <= max);
+function stringField<R extends Extract<SettingRange, { kind: 'string' }>>(name: string, range: R, noun: string): FieldSpec<string, R> {
+  const allowed = describeRange(range, noun);
+  const error = (iss: { input?: unknown }) => message(name, allowed, iss.input);
+  return { name, range, allowed, schema: z.string({ error }).refine((s) => inRange(range, s), { error }) };
 }
 
-const doSampleAllowed = 'true or false';
-const languageAllowed = `a language name or code of at most ${L.maxLanguageChars} characters`;
+const R = SETTING_RANGES;
 
+/** Every setting: its user-facing name, its range (`SETTING_FIELDS[key].range` is `SETTING_RANGES[key]`), the range in words, its schema. */
 export const SETTING_FIELDS = {
-  doSample: {
-    name: 'do_sample',
-    allowed: doSampleAllowed,
-    schema: z.boolean({ error: (iss) => message('do_sample', doSampleAllowed, iss.input) }),
-  } satisfies FieldSpec<boolean>,
-  temperature: aboveZeroField('temperature', L.maxTemperature),
-  topK: intField('top_k', 0, L.maxTopK),
-  topP: aboveZeroField('top_p', 1),
-  maxNewTokens: intField('max_new_tokens', 1, L.maxNewTokens),
-  repetitionPenalty: aboveZeroField('repetition_penalty', L.maxRepetitionPenalty),
-  seed: intField('seed', 0, L.maxSeed),
-  shots: intField('shots', 0, L.maxShots),
-  targetLanguage: {
-    name: 'target_language',
-    allowed: languageAllowed,
-    schema: z
-      .string({ error: (iss) => message('target_language', languageAllowed, iss.input) })
-      .refine((s) => s.trim().length > 0 && s.length <= L.maxLanguageChars, {
-        error: (iss) => message('target_language', languageAllowed, iss.input),
-      }),
-  } satisfies FieldSpec<string>,
-} as const;
+  doSample: booleanField('do_sample', R.doSample),
+  temperature: numberField('temperature', R.temperature),
+  topK: numberField('top_k', R.topK),
+  topP: numberField('top_p', R.topP),
+  maxNewTokens: numberField('max_new_tokens', R.maxNewTokens),
+  repetitionPenalty: numberField('repetition_penalty', R.repetitionPenalty),
+  seed: numberField('seed', R.seed),
+  shots: numberField('shots', R.shots),
+  targetLanguage: stringField('target_language', R.targetLanguage, 'a language name or code'),
+} as const satisfies { [K in SettingKey]: FieldSpec<unknown> };
 
 /** Every settable field, each optional: what a layer (model, workspace, channel, command) may set. */
 export const settingsSchema = z.strictObject(

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { parseChanges, parseSetting, parseSettings, SettingsError, settingKeyOf, settingsSchema } from '../src/index.js';
+import { isCodedError } from '@parley/errors';
+import {
+  describeRange,
+  inRange,
+  parseChanges,
+  parseSetting,
+  parseSettings,
+  SETTING_FIELDS,
+  SETTING_KEYS,
+  SETTING_RANGES,
+  SettingsError,
+  SETTINGS_LIMITS,
+  settingKeyOf,
+  settingsSchema,
+} from '../src/index.js';
 
 function errorOf(fn: () => unknown): SettingsError {
   try {
@@ -82,5 +96,50 @@ describe('settingsSchema', () => {
     expect(settingKeyOf('DO_SAMPLE')).toBe('doSample');
     expect(settingKeyOf('target_language')).toBe('targetLanguage');
     expect(settingKeyOf('top')).toBeUndefined();
+  });
+});
+
+describe('SETTING_RANGES', () => {
+  it('is what each field checks and says: the schema, the "allowed" words and the limits come from it', () => {
+    for (const key of SETTING_KEYS) {
+      const field = SETTING_FIELDS[key];
+      const range = SETTING_RANGES[key];
+      expect(field.range).toBe(range);
+      expect(field.allowed).toBe(describeRange(range, key === 'targetLanguage' ? 'a language name or code' : undefined));
+      if (range.kind === 'int' || range.kind === 'number') {
+        expect(parseSetting(key, range.max)).toBe(range.max);
+        expect(() => parseSetting(key, range.max + (range.kind === 'int' ? 1 : 1e-6))).toThrow(SettingsError);
+        if (range.kind === 'number' && range.minExclusive) expect(() => parseSetting(key, range.min)).toThrow(`${field.name} must be ${field.allowed}`);
+        else expect(parseSetting(key, range.min)).toBe(range.min);
+      }
+    }
+    expect(SETTINGS_LIMITS).toEqual({
+      maxTemperature: SETTING_RANGES.temperature.max,
+      maxTopK: SETTING_RANGES.topK.max,
+      maxNewTokens: SETTING_RANGES.maxNewTokens.max,
+      maxRepetitionPenalty: SETTING_RANGES.repetitionPenalty.max,
+      maxSeed: SETTING_RANGES.seed.max,
+      maxShots: SETTING_RANGES.shots.max,
+      maxLanguageChars: SETTING_RANGES.targetLanguage.maxLength,
+    });
+  });
+
+  it('reads inclusive and exclusive bounds in words and in checks', () => {
+    const above = { kind: 'number', min: 0, max: 1, minExclusive: true } as const;
+    const from = { kind: 'number', min: -10, max: 10, minExclusive: false } as const;
+    expect(describeRange(above)).toBe('a number above 0 and at most 1');
+    expect(describeRange(from)).toBe('a number from -10 to 10');
+    expect([inRange(above, 0), inRange(above, 1e-9), inRange(from, -10), inRange(from, Number.NaN)]).toEqual([false, true, true, false]);
+  });
+});
+
+describe('SettingsError', () => {
+  it('is a permanent coded error that serialises with its shape', () => {
+    const error = errorOf(() => parseSettings({ topK: -1 }));
+    expect(isCodedError(error)).toBe(true);
+    expect(error.permanent).toBe(true);
+    expect(error.name).toBe('SettingsError');
+    expect(error.message).toBe(`INVALID_VALUE: ${error.userMessage}`);
+    expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'SettingsError', code: 'INVALID_VALUE', message: error.message, userMessage: error.userMessage, permanent: true });
   });
 });
