@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { generationSettingsSchema } from './generation.js';
+import { taskSchema, type Task } from './tasks.js';
 
 /** Limits that keep one job's payload bounded in Redis. */
 export const LIMITS = {
@@ -90,20 +92,6 @@ export type PlaygroundTarget = z.infer<typeof playgroundTargetSchema>;
 export const replyTargetSchema = z.discriminatedUnion('platform', [slackTargetSchema, discordTargetSchema, demoTargetSchema, playgroundTargetSchema]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
 
-/** The effective generation settings of a request; they travel with the job and back in the reply. */
-export const generationSettingsSchema = z.object({
-  maxNewTokens: z.number().int().min(1).max(4096),
-  /** Worked examples put in the prompt (zero-, one- or few-shot), as many as fit. */
-  shots: z.number().int().min(0).max(8).optional(),
-  doSample: z.boolean().optional(),
-  temperature: z.number().positive().max(100).optional(),
-  topK: z.number().int().min(0).max(100_000).optional(),
-  topP: z.number().positive().max(1).optional(),
-  repetitionPenalty: z.number().positive().max(100).optional(),
-  seed: z.number().int().min(0).max(4_294_967_295).optional(),
-});
-export type GenerationSettings = z.infer<typeof generationSettingsSchema>;
-
 const messagesSchema = z
   .array(conversationMessageSchema)
   .max(LIMITS.messagesPerJob)
@@ -135,10 +123,17 @@ export type EntitiesJob = z.infer<typeof entitiesJobSchema>;
 export const askJobSchema = z.object({ ...requestFields, task: z.literal('ask'), question: z.string().min(1).max(2000) });
 export type AskJob = z.infer<typeof askJobSchema>;
 
+/** One job schema per task: the compiler checks that every task of TASKS has one, under its own name. */
+const TASK_JOBS = {
+  summarize: summarizeJobSchema,
+  translate: translateJobSchema,
+  entities: entitiesJobSchema,
+  ask: askJobSchema,
+} as const satisfies { readonly [T in Task]: z.ZodType<{ task: T }> };
+
 /** What an adapter puts on the inference queue. */
-export const requestJobSchema = z.discriminatedUnion('task', [summarizeJobSchema, translateJobSchema, entitiesJobSchema, askJobSchema]);
+export const requestJobSchema = z.discriminatedUnion('task', [TASK_JOBS.summarize, TASK_JOBS.translate, TASK_JOBS.entities, TASK_JOBS.ask]);
 export type RequestJob = z.infer<typeof requestJobSchema>;
-export type Task = RequestJob['task'];
 
 /** The map step of a long summary: one chunk of the thread, run by whichever worker is free. */
 export const summarizeChunkJobSchema = z.object({
@@ -166,10 +161,7 @@ export const summarizeReduceJobSchema = z.object({
 export type SummarizeReduceJob = z.infer<typeof summarizeReduceJobSchema>;
 
 export const inferenceJobSchema = z.discriminatedUnion('task', [
-  summarizeJobSchema,
-  translateJobSchema,
-  entitiesJobSchema,
-  askJobSchema,
+  ...requestJobSchema.options,
   summarizeChunkJobSchema,
   summarizeReduceJobSchema,
 ]);
@@ -200,7 +192,7 @@ export type ReplyDetails = z.infer<typeof replyDetailsSchema>;
 export const replySuccessSchema = z.object({
   ok: z.literal(true),
   text: z.string().max(LIMITS.replyChars),
-  task: z.enum(['summarize', 'translate', 'entities', 'ask']),
+  task: taskSchema,
   model: z.object({ name: z.string(), isRandomTestModel: z.boolean() }),
   /** Messages the model saw; fewer than `messagesInThread` when the thread exceeded its window. */
   messagesCovered: z.number().int().min(0),
