@@ -1,10 +1,10 @@
-import type { ChatMessage } from './conversation.js';
+import type { ThreadMessage } from './conversation.js';
 
 export type CountTokens = (text: string) => Promise<number>;
 
-export interface FittedMessages {
+export interface FittedMessages<M extends ThreadMessage = ThreadMessage> {
   /** The most recent messages whose rendered prompt fits, in thread order. */
-  messages: ChatMessage[];
+  messages: M[];
   /** How many older messages were left out. */
   dropped: number;
 }
@@ -15,12 +15,12 @@ export interface FittedMessages {
  * log2(messages) counts. If even the last message alone does not fit, it is returned alone, and
  * the caller reports that the input is too long.
  */
-export async function fitRecentMessages(
-  messages: readonly ChatMessage[],
-  render: (messages: readonly ChatMessage[]) => string,
+export async function fitRecentMessages<M extends ThreadMessage>(
+  messages: readonly M[],
+  render: (messages: readonly M[]) => string,
   countTokens: CountTokens,
   limit: number,
-): Promise<FittedMessages> {
+): Promise<FittedMessages<M>> {
   const fits = async (start: number) => (await countTokens(render(messages.slice(start)))) <= limit;
   if (messages.length <= 1 || (await fits(0))) return { messages: [...messages], dropped: 0 };
   let lo = 1;

@@ -1,6 +1,11 @@
 import { Template } from '@huggingface/jinja';
-import type { PromptMessage } from './rendered-prompt.js';
 import { TemplateError } from './template-error.js';
+
+/** One turn of a chat template's `messages`: who speaks (system, user or assistant) and what. */
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
 
 /** The chat template of a model, as read from its tokenizer_config.json by the caller. */
 export interface ChatTemplateSpec {
@@ -29,7 +34,7 @@ function compile(source: string): Template {
   return template;
 }
 
-function render(template: Template, spec: ChatTemplateSpec, messages: readonly PromptMessage[]): string {
+function render(template: Template, spec: ChatTemplateSpec, messages: readonly ChatTurn[]): string {
   return template.render({
     messages: messages.map((m) => ({ role: m.role, content: m.content })),
     add_generation_prompt: true,
@@ -42,7 +47,7 @@ function render(template: Template, spec: ChatTemplateSpec, messages: readonly P
  * System text moved to the front of the first user message, for templates that reject a system
  * role (Gemma's raises an exception for it).
  */
-export function foldSystemIntoUser(messages: readonly PromptMessage[]): PromptMessage[] {
+export function foldSystemIntoUser(messages: readonly ChatTurn[]): ChatTurn[] {
   const system = messages
     .filter((m) => m.role === 'system')
     .map((m) => m.content)
@@ -55,11 +60,11 @@ export function foldSystemIntoUser(messages: readonly PromptMessage[]): PromptMe
 }
 
 /**
- * Renders messages through the model's chat template, ending with the generation prompt for the
+ * Renders chat turns through the model's chat template, ending with the generation prompt for the
  * assistant turn. If the template fails while a system message is present, the system text is
  * folded into the first user message and rendering is tried once more.
  */
-export function renderChat(spec: ChatTemplateSpec, messages: readonly PromptMessage[]): string {
+export function renderChat(spec: ChatTemplateSpec, messages: readonly ChatTurn[]): string {
   const template = compile(spec.source);
   let firstError: unknown;
   try {

@@ -1,15 +1,7 @@
-import type { Message } from './conversation-model.js';
-import {
-  budgetTooSmall,
-  checkBudget,
-  countTexts,
-  halve,
-  packByCost,
-  splitSentences,
-  splitWords,
-  verifyGroups,
-  type TokenCounter,
-} from './token-fit.js';
+import type { ThreadMessage } from './conversation.js';
+import { packByCost, verifyGroups } from './group-packing.js';
+import { halve, splitSentences, splitWords } from './text-splits.js';
+import { budgetTooSmall, checkBudget, countTexts, type TokenCounter } from './token-counter.js';
 
 export interface Chunk {
   /** 0-based position among the chunks. */
@@ -18,7 +10,7 @@ export interface Chunk {
    * The chunk's messages in thread order. A message too long for one chunk is split into parts
    * that keep its id and carry `part`; the parts lie in consecutive chunks.
    */
-  messages: Message[];
+  messages: ThreadMessage[];
 }
 
 export interface ChunkOptions {
@@ -26,7 +18,7 @@ export interface ChunkOptions {
   budget: number;
   count: TokenCounter;
   /** The text that will be sent for a chunk (template included), whose tokens are counted. */
-  render: (messages: readonly Message[]) => string;
+  render: (messages: readonly ThreadMessage[]) => string;
   /** The share of the budget left free when packing by summed counts. Default 0.1. */
   margin?: number;
 }
@@ -39,7 +31,7 @@ export interface ChunkOptions {
  * and any chunk over budget is halved and counted again. A message that does not fit alone is
  * split on sentence boundaries, then whitespace, then graphemes.
  */
-export async function chunkMessages(messages: readonly Message[], options: ChunkOptions): Promise<Chunk[]> {
+export async function chunkMessages(messages: readonly ThreadMessage[], options: ChunkOptions): Promise<Chunk[]> {
   const { budget, count, render, margin = 0.1 } = options;
   checkBudget(budget, margin);
   if (messages.length === 0) return [];
@@ -48,7 +40,7 @@ export async function chunkMessages(messages: readonly Message[], options: Chunk
 
   const oversize = messages.flatMap((message, i) => (alone[i]! > budget ? [{ message, tokens: alone[i]! }] : []));
   const parts = await splitMessages(oversize, { budget, count, render, margin });
-  const items: { message: Message; cost: number }[] = [];
+  const items: { message: ThreadMessage; cost: number }[] = [];
   let next = 0;
   messages.forEach((message, i) => {
     if (alone[i]! <= budget) items.push({ message, cost: alone[i]! - base! });
@@ -73,7 +65,7 @@ export async function chunkMessages(messages: readonly Message[], options: Chunk
 }
 
 interface MeasuredPart {
-  message: Message;
+  message: ThreadMessage;
   /** Tokens of the part's render alone. */
   tokens: number;
 }
@@ -119,7 +111,7 @@ async function splitMessages(
     packByCost(costs[m]!, room[m]! * (1 - margin)).map((group) => group.map((p) => list[p]!)),
   );
   const asMessages = (m: number) =>
-    parts[m]!.map((part, index): Message => ({
+    parts[m]!.map((part, index): ThreadMessage => ({
       ...messages[m]!,
       text: part.join(''),
       part: { index, count: parts[m]!.length },

@@ -1,9 +1,8 @@
-export type { ChatMessage } from './conversation.js';
 export { fitRecentMessages, type CountTokens, type FittedMessages } from './budget.js';
 export { TemplateError } from './template-error.js';
 export { familyFor, type PromptFamily, type PromptModelInfo } from './prompt-family.js';
-export type { RenderedPrompt, PromptMessage } from './rendered-prompt.js';
-export { renderChat, foldSystemIntoUser, type ChatTemplateSpec } from './chat-template.js';
+export type { RenderedPrompt } from './rendered-prompt.js';
+export { renderChat, foldSystemIntoUser, type ChatTemplateSpec, type ChatTurn } from './chat-template.js';
 export type { Example, ExampleBank } from './examples/bank.js';
 export { SUMMARIZE_BANK, type SummarizeExampleInput } from './examples/summarize.js';
 export { TRANSLATE_BANK, type TranslateExampleInput } from './examples/translate.js';
@@ -19,12 +18,12 @@ export { renderTranslate, TRANSLATE_VERSION, type TranslateInput } from './templ
 export { renderEntities, ENTITIES_VERSION, type EntitiesInput } from './templates/entities.js';
 export { renderAsk, ASK_VERSION, type AskInput } from './templates/ask.js';
 export { TEMPLATES, findTemplate, type PromptTask, type TemplateEntry } from './templates/catalog.js';
-export { PromptError, type PromptErrorCode } from './prompt-errors.js';
-export { renderConversation, type Message, type MessagePart, type RenderConversationOptions, type RenderedConversation } from './conversation-model.js';
+export { PromptError, type PromptErrorCode, type PromptErrorOptions, type SerializedPromptError } from './prompt-errors.js';
+export { renderConversation, type MessagePart, type RenderConversationOptions, type RenderedConversation, type ThreadMessage } from './conversation.js';
 export { fenceAsData, neutralizeDelimiters, type FencedData } from './fence.js';
 export { defangMentions, hasPingableMention } from './output-safety.js';
 export { LANGUAGES, parseLanguage, suggestLanguages, type Language } from './languages.js';
 export { protectSpans, restoreSpans, segments, type ProtectedText } from './protect-spans.js';
 export { chunkMessages, type Chunk, type ChunkOptions } from './chunking.js';
-export type { TokenCounter } from './token-fit.js';
+export type { TokenCounter } from './token-counter.js';
 export { planReduce, reduceSummaries, type ReduceOptions, type ReducePlan, type ReduceResult, type ReduceSummariesOptions } from './reduce-plan.js';

@@ -1,13 +1,7 @@
+import { packByCost, verifyGroups } from './group-packing.js';
+import { fitPrefixes } from './prefix-fit.js';
 import { PromptError } from './prompt-errors.js';
-import {
-  budgetTooSmall,
-  checkBudget,
-  countTexts,
-  fitPrefixes,
-  packByCost,
-  verifyGroups,
-  type TokenCounter,
-} from './token-fit.js';
+import { budgetTooSmall, checkBudget, countTexts, type TokenCounter } from './token-counter.js';
 
 export interface ReduceOptions {
   /** The most tokens one reduce prompt may have. */

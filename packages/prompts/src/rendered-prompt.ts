@@ -8,9 +8,3 @@ export interface RenderedPrompt {
   /** Strings at which generation should stop, when the prompt shape calls for it. */
   stop?: string[];
 }
-
-/** One message handed to a chat template. */
-export interface PromptMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}

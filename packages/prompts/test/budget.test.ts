@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitRecentMessages, renderConversation, type ChatMessage } from '../src/index.js';
+import { fitRecentMessages, renderConversation, type ThreadMessage } from '../src/index.js';
 
-const renderTranscript = (messages: readonly ChatMessage[]) => renderConversation(messages).text;
+const renderTranscript = (messages: readonly ThreadMessage[]) => renderConversation(messages).text;
 
-const msg = (i: number, words: number): ChatMessage => ({ id: String(i), author: `u${i}`, text: 'w '.repeat(words), isBot: false });
+const msg = (i: number, words: number): ThreadMessage => ({ id: String(i), author: `u${i}`, text: 'w '.repeat(words), isBot: false });
 /** A stand-in tokenizer for these tests: one token per whitespace-separated word. */
 const countWords = async (text: string) => text.split(/\s+/).filter(Boolean).length;
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { foldSystemIntoUser, renderChat } from '../src/chat-template.js';
-import type { PromptMessage } from '../src/rendered-prompt.js';
+import { foldSystemIntoUser, renderChat, type ChatTurn } from '../src/chat-template.js';
 import { TemplateError } from '../src/template-error.js';
 import { GEMMA, LLAMA3, QWEN25 } from './fixtures/chat-templates.js';
 
-const messages: PromptMessage[] = [
+const messages: ChatTurn[] = [
   { role: 'system', content: 'Be brief.' },
   { role: 'user', content: 'Hi' },
   { role: 'assistant', content: 'Hello.' },
@@ -40,7 +39,7 @@ describe('renderChat', () => {
   });
 
   it('reports a template that fails for other reasons as a TemplateError with the original cause', () => {
-    const badTurns: PromptMessage[] = [
+    const badTurns: ChatTurn[] = [
       { role: 'user', content: 'a' },
       { role: 'user', content: 'b' },
     ];

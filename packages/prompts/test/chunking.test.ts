@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunkMessages, type Chunk } from '../src/chunking.js';
-import { renderConversation, type Message } from '../src/conversation-model.js';
+import { renderConversation, type ThreadMessage } from '../src/conversation.js';
 import { PromptError } from '../src/prompt-errors.js';
-import type { TokenCounter } from '../src/token-fit.js';
+import type { TokenCounter } from '../src/token-counter.js';
 
 /** Stand-in tokenizers. */
 const words: TokenCounter = async (texts) => texts.map((t) => t.split(/\s+/).filter(Boolean).length);
@@ -12,12 +12,12 @@ const chars4: TokenCounter = async (texts) => texts.map((t) => Math.ceil([...t].
 const superadditive: TokenCounter = async (texts) =>
   texts.map((t) => Math.ceil([...t].length / 4) + Math.floor((t.split('\n').length - 1) ** 2 / 8));
 
-const render = (messages: readonly Message[]) => `Summarize the thread.\n${renderConversation(messages, { keepBots: true }).text}`;
+const render = (messages: readonly ThreadMessage[]) => `Summarize the thread.\n${renderConversation(messages, { keepBots: true }).text}`;
 
-const msg = (i: number, text: string, extra: Partial<Message> = {}): Message => ({ id: `id${i}`, author: `u${i % 3}`, text, isBot: false, ...extra });
+const msg = (i: number, text: string, extra: Partial<ThreadMessage> = {}): ThreadMessage => ({ id: `id${i}`, author: `u${i % 3}`, text, isBot: false, ...extra });
 
 /** Checks every promise chunkMessages makes. */
-async function checkChunks(messages: readonly Message[], chunks: Chunk[], budget: number, count: TokenCounter): Promise<void> {
+async function checkChunks(messages: readonly ThreadMessage[], chunks: Chunk[], budget: number, count: TokenCounter): Promise<void> {
   const counts = await count(chunks.map((c) => render(c.messages)));
   for (const n of counts) expect(n).toBeLessThanOrEqual(budget);
   expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));

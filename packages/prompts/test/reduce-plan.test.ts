@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planReduce, reduceSummaries } from '../src/reduce-plan.js';
-import type { TokenCounter } from '../src/token-fit.js';
+import type { TokenCounter } from '../src/token-counter.js';
 
 const words: TokenCounter = async (texts) => texts.map((t) => t.split(/\s+/).filter(Boolean).length);
 const chars4: TokenCounter = async (texts) => texts.map((t) => Math.ceil([...t].length / 4));

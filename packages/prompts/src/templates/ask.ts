@@ -1,6 +1,6 @@
-import { renderChat } from '../chat-template.js';
+import { renderChat, type ChatTurn } from '../chat-template.js';
 import { NOT_IN_THREAD, type AskExampleInput } from '../examples/ask.js';
-import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
+import type { RenderedPrompt } from '../rendered-prompt.js';
 import { fenceFor, requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
 export const ASK_VERSION = 1;
@@ -38,7 +38,7 @@ export function renderAsk(input: AskInput, options: TemplateOptions<AskExampleIn
       };
     }
     case 'chat': {
-      const messages: PromptMessage[] = [{ role: 'system', content: ASK_SYSTEM }];
+      const messages: ChatTurn[] = [{ role: 'system', content: ASK_SYSTEM }];
       for (const e of examples) {
         messages.push({ role: 'user', content: userTurn(fence(e.input.conversation), e.input.question) }, { role: 'assistant', content: e.output });
       }

@@ -1,6 +1,6 @@
-import { renderChat } from '../chat-template.js';
+import { renderChat, type ChatTurn } from '../chat-template.js';
 import type { EntitiesExampleInput } from '../examples/entities.js';
-import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
+import type { RenderedPrompt } from '../rendered-prompt.js';
 import { requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
 export const ENTITIES_VERSION = 1;
@@ -33,7 +33,7 @@ export function renderEntities(input: EntitiesInput, options: TemplateOptions<En
       };
     }
     case 'chat': {
-      const messages: PromptMessage[] = [{ role: 'system', content: ENTITIES_SYSTEM }];
+      const messages: ChatTurn[] = [{ role: 'system', content: ENTITIES_SYSTEM }];
       for (const e of examples) {
         messages.push({ role: 'user', content: e.input.text }, { role: 'assistant', content: e.output });
       }

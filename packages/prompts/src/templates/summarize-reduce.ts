@@ -1,5 +1,5 @@
-import { renderChat } from '../chat-template.js';
-import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
+import { renderChat, type ChatTurn } from '../chat-template.js';
+import type { RenderedPrompt } from '../rendered-prompt.js';
 import { requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
 export const SUMMARIZE_REDUCE_VERSION = 1;
@@ -28,7 +28,7 @@ export function renderSummarizeReduce(input: SummarizeReduceInput, options: Temp
     case 't5':
       return { text: `summarize: ${input.partials.map((p) => p.trim()).join('\n')}`, template, examples: [] };
     case 'chat': {
-      const messages: PromptMessage[] = [
+      const messages: ChatTurn[] = [
         { role: 'system', content: SUMMARIZE_REDUCE_SYSTEM },
         { role: 'user', content: `Combine these partial summaries into one.\n\n${parts}` },
       ];

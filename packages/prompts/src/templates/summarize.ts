@@ -1,6 +1,6 @@
-import { renderChat } from '../chat-template.js';
+import { renderChat, type ChatTurn } from '../chat-template.js';
 import type { SummarizeExampleInput } from '../examples/summarize.js';
-import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
+import type { RenderedPrompt } from '../rendered-prompt.js';
 import { fenceFor, requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
 export const SUMMARIZE_VERSION = 1;
@@ -40,7 +40,7 @@ export function renderSummarize(input: SummarizeInput, options: TemplateOptions<
       };
     }
     case 'chat': {
-      const messages: PromptMessage[] = [{ role: 'system', content: SUMMARIZE_SYSTEM }];
+      const messages: ChatTurn[] = [{ role: 'system', content: SUMMARIZE_SYSTEM }];
       for (const e of examples) {
         messages.push({ role: 'user', content: userTurn(fence(e.input.conversation)) }, { role: 'assistant', content: e.output });
       }

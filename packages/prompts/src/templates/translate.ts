@@ -1,6 +1,6 @@
-import { renderChat } from '../chat-template.js';
+import { renderChat, type ChatTurn } from '../chat-template.js';
 import type { TranslateExampleInput } from '../examples/translate.js';
-import type { PromptMessage, RenderedPrompt } from '../rendered-prompt.js';
+import type { RenderedPrompt } from '../rendered-prompt.js';
 import { TemplateError } from '../template-error.js';
 import { requireChat, templateId, unsupportedFamily, type TemplateOptions } from './template-options.js';
 
@@ -56,7 +56,7 @@ export function renderTranslate(input: TranslateInput, options: TemplateOptions<
       return { text, template, examples: [] };
     }
     case 'chat': {
-      const messages: PromptMessage[] = [{ role: 'system', content: translateSystem(input.targetLanguage, input.sourceLanguage) }];
+      const messages: ChatTurn[] = [{ role: 'system', content: translateSystem(input.targetLanguage, input.sourceLanguage) }];
       for (const e of examples) {
         // Each shot states its own target, since bank examples go into several languages.
         messages.push(

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../src/conversation.js';
-import { renderConversation, type Message } from '../src/conversation-model.js';
+import { renderConversation, type ThreadMessage } from '../src/conversation.js';
 
-const thread: Message[] = [
+const thread: ThreadMessage[] = [
   { id: 'a1', author: 'Maya', text: 'Shall we  ship\non Friday?', isBot: false, time: '2026-11-29T10:02:31Z' },
   { id: 'a2', author: 'CI', text: 'build passed', isBot: true },
   { id: 'a3', author: 'Tom', text: '   ', isBot: false },
@@ -52,9 +51,9 @@ describe('renderConversation', () => {
     expect(r.text.startsWith('[m1] ')).toBe(true);
   });
 
-  it('accepts the older ChatMessage', () => {
-    const old: ChatMessage[] = [{ id: '1', author: 'Maya', text: 'hi', isBot: false }];
-    expect(renderConversation(old).text).toBe('[m1] Maya: hi');
+  it("accepts a message without the optional fields (the job contract's ConversationMessage)", () => {
+    const bare: { id: string; author: string; text: string; isBot: boolean }[] = [{ id: '1', author: 'Maya', text: 'hi', isBot: false }];
+    expect(renderConversation(bare).text).toBe('[m1] Maya: hi');
   });
 
   it('ignores a time it cannot read', () => {
