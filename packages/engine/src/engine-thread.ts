@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { asEngineError } from './errors.js';
-import { Batcher, DEFAULT_LIMITS } from './generation/batcher.js';
+import { DEFAULT_LIMITS } from './generation/batch-limits.js';
+import { Batcher } from './generation/batcher.js';
 import { asGenerative, generateText } from './generation/run-generation.js';
 import { asTokenClassifier, loadModel, type LoadedModel } from './models/load-model.js';
 import { extractEntities } from './ner/extract-entities.js';

@@ -1,8 +1,8 @@
 import type { SerializedEngineError } from './errors.js';
 import type { BatchStats } from './generation/batcher.js';
-import type { GenerationOptions } from './generation/generation-config.js';
+import type { GenerationOptions } from './generation-options.js';
 import type { TextGenerationResult } from './generation/run-generation.js';
-import type { LoadOptions } from './models/load-model.js';
+import type { LoadOptions } from './load-options.js';
 import type { Entity } from './ner/aggregate.js';
 import type { EntityOptions } from './ner/extract-entities.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Batcher, type StepReport } from '../src/generation/batcher.js';
-import { generate, type GenerationResult, type RowRequest } from '../src/generation/generate.js';
-import type { GenerationOptions } from '../src/generation/generation-config.js';
+import { generate } from '../src/generation/generate.js';
+import type { GenerationResult, RowRequest } from '../src/generation/row-request.js';
+import type { GenerationOptions } from '../src/generation-options.js';
 import type { GenerativeModel } from '../src/models/generative-model.js';
 import { configFor, loadCausal, loadSeq2Seq } from './helpers.js';
 

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { beamSearch } from '../src/generation/beam-search.js';
-import { generate, type GenerationResult } from '../src/generation/generate.js';
-import type { GenerationOptions } from '../src/generation/generation-config.js';
+import { generate } from '../src/generation/generate.js';
+import type { GenerationResult } from '../src/generation/row-request.js';
+import type { GenerationOptions } from '../src/generation-options.js';
 import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
 import { configFor, copyWithGenerationConfig, loadSeq2Seq } from './helpers.js';
 import { int64Rows } from '../src/models/tensors.js';

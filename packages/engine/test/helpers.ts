@@ -3,9 +3,10 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveGenerationConfig, type GenerationConfig, type GenerationOptions } from '../src/generation/generation-config.js';
+import type { GenerationOptions } from '../src/generation-options.js';
+import { resolveGenerationConfig, type GenerationConfig } from '../src/generation/generation-config.js';
 import type { GenerativeModel } from '../src/models/generative-model.js';
-import { loadModel, type LoadOptions } from '../src/models/load-model.js';
+import { loadModel, type ModelLoadOptions } from '../src/models/load-model.js';
 import type { CausalLM } from '../src/models/causal-lm.js';
 import type { Seq2SeqModel } from '../src/models/seq2seq-model.js';
 
@@ -23,7 +24,7 @@ export function tinyTokenClassifier(variant: 'bert' | 'distilbert'): Promise<str
   return ensureTinyTokenClassifier({ cacheDir: MODEL_CACHE, variant });
 }
 
-export async function loadCausal(variant: 'gpt2' | 'llama', extra: Partial<TinyCausalLMOptions> = {}, load: Partial<LoadOptions> = {}): Promise<CausalLM> {
+export async function loadCausal(variant: 'gpt2' | 'llama', extra: Partial<TinyCausalLMOptions> = {}, load: Partial<ModelLoadOptions> = {}): Promise<CausalLM> {
   const dtype = extra.dtype ?? 'fp32';
   return (await loadModel(await tinyCausal(variant, extra), { intraOpThreads: 1, dtype, ...load })) as CausalLM;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveGenerationConfig, type GenerationOptions, type ModelGenerationDefaults } from '../src/generation/generation-config.js';
+import type { GenerationOptions, ModelGenerationDefaults } from '../src/generation-options.js';
+import { resolveGenerationConfig } from '../src/generation/generation-config.js';
 import { RowProcessors } from '../src/generation/logits-processors.js';
 
 const model = (over: Partial<ModelGenerationDefaults> = {}): ModelGenerationDefaults => ({

@@ -1,5 +1,5 @@
 import type { GenerativeModel } from '../models/generative-model.js';
-import type { GenerationResult, RowRequest } from './generate.js';
+import type { GenerationResult, RowRequest } from './row-request.js';
 import { RowProcessors } from './logits-processors.js';
 import { TextStream } from './text-stream.js';
 import { topKIndices } from './top-k.js';

@@ -1,5 +1,5 @@
 import type { GenerativeModel } from '../models/generative-model.js';
-import type { FinishReason, GenerationResult, RowRequest } from './generate.js';
+import type { FinishReason, GenerationResult, RowRequest } from './row-request.js';
 import { RowProcessors } from './logits-processors.js';
 import { Rng } from './rng.js';
 import { chooseToken } from './sampling.js';

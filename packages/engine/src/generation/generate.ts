@@ -1,25 +1,6 @@
 import type { GenerativeModel } from '../models/generative-model.js';
 import { Batcher } from './batcher.js';
-import type { GenerationConfig } from './generation-config.js';
-
-export type FinishReason = 'eos' | 'length' | 'stop' | 'aborted';
-
-export interface GenerationResult {
-  text: string;
-  tokenIds: number[];
-  promptTokens: number;
-  finishReason: FinishReason;
-}
-
-export interface RowRequest {
-  prompt: readonly number[];
-  config: GenerationConfig;
-  /** Called with each piece of text as it becomes safe to show. */
-  onText?: (piece: string) => void;
-  signal?: AbortSignal;
-  /** Called with each step's processed logits for this row (tests compare decoding paths). */
-  onStepLogits?: (logits: Float32Array) => void;
-}
+import type { GenerationResult, RowRequest } from './row-request.js';
 
 /**
  * Greedy or sampled decoding of a batch: each row keeps its own settings, random generator,

@@ -1,9 +1,11 @@
 import { EngineError, promptTooLong } from '../errors.js';
+import type { GenerationOptions } from '../generation-options.js';
 import type { GenerativeModel } from '../models/generative-model.js';
 import type { LoadedModel } from '../models/load-model.js';
 import { beamSearch } from './beam-search.js';
-import { generate, type GenerationResult, type RowRequest } from './generate.js';
-import { resolveGenerationConfig, type GenerationConfig, type GenerationOptions } from './generation-config.js';
+import { generate } from './generate.js';
+import { resolveGenerationConfig, type GenerationConfig } from './generation-config.js';
+import type { GenerationResult, RowRequest } from './row-request.js';
 
 export interface TextGenerationResult extends GenerationResult {
   /** The settings this generation ran with, seed included, so a reply can show and reproduce them. */

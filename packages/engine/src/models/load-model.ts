@@ -1,5 +1,4 @@
 import { EngineError, modelInvalid } from '../errors.js';
-import type { BatchLimits } from '../generation/batcher.js';
 import { CausalLM } from './causal-lm.js';
 import { readJson, readModelConfig } from './model-config.js';
 import { resolveModelFiles, type Dtype } from './model-files.js';
@@ -13,9 +12,8 @@ import { TextTokenizer } from './tokenizer.js';
 
 export type LoadedModel = Seq2SeqModel | CausalLM | TokenClassifier;
 
-export interface LoadOptions extends SessionSettings {
-  /** Continuous batching limits on the engine's thread (rows and cache bytes at once). */
-  batch?: Partial<BatchLimits>;
+/** How loadModel opens a model's files (the Engine's LoadOptions add its thread's batch limits). */
+export interface ModelLoadOptions extends SessionSettings {
   /**
    * Decoder-only graphs without num_logits_to_keep are edited at load to compute logits for the
    * last position only (true by default; false loads the file as exported).
@@ -37,7 +35,7 @@ const SEQ2SEQ_DECODER = 'a decoder taking input_ids and encoder_hidden_states an
  * Loads any supported export from its folder. The family is read off the files and the
  * sessions' own input and output names, never from a list of architectures.
  */
-export async function loadModel(dir: string, options: LoadOptions = {}): Promise<LoadedModel> {
+export async function loadModel(dir: string, options: ModelLoadOptions = {}): Promise<LoadedModel> {
   const files = resolveModelFiles(dir, options.dtype);
   const tokenizerConfig = readJson(files.tokenizerConfig);
   const tokenizer = TextTokenizer.fromJson(readJson(files.tokenizer), tokenizerConfig, files.tokenizer);
@@ -86,7 +84,7 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
 }
 
 /** The load-time edits a decoder-only file gets, unless turned off; a graph they don't fit is left as it is. */
-function edits(options: LoadOptions, apply: { trim?: boolean; slots?: boolean }): (bytes: Uint8Array) => Uint8Array | null {
+function edits(options: ModelLoadOptions, apply: { trim?: boolean; slots?: boolean }): (bytes: Uint8Array) => Uint8Array | null {
   const chosen: GraphEdit[] = [];
   if (apply.trim && options.trimLogits !== false) chosen.push(trimLogits);
   if (apply.slots && options.cacheSlots !== false) chosen.push(returnNewKeyValues);

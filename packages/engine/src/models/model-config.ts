@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { modelInvalid } from '../errors.js';
-import type { GenerationOptions, ModelGenerationDefaults } from '../generation/generation-config.js';
+import type { GenerationOptions, ModelGenerationDefaults } from '../generation-options.js';
 
 /** What the engine needs from config.json, generation_config.json and tokenizer_config.json. */
 export interface ModelConfig {
