@@ -1,8 +1,20 @@
+import { ParleyError } from '@parley/errors';
 import type { z } from 'zod';
 
-/** A setting is missing or wrong; the message says which one and how to fix it. */
-export class ConfigError extends Error {
+/** ConfigError's code. */
+export const CONFIG_INVALID = 'CONFIG_INVALID';
+
+/**
+ * A setting is missing or wrong; the message says which one and how to fix it. It is for
+ * operators, so its user message is the message itself. Permanent: a restart with the same
+ * configuration fails the same way.
+ */
+export class ConfigError extends ParleyError<typeof CONFIG_INVALID> {
   override readonly name = 'ConfigError';
+
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(CONFIG_INVALID, message, { permanent: true, message, cause: options.cause });
+  }
 }
 
 /**
