@@ -9,12 +9,26 @@ const APPS = ['@parley/bot', '@parley/worker', '@parley/demo'];
 // A relative import that leaves its workspace: into apps/, packages/, or another workspace's src or dist.
 const CROSS_WORKSPACE = { regex: '(^|/)(apps|packages)/|^(\\.\\./){2,}[^./][^/]*/(src|dist)(/|$)', message: 'Import other workspaces by package name (@parley/…), never by relative path.' };
 
-/** The layer rule for one folder: what it must never import, and why. */
-function layer(files, why, names) {
+const ENGINE_WHY = 'The engine knows nothing of chat platforms, queues, Redis or other Parley packages but the error shape.';
+const ENGINE_NAMES = [...CHAT_AND_QUEUE, '@parley/*', '!@parley/errors'];
+const ENGINE_SESSION = 'packages/engine/src/models/session.ts';
+const ONNXRUNTIME_IN_SESSION = {
+  group: ['onnxruntime-node', 'onnxruntime-common'],
+  message: 'Only packages/engine/src/models/session.ts imports onnxruntime; take Tensor, InferenceSession and SessionOutputs from it.',
+};
+const MODELS_BEFORE_GENERATION = { regex: '^\\.\\./generation(/|$)', message: 'models/ never imports generation/: generation depends on models, not the reverse.' };
+
+/**
+ * The layer rule for one folder: what it must never import, and why. `also` adds patterns with
+ * their own message; `ignores` leaves files out (to give them a layer entry of their own: a later
+ * entry replaces an earlier one's no-restricted-imports, it does not add to it).
+ */
+function layer(files, why, names, { also = [], ignores = [] } = {}) {
   return {
     files,
+    ...(ignores.length > 0 && { ignores }),
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: names, message: why }, CROSS_WORKSPACE] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: names, message: why }, ...also, CROSS_WORKSPACE] }],
       // A dynamic import() would slip past the rule above; the layered packages need none.
       ...(files.some((f) => f.startsWith('packages/')) && {
         'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: `${why} (no dynamic import() in packages)` }],
@@ -45,11 +59,11 @@ export default tseslint.config(
   // Layers: apps → packages, never the reverse; the engine knows no chat, queue or Redis code;
   // prompts know no model runtime and do no I/O; the job contract and settings depend on zod alone.
   layer(['packages/errors/**'], 'The error shape depends on nothing.', [...MODEL_RUNTIME, ...CHAT_AND_QUEUE, ...IO, '@parley/*', 'zod']),
-  layer(['packages/engine/**'], 'The engine knows nothing of chat platforms, queues, Redis or other Parley packages but the error shape.', [
-    ...CHAT_AND_QUEUE,
-    '@parley/*',
-    '!@parley/errors',
-  ]),
+  // The engine, in three disjoint parts that each carry its whole layer rule: models/session.ts is
+  // the one file that may import onnxruntime, and models/ never imports generation/.
+  layer(['packages/engine/**'], ENGINE_WHY, ENGINE_NAMES, { ignores: ['packages/engine/src/models/**'], also: [ONNXRUNTIME_IN_SESSION] }),
+  layer(['packages/engine/src/models/**'], ENGINE_WHY, ENGINE_NAMES, { ignores: [ENGINE_SESSION], also: [ONNXRUNTIME_IN_SESSION, MODELS_BEFORE_GENERATION] }),
+  layer([ENGINE_SESSION], ENGINE_WHY, ENGINE_NAMES, { also: [MODELS_BEFORE_GENERATION] }),
   layer(['packages/prompts/**'], 'Prompts are pure: no model runtime, no I/O, no queues or chat code.', [
     ...MODEL_RUNTIME,
     ...CHAT_AND_QUEUE,

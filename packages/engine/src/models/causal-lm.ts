@@ -1,10 +1,10 @@
-import ort from 'onnxruntime-node';
 import type { GenerativeModel, RowSize, StepOutput } from './generative-model.js';
 import { EngineError } from '../errors.js';
 import { CACHE_BRANCH, concatPast, emptyPast, nextPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
 import { appendSlot, markSlot, packSlots, SLOT_HEADROOM, slotCapacity, slotMask, type SlotSource } from './kv-slots.js';
 import type { ModelConfig } from './model-config.js';
 import { NEW_KV_PREFIX } from './new-kv-outputs.js';
+import { Tensor, type InferenceSession, type SessionOutputs } from './session.js';
 import { int64Column, int64Rows, lastLogits, tensorBytes } from './tensors.js';
 import type { TextTokenizer } from './tokenizer.js';
 
@@ -24,7 +24,7 @@ export interface CausalState {
   /** Positions along the cache's past axis, padding included. */
   width: number;
   /** With slots: the next step's attention mask, [rows, capacity + 1], updated in place. */
-  mask?: ort.Tensor;
+  mask?: Tensor;
 }
 
 /** What a session takes besides input_ids and attention_mask, read once from its input names. */
@@ -35,7 +35,7 @@ interface FeedPlan {
   keep: string | undefined;
 }
 
-function feedPlan(session: ort.InferenceSession): FeedPlan {
+function feedPlan(session: InferenceSession): FeedPlan {
   const inputs = new Set(session.inputNames);
   return {
     inputs,
@@ -46,7 +46,7 @@ function feedPlan(session: ort.InferenceSession): FeedPlan {
 }
 
 /** `num_logits_to_keep` / `logits_to_keep`: the last position only. */
-const KEEP_LAST = new ort.Tensor('int64', BigInt64Array.from([1n]), []);
+const KEEP_LAST = new Tensor('int64', BigInt64Array.from([1n]), []);
 
 /**
  * A decoder-only export (GPT-2, Llama, Qwen2, SmolLM, Phi): `model.onnx` with past inputs. Prompts
@@ -69,8 +69,8 @@ export class CausalLM implements GenerativeModel<CausalState> {
   constructor(
     readonly config: ModelConfig,
     readonly tokenizer: TextTokenizer,
-    private readonly first: ort.InferenceSession,
-    private readonly next: ort.InferenceSession = first,
+    private readonly first: InferenceSession,
+    private readonly next: InferenceSession = first,
   ) {
     this.bytesPerPosition = pastBytesPerPosition(next, () => true);
     this.slots = next.outputNames.some((n) => n.startsWith(NEW_KV_PREFIX));
@@ -92,7 +92,7 @@ export class CausalLM implements GenerativeModel<CausalState> {
     });
     const state: CausalState = { past: emptyPast(this.first, prompts.length), lengths, width };
     const inputIds = int64Rows(prompts, this.config.generation.padTokenId, 'left');
-    const out = await this.run(this.first, inputIds, new ort.Tensor('int64', positions, [prompts.length, width]), state, this.mask(state), false);
+    const out = await this.run(this.first, inputIds, new Tensor('int64', positions, [prompts.length, width]), state, this.mask(state), false);
     const prompt = nextPast(out.outputs, null);
     if (!this.slots) return { ...out.logits, state: { ...state, past: prompt } };
     const rows = prompts.map((_, r) => r);
@@ -133,30 +133,30 @@ export class CausalLM implements GenerativeModel<CausalState> {
   }
 
   /** The mask of `state` (which already counts the positions being fed): ones over each row's real tokens. */
-  private mask(state: CausalState): ort.Tensor {
+  private mask(state: CausalState): Tensor {
     const { lengths, width } = state;
     const data = new BigInt64Array(lengths.length * width);
     lengths.forEach((n, r) => data.fill(1n, (r + 1) * width - n, (r + 1) * width));
-    return new ort.Tensor('int64', data, [lengths.length, width]);
+    return new Tensor('int64', data, [lengths.length, width]);
   }
 
   /** Feeds what this session declares: position ids, a merged decoder's branch flag, logits-to-keep. */
   private async run(
-    session: ort.InferenceSession,
-    inputIds: ort.Tensor,
-    positions: ort.Tensor,
+    session: InferenceSession,
+    inputIds: Tensor,
+    positions: Tensor,
     state: CausalState,
-    mask: ort.Tensor,
+    mask: Tensor,
     cached: boolean,
-  ): Promise<{ logits: { logits: Float32Array; vocabSize: number }; outputs: ort.InferenceSession.OnnxValueMapType }> {
+  ): Promise<{ logits: { logits: Float32Array; vocabSize: number }; outputs: SessionOutputs }> {
     const plan = session === this.first ? this.firstPlan : this.nextPlan;
-    const feeds: Record<string, ort.Tensor> = { input_ids: inputIds, attention_mask: mask };
+    const feeds: Record<string, Tensor> = { input_ids: inputIds, attention_mask: mask };
     for (const name in state.past) if (plan.inputs.has(name)) feeds[name] = state.past[name]!;
     if (plan.positions) feeds['position_ids'] = positions;
     if (plan.branch) feeds['use_cache_branch'] = cached ? CACHE_BRANCH.cached : CACHE_BRANCH.first;
     if (plan.keep) feeds[plan.keep] = KEEP_LAST;
     const outputs = await session.run(feeds);
-    return { logits: lastLogits(outputs['logits'] as ort.Tensor), outputs };
+    return { logits: lastLogits(outputs['logits'] as Tensor), outputs };
   }
 
   /** The rows kept, with padding columns that no kept row needs any more cut from the left. */

@@ -1,9 +1,9 @@
-import ort from 'onnxruntime-node';
 import { NEW_KV_PREFIX } from './new-kv-outputs.js';
+import { Tensor, type InferenceSession, type SessionOutputs } from './session.js';
 import { concatPadded, gatherRows, sliceRows } from './tensors.js';
 
 /** past_key_values.* tensors keyed by input name. */
-export type PastKeyValues = Record<string, ort.Tensor>;
+export type PastKeyValues = Record<string, Tensor>;
 
 const PAST_PREFIX = 'past_key_values.';
 
@@ -12,13 +12,13 @@ const PAST_PREFIX = 'past_key_values.';
  * axis becomes `batch`, every other symbolic axis 0, numeric axes (heads, head size) stay. This
  * needs no per-architecture arithmetic, and the element type follows the graph (fp16 or fp32).
  */
-export function emptyPast(session: ort.InferenceSession, batch: number): PastKeyValues {
+export function emptyPast(session: InferenceSession, batch: number): PastKeyValues {
   const past: PastKeyValues = {};
   for (const meta of session.inputMetadata) {
     if (!meta.isTensor || !meta.name.startsWith(PAST_PREFIX)) continue;
     const dims = meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? batch : 0));
     const type = meta.type as 'float32' | 'float16';
-    past[meta.name] = new ort.Tensor(type, type === 'float16' ? new Uint16Array(0) : new Float32Array(0), dims);
+    past[meta.name] = new Tensor(type, type === 'float16' ? new Uint16Array(0) : new Float32Array(0), dims);
   }
   return past;
 }
@@ -28,11 +28,11 @@ export function emptyPast(session: ort.InferenceSession, batch: number): PastKey
  * from the first step: a merged decoder's cached branch returns empty placeholders for them, and
  * an unmerged with-past decoder does not return them at all.
  */
-export function nextPast(outputs: ort.InferenceSession.OnnxValueMapType, previous: PastKeyValues | null): PastKeyValues {
+export function nextPast(outputs: SessionOutputs, previous: PastKeyValues | null): PastKeyValues {
   const past: PastKeyValues = {};
   for (const name in outputs) {
     const input = pastName(name);
-    if (input) past[input] = outputs[name] as ort.Tensor;
+    if (input) past[input] = outputs[name] as Tensor;
   }
   if (previous) for (const name in previous) if (name.includes('.encoder.')) past[name] = previous[name]!;
   return past;
@@ -54,14 +54,14 @@ function pastName(output: string): string | null {
 }
 
 /** A merged decoder's `use_cache_branch` input: the same two tensors every step. */
-export const CACHE_BRANCH = { cached: new ort.Tensor('bool', [true], [1]), first: new ort.Tensor('bool', [false], [1]) };
+export const CACHE_BRANCH = { cached: new Tensor('bool', [true], [1]), first: new Tensor('bool', [false], [1]) };
 
 export function selectPast(past: PastKeyValues, rows: readonly number[]): PastKeyValues {
   return Object.fromEntries(Object.entries(past).map(([name, t]) => [name, gatherRows(t, rows)]));
 }
 
 /** Bytes one row of the cache holds per position, for the past inputs `which` selects. */
-export function pastBytesPerPosition(session: ort.InferenceSession, which: (name: string) => boolean): number {
+export function pastBytesPerPosition(session: InferenceSession, which: (name: string) => boolean): number {
   let bytes = 0;
   for (const meta of session.inputMetadata) {
     if (!meta.isTensor || !meta.name.startsWith(PAST_PREFIX) || !which(meta.name)) continue;

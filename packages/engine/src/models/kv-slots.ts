@@ -1,5 +1,5 @@
-import ort from 'onnxruntime-node';
 import type { PastKeyValues } from './kv-cache.js';
+import { Tensor } from './session.js';
 
 /**
  * A decoder-only cache kept in buffers with room to grow, for graphs edited to return only the
@@ -57,13 +57,13 @@ export function packSlots(sources: readonly SlotSource[], width: number, capacit
         dstRow++;
       }
     }
-    packed[name] = new ort.Tensor(first.type as 'float32', out as Float32Array, [rows, heads, capacity, size]);
+    packed[name] = new Tensor(first.type as 'float32', out as Float32Array, [rows, heads, capacity, size]);
   }
   return packed;
 }
 
 /** Writes each entry's new position (`fresh`, [rows, heads, 1, size], keyed by past name) into slot `at`. */
-export function appendSlot(past: PastKeyValues, fresh: Record<string, ort.Tensor>, at: number): void {
+export function appendSlot(past: PastKeyValues, fresh: Record<string, Tensor>, at: number): void {
   for (const name in past) {
     const t = past[name]!;
     const [rows, heads, capacity, size] = t.dims as [number, number, number, number];
@@ -79,18 +79,18 @@ export function appendSlot(past: PastKeyValues, fresh: Record<string, ort.Tensor
 }
 
 /** The attention mask of the next step: ones over each row's tokens and the fed position (last), [rows, capacity + 1]. */
-export function slotMask(lengths: readonly number[], width: number, capacity: number): ort.Tensor {
+export function slotMask(lengths: readonly number[], width: number, capacity: number): Tensor {
   const span = capacity + 1;
   const data = new BigInt64Array(lengths.length * span);
   lengths.forEach((n, r) => {
     data.fill(1n, r * span + width - n, r * span + width);
     data[r * span + capacity] = 1n;
   });
-  return new ort.Tensor('int64', data, [lengths.length, span]);
+  return new Tensor('int64', data, [lengths.length, span]);
 }
 
 /** Marks slot `at` as used in every row of a mask made by slotMask, in place. */
-export function markSlot(mask: ort.Tensor, at: number): void {
+export function markSlot(mask: Tensor, at: number): void {
   const [rows, span] = mask.dims as [number, number];
   const data = mask.data as BigInt64Array;
   for (let r = 0; r < rows; r++) data[r * span + at] = 1n;

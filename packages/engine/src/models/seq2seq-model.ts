@@ -1,13 +1,13 @@
-import ort from 'onnxruntime-node';
 import type { GenerativeModel, RowSize, StepOutput } from './generative-model.js';
 import { CACHE_BRANCH, concatPast, emptyPast, nextPast, pastBytesPerPosition, slicePast, type PastKeyValues } from './kv-cache.js';
 import type { ModelConfig } from './model-config.js';
+import type { InferenceSession, Tensor } from './session.js';
 import { concatPadded, int64Column, int64Rows, lastLogits, sliceRows, tensorBytes } from './tensors.js';
 import type { TextTokenizer } from './tokenizer.js';
 
 export interface Seq2SeqState {
-  hiddenStates: ort.Tensor;
-  attentionMask: ort.Tensor;
+  hiddenStates: Tensor;
+  attentionMask: Tensor;
   /** Per row: real encoder positions; rows are right-padded to the longest. */
   encoderLengths: number[];
   past: PastKeyValues;
@@ -15,7 +15,7 @@ export interface Seq2SeqState {
 
 const isCross = (name: string) => name.includes('.encoder.');
 
-type Decoders = { merged: ort.InferenceSession } | { noPast: ort.InferenceSession; withPast: ort.InferenceSession };
+type Decoders = { merged: InferenceSession } | { noPast: InferenceSession; withPast: InferenceSession };
 
 /**
  * An encoder–decoder export (T5, BART, Marian): the encoder runs once; the decoder runs once
@@ -27,14 +27,14 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
   readonly mergesAnyLength = false;
   private readonly selfBytes: number;
   private readonly crossBytes: number;
-  private readonly takesEncoderStates: Set<ort.InferenceSession>;
+  private readonly takesEncoderStates: Set<InferenceSession>;
   /** The decoder that reads a cache: the merged one, or the with-past one of a pair. */
-  private readonly cachedDecoder: ort.InferenceSession;
+  private readonly cachedDecoder: InferenceSession;
 
   constructor(
     readonly config: ModelConfig,
     readonly tokenizer: TextTokenizer,
-    private readonly encoder: ort.InferenceSession,
+    private readonly encoder: InferenceSession,
     private readonly decoders: Decoders,
   ) {
     const decoder = 'merged' in decoders ? decoders.merged : decoders.withPast;
@@ -58,7 +58,7 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     const inputIds = int64Rows(prompts, pad);
     const attentionMask = int64Rows(prompts.map((p) => p.map(() => 1)), 0);
     const out = await this.encoder.run({ input_ids: inputIds, attention_mask: attentionMask });
-    return { hiddenStates: out['last_hidden_state'] as ort.Tensor, attentionMask, encoderLengths: prompts.map((p) => p.length) };
+    return { hiddenStates: out['last_hidden_state'] as Tensor, attentionMask, encoderLengths: prompts.map((p) => p.length) };
   }
 
   async start(prompts: readonly (readonly number[])[]): Promise<StepOutput<Seq2SeqState>> {
@@ -89,13 +89,13 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
    * One decoder pass. With `past`, `inputIds` holds only the new tokens ([rows × 1]); with
    * `past = null`, it is the whole decoder sequence and nothing cached is used.
    */
-  async decode(encoded: Omit<Seq2SeqState, 'past'>, inputIds: ort.Tensor, past: PastKeyValues | null): Promise<StepOutput<Seq2SeqState>> {
-    const feeds: Record<string, ort.Tensor> = {
+  async decode(encoded: Omit<Seq2SeqState, 'past'>, inputIds: Tensor, past: PastKeyValues | null): Promise<StepOutput<Seq2SeqState>> {
+    const feeds: Record<string, Tensor> = {
       input_ids: inputIds,
       encoder_hidden_states: encoded.hiddenStates,
       encoder_attention_mask: encoded.attentionMask,
     };
-    let session: ort.InferenceSession;
+    let session: InferenceSession;
     if ('merged' in this.decoders) {
       session = this.decoders.merged;
       Object.assign(feeds, past ?? emptyPast(session, inputIds.dims[0]!), { use_cache_branch: past ? CACHE_BRANCH.cached : CACHE_BRANCH.first });
@@ -105,7 +105,7 @@ export class Seq2SeqModel implements GenerativeModel<Seq2SeqState> {
     }
     if (!this.takesEncoderStates.has(session)) delete feeds['encoder_hidden_states'];
     const out = await session.run(feeds);
-    const { logits, vocabSize } = lastLogits(out['logits'] as ort.Tensor);
+    const { logits, vocabSize } = lastLogits(out['logits'] as Tensor);
     const { hiddenStates, attentionMask, encoderLengths } = encoded;
     return { logits, vocabSize, state: { hiddenStates, attentionMask, encoderLengths, past: nextPast(out, past) } };
   }

@@ -1,5 +1,5 @@
-import ort from 'onnxruntime-node';
 import type { ModelConfig } from './model-config.js';
+import type { InferenceSession, Tensor } from './session.js';
 import { int64Rows } from './tensors.js';
 import type { TextTokenizer } from './tokenizer.js';
 
@@ -11,7 +11,7 @@ export class TokenClassifier {
   constructor(
     readonly config: ModelConfig,
     readonly tokenizer: TextTokenizer,
-    private readonly session: ort.InferenceSession,
+    private readonly session: InferenceSession,
   ) {
     // DistilBERT and RoBERTa exports have no token_type_ids; send them only where asked.
     this.wantsTokenTypes = session.inputNames.includes('token_type_ids');
@@ -19,12 +19,12 @@ export class TokenClassifier {
 
   /** Logits [rows × tokens × labels] for right-padded rows of token ids. */
   async classify(rows: readonly (readonly number[])[]): Promise<{ logits: Float32Array; tokens: number; labels: number }> {
-    const feeds: Record<string, ort.Tensor> = {
+    const feeds: Record<string, Tensor> = {
       input_ids: int64Rows(rows, this.config.generation.padTokenId),
       attention_mask: int64Rows(rows.map((r) => r.map(() => 1)), 0),
     };
     if (this.wantsTokenTypes) feeds['token_type_ids'] = int64Rows(rows.map((r) => r.map(() => 0)), 0);
-    const out = (await this.session.run(feeds))['logits'] as ort.Tensor;
+    const out = (await this.session.run(feeds))['logits'] as Tensor;
     const [, tokens, labels] = out.dims as [number, number, number];
     return { logits: out.data as Float32Array, tokens, labels };
   }
