@@ -1,4 +1,4 @@
-import { asGenerative, loadModel } from '@parley/engine';
+import { asGenerative, loadModel } from '@parley/engine/internals';
 import { median } from './stats.js';
 import { promptOf, sessionDevice, type SameOptions, type Subject } from './subjects.js';
 

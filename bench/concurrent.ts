@@ -1,5 +1,6 @@
 import { AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
-import { Batcher, DEFAULT_BATCH_LIMITS, asGenerative, generateText, loadModel, type GenerationOptions } from '@parley/engine';
+import type { GenerationOptions } from '@parley/engine';
+import { Batcher, DEFAULT_BATCH_LIMITS, asGenerative, generateText, loadModel } from '@parley/engine/internals';
 import { median, percentile } from './stats.js';
 import { promptOf, sessionDevice, type SameOptions, type Subject } from './subjects.js';
 

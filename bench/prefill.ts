@@ -1,4 +1,4 @@
-import { loadModel } from '@parley/engine';
+import { loadModel } from '@parley/engine/internals';
 import { interleave, ratioOf } from './interleave.js';
 import type { SessionTimer } from './session-timer.js';
 import { median } from './stats.js';

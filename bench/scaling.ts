@@ -1,4 +1,4 @@
-import { Batcher, UNLIMITED_BATCH, asGenerative, generateText, loadModel } from '@parley/engine';
+import { Batcher, UNLIMITED_BATCH, asGenerative, generateText, loadModel } from '@parley/engine/internals';
 import type { SessionTimer } from './session-timer.js';
 import { median } from './stats.js';
 import { promptOf, sessionDevice, type SameOptions, type Subject } from './subjects.js';

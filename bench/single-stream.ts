@@ -1,5 +1,5 @@
 import { AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
-import { generateText, loadModel } from '@parley/engine';
+import { generateText, loadModel } from '@parley/engine/internals';
 import { interleave, ratioOf } from './interleave.js';
 import { RawLoop } from './raw-loop.js';
 import type { SessionTimer } from './session-timer.js';
