@@ -1,7 +1,9 @@
+import { ParleyError, type SerializedCodedError } from '@parley/errors';
+
 /**
- * Errors the engine raises. Each carries a stable `code` (errors cross a thread boundary and
- * later Redis as plain data, so callers match on `code`, never `instanceof`) and a short
- * `userMessage` that is safe to show in a chat.
+ * Errors the engine raises, in Parley's coded-error shape: a stable `code` (errors cross a thread
+ * boundary and later Redis as plain data, so callers match on `code`, never `instanceof`), a short
+ * `userMessage` that is safe to show in a chat, and `permanent`, which follows from the code.
  */
 export type EngineErrorCode =
   | 'MODEL_NOT_FOUND'
@@ -12,19 +14,26 @@ export type EngineErrorCode =
   | 'ENGINE_CLOSED'
   | 'ENGINE_FAILURE';
 
-export class EngineError extends Error {
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-    readonly userMessage: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'EngineError';
+/** Whether another attempt cannot succeed: the input, a setting or the model is wrong, not the moment. */
+const PERMANENT: Record<EngineErrorCode, boolean> = {
+  MODEL_NOT_FOUND: true,
+  MODEL_INVALID: true,
+  INVALID_OPTION: true,
+  PROMPT_TOO_LONG: true,
+  WRONG_TASK: true,
+  ENGINE_CLOSED: false,
+  ENGINE_FAILURE: false,
+};
+
+export class EngineError extends ParleyError<EngineErrorCode> {
+  override name = 'EngineError';
+
+  constructor(code: EngineErrorCode, message: string, userMessage: string, options?: ErrorOptions) {
+    super(code, userMessage, { permanent: PERMANENT[code], message, cause: options?.cause });
   }
 
-  toJSON(): SerializedEngineError {
-    return { code: this.code, message: this.message, userMessage: this.userMessage };
+  override toJSON(): SerializedEngineError {
+    return { ...super.toJSON(), code: this.code };
   }
 
   static fromJSON(data: SerializedEngineError): EngineError {
@@ -32,10 +41,9 @@ export class EngineError extends Error {
   }
 }
 
-export interface SerializedEngineError {
+/** An EngineError as plain data, as it crosses the engine's thread. */
+export interface SerializedEngineError extends SerializedCodedError {
   code: EngineErrorCode;
-  message: string;
-  userMessage: string;
 }
 
 export function modelNotFound(message: string): EngineError {

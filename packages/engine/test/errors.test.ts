@@ -1,4 +1,5 @@
-import { Engine, EngineError } from '@parley/engine';
+import { Engine, EngineError, type EngineErrorCode } from '@parley/engine';
+import { isCodedError, ParleyError } from '@parley/errors';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,54 @@ async function copyModel(dir: string): Promise<string> {
   await cp(dir, copy, { recursive: true });
   return copy;
 }
+
+describe('EngineError is a coded error', () => {
+  const PERMANENT: Record<EngineErrorCode, boolean> = {
+    PROMPT_TOO_LONG: true,
+    INVALID_OPTION: true,
+    MODEL_NOT_FOUND: true,
+    MODEL_INVALID: true,
+    WRONG_TASK: true,
+    ENGINE_CLOSED: false,
+    ENGINE_FAILURE: false,
+  };
+
+  it.each(Object.entries(PERMANENT) as [EngineErrorCode, boolean][])('%s: permanent is %s, and code, messages and permanence survive a structured clone', (code, permanent) => {
+    const err = new EngineError(code, `log text for ${code}`, `user text for ${code}`);
+    expect(err).toBeInstanceOf(ParleyError);
+    expect(err).toBeInstanceOf(Error);
+    expect(isCodedError(err)).toBe(true);
+    expect(err.name).toBe('EngineError');
+    expect(err).toMatchObject({ code, permanent, message: `log text for ${code}`, userMessage: `user text for ${code}` });
+    // What postMessage does to it on the way out of the engine's thread.
+    const data = structuredClone(err.toJSON());
+    expect(data).toEqual({ name: 'EngineError', code, permanent, message: `log text for ${code}`, userMessage: `user text for ${code}` });
+    const back = EngineError.fromJSON(data);
+    expect(back).toBeInstanceOf(EngineError);
+    expect(back).toMatchObject({ name: 'EngineError', code, permanent, message: err.message, userMessage: err.userMessage });
+  });
+
+  it('keeps its cause', () => {
+    const cause = new Error('onnxruntime said no');
+    expect(new EngineError('ENGINE_FAILURE', 'x', 'y', { cause }).cause).toBe(cause);
+  });
+
+  it('arrives from the thread whole: a load failure and a refused request', async () => {
+    const load = await Engine.start('/nonexistent/parley-model').catch((e: unknown) => e);
+    expect(load).toBeInstanceOf(EngineError);
+    expect(load).toMatchObject({ name: 'EngineError', code: 'MODEL_NOT_FOUND', permanent: true, userMessage: 'The model for this task is not installed.' });
+    const engine = await Engine.start(await tinySeq2Seq(), { intraOpThreads: 1 });
+    try {
+      const refused = await engine.generate('summarize: x', { topP: 2 }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(EngineError);
+      expect(refused).toMatchObject({ name: 'EngineError', code: 'INVALID_OPTION', permanent: true, message: expect.stringContaining('top_p=2') });
+    } finally {
+      await engine.close();
+    }
+    const closed = await engine.generate('summarize: x').catch((e: unknown) => e);
+    expect(closed).toMatchObject({ name: 'EngineError', code: 'ENGINE_CLOSED', permanent: false });
+  });
+});
 
 describe('engine errors name the problem', () => {
   let dir: string;
