@@ -7,6 +7,7 @@ ARG ONNXRUNTIME_NODE_INSTALL=skip
 # The environment wins over .npmrc's onnxruntime-node-install=skip in onnxruntime-node's installer.
 ENV ONNXRUNTIME_NODE_INSTALL=${ONNXRUNTIME_NODE_INSTALL}
 COPY package.json package-lock.json .npmrc tsconfig.base.json tsconfig.json ./
+COPY packages/errors/package.json packages/errors/
 COPY packages/jobs/package.json packages/jobs/
 COPY packages/settings/package.json packages/settings/
 COPY packages/prompts/package.json packages/prompts/

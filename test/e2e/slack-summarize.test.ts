@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { SettingsStore } from '../../apps/bot/src/core/settings-store.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { escapeSlackText } from '../../apps/bot/src/slack/format-reply.js';
+import { escapeSlackText } from '../../apps/bot/src/slack/replies/format-reply.js';
 import { summaryPrompts } from '../../apps/worker/src/tasks/summary-prompts.js';
 import { SIGNING_SECRET, startSlackBot } from '../helpers/slack-bot.js';
 import { AppProcess } from '../helpers/app-process.js';
@@ -230,7 +230,7 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     expect(post.at - limited.at(-1)!.at).toBeGreaterThanOrEqual(2000);
     await new Promise((r) => setTimeout(r, 1000));
     expect(inThread()).toHaveLength(posted + 1);
-    expect(bot.logs.some((l) => l.msg === 'slack rate-limited a reply' && l['retryAfterSec'] === 2)).toBe(true);
+    expect(bot.logs.some((l) => l.msg === 'slack rate-limited a reply' && l['retryAfterMs'] === 2000)).toBe(true);
   });
 
   describe('generation settings', () => {

@@ -1,18 +1,20 @@
 import { assertRedisReachable, connectRedis, createLogger, exitOnStartupFailure, onShutdown } from '@parley/service-kit';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from './config.js';
+import type { AdapterContext } from './core/adapter-context.js';
 import { Intake } from './core/intake.js';
+import { RequestPipeline } from './core/request-pipeline.js';
 import { SettingsStore } from './core/settings-store.js';
 import { startDiscord } from './discord/start-discord.js';
+import { startBotOps } from './ops/start-bot-ops.js';
 import { startPlayground } from './playground/start-playground.js';
 import { startSlack } from './slack/start-slack.js';
-import { startBotOps } from './ops/start-bot-ops.js';
 
 const APP = 'parley-bot';
 
 /**
  * Runs the Slack adapter when SLACK_BOT_TOKEN is set and the Discord one when DISCORD_TOKEN is; with
- * neither, the web playground. All of them share intake and settings.
+ * neither, the web playground. All of them share one request pipeline and one settings store.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,12 +38,18 @@ async function main(): Promise<void> {
   settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
   // The store WATCHes its keys, so it gets a connection of its own.
   const settings = new SettingsStore(settingsRedis, config.PARLEY_QUEUE_PREFIX, { onCorrupt: (c) => log.warn({ corrupt: c.field }, 'corrupted setting ignored') });
-  const shared = { intake, settings, instanceId: randomUUID(), log, metrics: ops.metrics };
+  const context: AdapterContext = {
+    pipeline: new RequestPipeline({ intake, settings, log, maxNewTokens: config.MAX_NEW_TOKENS }),
+    settings,
+    log,
+    metrics: ops.metrics,
+    replyDeps: { redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, instanceId: randomUUID(), log, metrics: ops.metrics },
+  };
 
   const stops: (() => Promise<void>)[] = [];
-  if (config.slack) stops.push(await startSlack(config, config.slack, shared));
-  if (config.discord) stops.push(await startDiscord(config, config.discord, shared));
-  if (config.playground) stops.push(await startPlayground(config, config.playground, shared));
+  if (config.slack) stops.push(await startSlack(config, config.slack, context));
+  if (config.discord) stops.push(await startDiscord(config, config.discord, context));
+  if (config.playground) stops.push(await startPlayground(config, config.playground, context));
 
   onShutdown(
     async () => {

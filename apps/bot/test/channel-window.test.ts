@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { UserFacingError } from '../src/core/user-facing-error.js';
-import { defaultWindow, describeWindow, takeWindow } from '../src/slack/channel-window.js';
+import { BotError } from '../src/core/bot-error.js';
+import { defaultWindow, describeWindow, takeWindow } from '../src/core/channel-window.js';
 
 const words = (s: string) => s.split(' ').filter(Boolean);
 const messageOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    if (err instanceof UserFacingError) return err.userMessage;
+    if (err instanceof BotError) return err.userMessage;
     throw err;
   }
   throw new Error('did not throw');

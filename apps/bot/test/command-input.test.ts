@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserFacingError } from '../src/core/user-facing-error.js';
-import { parseCommand, type CommandName } from '../src/slack/command-input.js';
+import { isCodedError } from '@parley/errors';
+import { parseCommand, type CommandName } from '../src/slack/commands/command-input.js';
 
 const LINK = 'https://parley-test.slack.invalid/archives/C0GENERAL/p1790000001000200?thread_ts=1790000000.000100&cid=C0GENERAL';
 const THREAD = { kind: 'thread', thread: { channelId: 'C0GENERAL', threadTs: '1790000000.000100' } };
@@ -9,7 +9,7 @@ const refusal = (command: CommandName, text: string, maxMessages = 1000) => {
   try {
     parse(command, text, maxMessages);
   } catch (err) {
-    if (err instanceof UserFacingError) return err;
+    if (isCodedError(err)) return err;
     throw err;
   }
   throw new Error('parsed');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ignoredBecause } from '../src/slack/event-filter.js';
+import { ignoredBecause } from '../src/slack/commands/event-filter.js';
 
 const rules = { botUserId: 'U0PARLEY', botId: 'B0PARLEY', answerBots: false };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeSlackText, formatReply } from '../src/slack/format-reply.js';
+import { escapeSlackText, formatReply } from '../src/slack/replies/format-reply.js';
 
 const success = {
   ok: true as const,

@@ -1,8 +1,8 @@
 import { PRESETS } from '@parley/settings';
 import { describe, expect, it } from 'vitest';
 import { submittedState } from '../../../test/helpers/slack-interactions.js';
-import { readFormTarget, readGenconfigForm } from '../src/slack/genconfig-submission.js';
-import { genconfigForm } from '../src/slack/genconfig-view.js';
+import { readFormTarget, readGenconfigForm } from '../src/slack/genconfig/genconfig-submission.js';
+import { genconfigForm } from '../src/slack/genconfig/genconfig-view.js';
 
 const view = genconfigForm({ target: { team: 'T1', channel: 'C1' }, channel: { temperature: 0.4, shots: 2 }, inherited: {}, last: undefined }) as unknown as Record<string, unknown>;
 const read = (entries: Record<string, string | null>) => readGenconfigForm(submittedState(view, entries));

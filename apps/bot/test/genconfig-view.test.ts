@@ -1,8 +1,8 @@
 import { PRESET_NAMES } from '@parley/settings';
 import { describe, expect, it } from 'vitest';
 import { viewProblems } from '../../../test/helpers/fake-slack-views.js';
-import { FORM_FIELDS, GENCONFIG_CALLBACK_ID, INHERIT } from '../src/slack/genconfig-fields.js';
-import { genconfigForm } from '../src/slack/genconfig-view.js';
+import { FORM_FIELDS, GENCONFIG_CALLBACK_ID, INHERIT } from '../src/slack/genconfig/genconfig-fields.js';
+import { genconfigForm } from '../src/slack/genconfig/genconfig-view.js';
 
 type Block = { type: string; block_id?: string; hint?: { text: string }; element?: Record<string, unknown>; elements?: { text: string }[] };
 

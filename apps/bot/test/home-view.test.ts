@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { viewProblems } from '../../../test/helpers/fake-slack-views.js';
-import { HOME_CHANNEL_LIMIT, homeView, type ChannelSettingsSummary } from '../src/slack/home-view.js';
+import { HOME_CHANNEL_LIMIT, homeView, type ChannelSettingsSummary } from '../src/slack/home/home-view.js';
 
 const at = '2026-03-01T10:00:00.000Z';
 const change = (actor: string) => ({ at, actor, field: 'seed', old: null, new: 1, via: 'form' });

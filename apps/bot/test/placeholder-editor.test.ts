@@ -3,8 +3,8 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_BOT, FakeSlack } from '../../../test/helpers/fake-slack.js';
 import { waitFor } from '../../../test/helpers/slack-request.js';
-import { Permalinks } from '../src/slack/permalinks.js';
-import { PlaceholderEditor } from '../src/slack/placeholder-editor.js';
+import { Permalinks } from '../src/slack/replies/permalinks.js';
+import { PlaceholderEditor } from '../src/slack/replies/placeholder-editor.js';
 import { BotMetrics } from '../src/core/bot-metrics.js';
 
 const log = createLogger('editor-test', 'silent');

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_BOT, FakeSlack } from '../../../test/helpers/fake-slack.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../../../test/helpers/redis.js';
-import { Placeholders } from '../src/slack/placeholders.js';
+import { Placeholders } from '../src/slack/replies/placeholders.js';
 
 describe('Placeholders (one per request, never after its answer)', () => {
   const fake = new FakeSlack();

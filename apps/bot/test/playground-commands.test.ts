@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserFacingError } from '../src/core/user-facing-error.js';
+import { isCodedError } from '@parley/errors';
 import { parseInput } from '../src/playground/commands.js';
 import { escapeHtml, renderMessages } from '../src/playground/page.js';
 
@@ -8,7 +8,7 @@ const refusal = (text: string): string => {
   try {
     parse(text);
   } catch (err) {
-    if (err instanceof UserFacingError) return err.userMessage;
+    if (isCodedError(err)) return err.userMessage;
     throw err;
   }
   throw new Error(`no refusal for ${text}`);
@@ -16,19 +16,22 @@ const refusal = (text: string): string => {
 
 describe('playground input', () => {
   it('reads the slash commands with settings first and a window', () => {
-    expect(parse('/summarize')).toEqual({ kind: 'task', task: { task: 'summarize' }, source: { kind: 'context' }, overrides: {} });
+    expect(parse('/summarize')).toEqual({ kind: 'task', task: { task: 'summarize' }, source: { kind: 'context' }, overrides: {}, private: false });
     expect(parse('/summarize temperature=0.3 sample last 20')).toEqual({
       kind: 'task',
       task: { task: 'summarize' },
-      source: { kind: 'context', last: 20 },
+      source: { kind: 'context', window: { kind: 'last', count: 20 } },
       overrides: { temperature: 0.3, doSample: true },
+      private: false,
     });
-    expect(parse('/summarize since 2h')).toMatchObject({ source: { kind: 'context', sinceMs: 7_200_000 } });
+    expect(parse('/summarize since 2h')).toMatchObject({ source: { kind: 'context', window: { kind: 'since', seconds: 7200 } } });
+    expect(parse('/summarize private last 5')).toMatchObject({ source: { kind: 'context', window: { kind: 'last', count: 5 } }, private: true });
+    expect(parse('/translate German private matters')).toMatchObject({ source: { kind: 'text', text: 'private matters' }, private: false });
     expect(parse('/translate German Good morning')).toMatchObject({ task: { task: 'translate', language: 'German' }, source: { kind: 'text', text: 'Good morning' } });
     expect(parse('/translate french')).toMatchObject({ task: { task: 'translate', language: 'french' }, source: { kind: 'latest' } });
     expect(parse('/entities Maya flies to Lisbon on Monday')).toMatchObject({ task: { task: 'entities' }, source: { kind: 'text', text: 'Maya flies to Lisbon on Monday' } });
     expect(parse('/entities')).toMatchObject({ source: { kind: 'latest' } });
-    expect(parse('/ask since 1d who owns QA?')).toMatchObject({ task: { task: 'ask', question: 'who owns QA?' }, source: { kind: 'context', sinceMs: 86_400_000 } });
+    expect(parse('/ask since 1d who owns QA?')).toMatchObject({ task: { task: 'ask', question: 'who owns QA?' }, source: { kind: 'context', window: { kind: 'since', seconds: 86_400 } } });
     expect(parse('/genconfig')).toEqual({ kind: 'genconfig', verb: 'show', args: '' });
     expect(parse('/genconfig set temperature=0.7 sample')).toEqual({ kind: 'genconfig', verb: 'set', args: 'temperature=0.7 sample' });
   });
@@ -44,8 +47,8 @@ describe('playground input', () => {
 
   it('refuses what it cannot read, saying what is accepted', () => {
     expect(refusal('/summarize banana')).toMatch(/^I don't understand `banana`\. Commands: /);
-    expect(refusal('/summarize last 0')).toMatch(/`last` takes 1 to 1000 messages/);
-    expect(refusal('/summarize since 5y')).toMatch(/For `since`/);
+    expect(refusal('/summarize last 0')).toMatch(/`last` takes a number of messages from 1 to 1000/);
+    expect(refusal('/summarize since 5y')).toMatch(/I don't understand `since 5y`: use minutes, hours or days/);
     expect(refusal('/summarize temperature=0')).toMatch(/temperature must be a number above 0/);
     expect(refusal('/translate')).toMatch(/Which language/);
     expect(refusal('/ask')).toMatch(/What is your question/);

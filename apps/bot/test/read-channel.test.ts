@@ -1,9 +1,9 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_BOT, FakeSlack, type FakeSlackMessage } from '../../../test/helpers/fake-slack.js';
-import { UserFacingError } from '../src/core/user-facing-error.js';
-import { readChannelWindow } from '../src/slack/read-channel.js';
-import { UserNames } from '../src/slack/user-names.js';
+import { BotError } from '../src/core/bot-error.js';
+import { readChannelWindow } from '../src/slack/reading/read-channel.js';
+import { UserNames } from '../src/slack/reading/user-names.js';
 
 const CHANNEL = 'C0WINDOW';
 const HOUR = 3600;
@@ -115,10 +115,10 @@ describe('readChannelWindow (conversations.history + the replies of its threads)
     const failure = (channel: string) =>
       readChannelWindow(client, channel, { kind: 'last', count: 5 }, { ...me, limit: 100, names }).then(
         () => undefined,
-        (err: unknown) => err as UserFacingError,
+        (err: unknown) => err as BotError,
       );
     const notIn = await failure('C0NOTIN');
-    expect(notIn).toBeInstanceOf(UserFacingError);
+    expect(notIn).toBeInstanceOf(BotError);
     expect(notIn!.userMessage).toBe("I'm not in this channel: invite me with `/invite @Parley`, then try again.");
     const scope = await failure('G0SECRET');
     expect(scope!.code).toBe('SLACK_MISSING_SCOPE');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_LIMITS, splitText, toMessages } from '../src/slack/reply-blocks.js';
+import { BLOCK_LIMITS, splitText, toMessages } from '../src/slack/replies/reply-blocks.js';
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
 

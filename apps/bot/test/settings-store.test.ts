@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../../../test/helpers/redis.js';
 import { auditKey, channelIndexKey, settingsKey, SettingsStore, type AuditEntry, type CorruptValue } from '../src/core/settings-store.js';
-import { UserFacingError } from '../src/core/user-facing-error.js';
+import { BotError } from '../src/core/bot-error.js';
 
 describe('SettingsStore (real Redis)', () => {
   const prefix = uniquePrefix('settings');
@@ -198,7 +198,7 @@ describe('SettingsStore (real Redis)', () => {
     const offline = new SettingsStore(down, prefix);
     const { ch } = freshWorkspace();
     await expect(offline.get(ch)).rejects.toMatchObject({ code: 'SETTINGS_UNAVAILABLE' });
-    await expect(offline.set(ch, { seed: 1 }, 'U1')).rejects.toBeInstanceOf(UserFacingError);
+    await expect(offline.set(ch, { seed: 1 }, 'U1')).rejects.toBeInstanceOf(BotError);
     down.disconnect();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseThreadLink } from '../src/slack/thread-link.js';
+import { parseThreadLink } from '../src/slack/reading/thread-link.js';
 
 describe('parseThreadLink', () => {
   it('reads the channel and ts of a parent message link, as Slack wraps it in <…>', () => {

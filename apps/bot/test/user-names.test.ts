@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_BOT, FakeSlack } from '../../../test/helpers/fake-slack.js';
-import { UserNames } from '../src/slack/user-names.js';
+import { UserNames } from '../src/slack/reading/user-names.js';
 
 describe('UserNames (users.info with a bounded cache)', () => {
   const fake = new FakeSlack();

@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FairShare } from './fair-share.js';
 import { RateLimiter, type LimitRule } from './rate-limit.js';
-import { UserFacingError } from './user-facing-error.js';
+import { BotError } from './bot-error.js';
+import type { ChannelScope } from './settings-store.js';
 
 export interface IntakeLimits {
   perUserPerMinute: number;
@@ -50,13 +51,14 @@ export class Intake {
   }
 
   /**
-   * Throws a UserFacingError saying how long to wait when the user or channel is over its rate.
-   * A redelivered request (same id) is let through without counting again.
+   * Throws a BotError saying how long to wait when the user or channel is over its rate, or that
+   * the queue is full. A redelivered request (same id) is let through without counting again.
    */
-  async admit(who: { workspace: string; channel: string; user: string }, requestId: string): Promise<void> {
+  async admit(scope: ChannelScope, userId: string, requestId: string): Promise<void> {
+    const workspace = `${scope.platform}:${scope.workspace}`;
     const rules: LimitRule[] = [
-      { key: `user:${who.workspace}:${who.user}`, limit: this.limits.perUserPerMinute, windowSec: 60 },
-      { key: `channel:${who.workspace}:${who.channel}`, limit: this.limits.perChannelPerMinute, windowSec: 60 },
+      { key: `user:${workspace}:${userId}`, limit: this.limits.perUserPerMinute, windowSec: 60 },
+      { key: `channel:${workspace}:${scope.channel}`, limit: this.limits.perChannelPerMinute, windowSec: 60 },
     ];
     let verdict;
     let waiting = 0;
@@ -70,28 +72,29 @@ export class Intake {
       verdict = full ? undefined : await this.limiter.check(rules);
       if (verdict?.allowed) await this.redis.set(admitted, '1', 'EX', 600);
     } catch (err) {
-      throw new UserFacingError('QUEUE_UNAVAILABLE', UNAVAILABLE, { cause: err });
+      throw new BotError('QUEUE_UNAVAILABLE', UNAVAILABLE, { permanent: false, cause: err });
     }
     if (full || !verdict) {
-      throw new UserFacingError('QUEUE_FULL', `Parley is busy: ${waiting} requests are waiting for a model. Please try again in a few minutes.`);
+      throw new BotError('QUEUE_FULL', `Parley is busy: ${waiting} requests are waiting for a model. Please try again in a few minutes.`, { permanent: false });
     }
     if (!verdict.allowed) {
-      throw new UserFacingError('RATE_LIMITED', `You're sending requests a bit fast. Try again in ${verdict.retryAfterSec} s.`);
+      throw new BotError('RATE_LIMITED', `You're sending requests a bit fast. Try again in ${verdict.retryAfterSec} s.`, { permanent: false });
     }
   }
 
   /**
    * Adding an id that already exists is a no-op in BullMQ, which is what makes redelivery safe.
-   * Returns how many queued requests are ahead of this one (0 when it is next).
+   * The channel's recent volume sets the priority. Returns how many queued requests are ahead of
+   * this one (0 when it is next).
    */
-  async submit(job: RequestJob, channelKey: string): Promise<{ ahead: number }> {
+  async submit(job: RequestJob, scope: ChannelScope): Promise<{ ahead: number }> {
     const data = requestJobSchema.parse(job);
     let priority: number;
     try {
-      priority = await this.fairShare.priorityFor(channelKey, data.requestId);
+      priority = await this.fairShare.priorityFor(`${scope.platform}:${scope.workspace}:${scope.channel}`, data.requestId);
       await this.queue.add(data.task, data, { jobId: data.requestId, priority });
     } catch (err) {
-      throw new UserFacingError('QUEUE_UNAVAILABLE', UNAVAILABLE, { cause: err });
+      throw new BotError('QUEUE_UNAVAILABLE', UNAVAILABLE, { permanent: false, cause: err });
     }
     return { ahead: await this.ahead(data.requestId, priority).catch(() => 0) };
   }

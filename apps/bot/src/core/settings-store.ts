@@ -14,7 +14,8 @@ import {
 import type { Redis } from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { UserFacingError } from './user-facing-error.js';
+import { isCodedError } from '@parley/errors';
+import { BotError } from './bot-error.js';
 
 // Ids become parts of Redis keys, so ":" and spaces are refused.
 const idSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'an id of letters, digits, "_", "." or "-"');
@@ -89,9 +90,9 @@ function auditValue(raw: string | undefined): AuditValue {
   }
 }
 
-function unavailable(err: unknown): UserFacingError {
-  if (err instanceof UserFacingError) return err;
-  return new UserFacingError('SETTINGS_UNAVAILABLE', "Parley can't reach its settings right now. Please try again in a minute.", { cause: err });
+function unavailable(err: unknown): Error {
+  if (isCodedError(err) && err instanceof Error) return err;
+  return new BotError('SETTINGS_UNAVAILABLE', "Parley can't reach its settings right now. Please try again in a minute.", { permanent: false, cause: err });
 }
 
 /**
@@ -249,7 +250,7 @@ export class SettingsStore {
       into[field] = parseSetting(field as SettingKey, value);
       return undefined;
     } catch (err) {
-      return err instanceof Error && 'userMessage' in err ? String(err.userMessage) : String(err);
+      return isCodedError(err) ? err.userMessage : String(err);
     }
   }
 
@@ -310,6 +311,6 @@ export class SettingsStore {
       await this.redis.unwatch().catch(() => {});
       throw unavailable(err);
     }
-    throw new UserFacingError('SETTINGS_BUSY', 'Settings are being changed by someone else right now. Please try again.');
+    throw new BotError('SETTINGS_BUSY', 'Settings are being changed by someone else right now. Please try again.', { permanent: false });
   }
 }

@@ -1,12 +1,10 @@
-import { replyJobSchema, replyQueueName, type DiscordTarget, type ReplyJob } from '@parley/jobs';
-import { redisOptions, type Logger } from '@parley/service-kit';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from '@parley/service-kit';
 import { DiscordAPIError, MessageFlags, RateLimitError, RESTJSONErrorCodes, Routes, type REST } from 'discord.js';
 import type { Redis } from 'ioredis';
-import type { PlatformMetrics } from '../core/bot-metrics.js';
-import { streamKeys } from '../core/progress-stream.js';
+import { BotError } from '../core/bot-error.js';
+import { PlatformRateLimited, type DeliveryAttempt, type ReplyDelivery, type ReplyFor } from '../core/reply-consumer.js';
 import { isExpiredToken } from './discord-errors.js';
-import { formatDiscordReply } from './format-reply.js';
+import { discordStreamingText, formatDiscordReply } from './format-reply.js';
 import { NO_PINGS } from './no-pings.js';
 import type { ReplyEditor } from './reply-editor.js';
 import { editRoute, replyHandleOf, tokenUsable } from './reply-handle.js';
@@ -21,24 +19,16 @@ const PERMANENT = new Set<number>([
 ]);
 
 export interface DiscordDeliveryDeps {
-  /** No retries of its own and rejecting rate limits: BullMQ retries, and markers stop double posts. */
+  /** No retries of its own and rejecting rate limits: the reply queue retries, and markers stop double posts. */
   rest: REST;
   redis: Redis;
-  redisUrl: string;
   prefix: string;
   editor: ReplyEditor;
   tokenLifetimeMs: number;
-  metrics: PlatformMetrics;
   log: Logger;
 }
 
-/** A short code for a delivery that failed for good: Discord's error code, or what went wrong before Discord. */
-function deliveryFailureCode(err: Error): string {
-  if (err instanceof DiscordAPIError) return String(err.code);
-  const coded = /^discord: (\w+)$/.exec(err.message)?.[1];
-  if (coded) return coded;
-  return err.message === 'invalid reply payload' ? 'invalid_payload' : 'error';
-}
+type DiscordReply = ReplyFor<'discord'>;
 
 /**
  * How a reply goes out: through the interaction (the deferred reply, then follow-ups), into a
@@ -51,30 +41,32 @@ class ExpiredToken extends Error {
   override readonly name = 'ExpiredToken';
 }
 
+/** A Discord call that failed with an API error code. */
+class DiscordCallFailed extends BotError {
+  override name = 'DiscordCallFailed';
+}
+
 const expiredKey = (prefix: string, requestId: string) => `${prefix}:discord-expired:${requestId}`;
 
-function fallbackHeader(reply: ReplyJob, target: DiscordTarget): string {
-  return `<@${target.userId}>, your request (ref \`${reply.requestId}\`) finished after Discord's 15-minute limit for interaction replies, so here it is:`;
+function fallbackHeader(reply: DiscordReply): string {
+  return `<@${reply.target.userId}>, your request (ref \`${reply.requestId}\`) finished after Discord's 15-minute limit for interaction replies, so here it is:`;
 }
 
 /**
- * Posts finished Discord replies from the `replies-discord` queue. The first part replaces the
- * waiting reply; longer answers continue in follow-ups split at paragraphs, never inside a code
- * block. Each part that is out gets a Redis marker, so a retried job posts no part twice, and
- * channel posts carry a nonce Discord enforces for the same reason. Every payload disables pings.
+ * Discord's side of the reply consumer. Streamed text edits the waiting reply at most once per
+ * interval. The answer's first part replaces the waiting reply; longer answers continue in
+ * follow-ups split at paragraphs, never inside a code block. Channel posts carry a nonce Discord
+ * enforces, so a retried reply posts no part twice. Every payload disables pings.
  */
-export function startDiscordDelivery(deps: DiscordDeliveryDeps): Worker {
+export function discordDelivery(deps: DiscordDeliveryDeps): ReplyDelivery<'discord'> {
   const { rest, redis, prefix, log } = deps;
 
   const call = async <T>(send: () => Promise<T>): Promise<T> =>
-    send().catch(async (err: unknown) => {
-      if (err instanceof RateLimitError) {
-        deps.metrics.rateLimited('discord', err.route);
-        log.warn({ retryAfterMs: err.retryAfter }, 'discord rate-limited a reply');
-        await worker.rateLimit(err.retryAfter);
-        throw Worker.RateLimitError();
+    send().catch((err: unknown) => {
+      if (err instanceof RateLimitError) throw new PlatformRateLimited(err.retryAfter, err.route);
+      if (err instanceof DiscordAPIError && typeof err.code === 'number' && PERMANENT.has(err.code)) {
+        throw new DiscordCallFailed(String(err.code), 'Discord refused the reply.', { permanent: true, cause: err });
       }
-      if (err instanceof DiscordAPIError && typeof err.code === 'number' && PERMANENT.has(err.code)) throw new UnrecoverableError(`discord: ${err.code}`);
       throw err;
     });
 
@@ -91,37 +83,18 @@ export function startDiscordDelivery(deps: DiscordDeliveryDeps): Worker {
       }),
     ) as Promise<{ id: string }>;
 
-  const deliver = async (job: Job, reply: ReplyJob, target: DiscordTarget): Promise<{ parts: number; mode: Mode }> => {
-    const { requestId } = reply;
+  const deliverAs = async (mode: Mode, reply: DiscordReply, attempt: DeliveryAttempt): Promise<{ parts: number }> => {
+    const { requestId, target } = reply;
     const handle = replyHandleOf(target);
-    await redis.set(streamKeys.final(prefix, requestId), '1', 'EX', 3600);
-    if (handle) await deps.editor.freeze(handle);
-    let mode: Mode = handle?.kind === 'interaction' ? 'interaction' : handle ? 'placeholder' : 'channel';
-    if (mode === 'interaction' && (!tokenUsable(handle!, Date.now(), deps.tokenLifetimeMs) || (await redis.exists(expiredKey(prefix, requestId))))) mode = 'channel';
-    try {
-      return await deliverAs(mode, job, reply, target);
-    } catch (err) {
-      if (!(err instanceof ExpiredToken)) throw err;
-      // Discord refused the token (expired early, or the interaction is gone): answer in the channel.
-      await redis.set(expiredKey(prefix, requestId), '1', 'EX', 86_400);
-      return deliverAs('channel', job, reply, target);
-    }
-  };
-
-  const deliverAs = async (mode: Mode, job: Job, reply: ReplyJob, target: DiscordTarget): Promise<{ parts: number; mode: Mode }> => {
-    const { requestId } = reply;
-    const handle = replyHandleOf(target);
-
     let text = formatDiscordReply(reply.outcome, requestId, target);
     if (mode === 'channel' && handle?.kind === 'interaction') {
       text = target.private
         ? `<@${target.userId}>, your private request (ref \`${requestId}\`) finished after Discord's 15-minute limit, so I can't show it to you alone. Please ask again.`
-        : `${fallbackHeader(reply, target)}\n\n${text}`;
+        : `${fallbackHeader(reply)}\n\n${text}`;
     }
     const parts = splitMessage(text);
-    const marker = (i: number) => `${prefix}:posted:${job.id}:${mode}:${i}`;
     for (const [i, content] of parts.entries()) {
-      if (await redis.exists(marker(i))) continue;
+      if (await attempt.posted(`${mode}:${i}`)) continue;
       let id: string | undefined;
       const nonce = `${requestId.slice(-20)}-${i}`.slice(-25);
       if (mode === 'interaction' && handle?.kind === 'interaction') {
@@ -146,33 +119,39 @@ export function startDiscordDelivery(deps: DiscordDeliveryDeps): Worker {
       } else {
         id = (await post(target.channelId, content, nonce, target.messageId)).id;
       }
-      await redis.set(marker(i), id ?? '1', 'EX', 7 * 24 * 3600);
+      await attempt.markPosted(`${mode}:${i}`, id);
     }
     log.info({ requestId, ok: reply.outcome.ok, parts: parts.length, mode, private: Boolean(target.private) }, 'reply posted');
-    return { parts: parts.length, mode };
+    return { parts: parts.length };
   };
 
-  const worker: Worker = new Worker(
-    replyQueueName('discord'),
-    async (job: Job) => {
-      const parsed = replyJobSchema.safeParse(job.data);
-      if (!parsed.success || parsed.data.target.platform !== 'discord') throw new UnrecoverableError('invalid reply payload');
-      const delivered = await deliver(job, parsed.data, parsed.data.target);
-      deps.metrics.replyDelivered('discord', parsed.data);
-      return delivered;
+  const deliver = async (reply: DiscordReply, attempt: DeliveryAttempt): Promise<{ parts: number }> => {
+    const { requestId, target } = reply;
+    const handle = replyHandleOf(target);
+    if (handle) await deps.editor.freeze(handle);
+    let mode: Mode = handle?.kind === 'interaction' ? 'interaction' : handle ? 'placeholder' : 'channel';
+    if (mode === 'interaction' && (!tokenUsable(handle!, Date.now(), deps.tokenLifetimeMs) || (await redis.exists(expiredKey(prefix, requestId))))) mode = 'channel';
+    try {
+      return await deliverAs(mode, reply, attempt);
+    } catch (err) {
+      if (!(err instanceof ExpiredToken)) throw err;
+      // Discord refused the token (expired early, or the interaction is gone): answer in the channel.
+      await redis.set(expiredKey(prefix, requestId), '1', 'EX', 86_400);
+      return deliverAs('channel', reply, attempt);
+    }
+  };
+
+  return {
+    stream: {
+      wants: (target) => replyHandleOf(target) !== undefined,
+      show: (_requestId, target, text, live) => {
+        const handle = replyHandleOf(target);
+        if (handle) deps.editor.show(handle, discordStreamingText(text), live);
+      },
     },
-    {
-      connection: { url: deps.redisUrl, ...redisOptions('consumer') },
-      prefix,
-      concurrency: 8,
-      // Required for worker.rateLimit() to take effect; Discord's global limit is 50 requests a second.
-      limiter: { max: 40, duration: 1000 },
-    },
-  );
-  worker.on('failed', (job, err) => {
-    log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed');
-    if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) deps.metrics.deliveryFailed('discord', deliveryFailureCode(err));
-  });
-  worker.on('error', (err) => log.error({ err: err.message }, 'delivery worker error'));
-  return worker;
+    deliver,
+    concurrency: 8,
+    // Needed for a rate limit to pause the queue; Discord's global limit is 50 requests a second.
+    limiter: { max: 40, duration: 1000 },
+  };
 }

@@ -1,5 +1,5 @@
 import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
-import { UserFacingError } from '../core/user-facing-error.js';
+import { BotError } from '../core/bot-error.js';
 
 export const MISSING_PERMISSIONS =
   "I'm missing permissions in this channel. I need View Channel, Read Message History and Send Messages (and Send Messages in Threads for threads); a server admin can add them under the channel's Permissions.";
@@ -10,11 +10,11 @@ export function asUserFacing(err: unknown): unknown {
   switch (err.code) {
     case RESTJSONErrorCodes.MissingPermissions:
     case RESTJSONErrorCodes.MissingAccess:
-      return new UserFacingError('MISSING_PERMISSIONS', MISSING_PERMISSIONS, { cause: err });
+      return new BotError('MISSING_PERMISSIONS', MISSING_PERMISSIONS, { cause: err });
     case RESTJSONErrorCodes.UnknownChannel:
-      return new UserFacingError('UNKNOWN_CHANNEL', "I can't see this channel any more. Was it deleted, or were my permissions removed?", { cause: err });
+      return new BotError('UNKNOWN_CHANNEL', "I can't see this channel any more. Was it deleted, or were my permissions removed?", { cause: err });
     default:
-      if (err.status === 429) return new UserFacingError('RATE_LIMITED', 'Discord is rate limiting me right now. Please try again in a minute.', { cause: err });
+      if (err.status === 429) return new BotError('RATE_LIMITED', 'Discord is rate limiting me right now. Please try again in a minute.', { permanent: false, cause: err });
       return err;
   }
 }

@@ -1,6 +1,6 @@
 import type { ConversationMessage } from '@parley/jobs';
 import type { Collection, Message, Snowflake, TextBasedChannel } from 'discord.js';
-import { UserFacingError } from '../core/user-facing-error.js';
+import { BotError } from '../core/bot-error.js';
 import type { DisplayNames } from './display-names.js';
 
 /** Discord's page size for reading a channel's messages. */
@@ -49,7 +49,7 @@ export async function toConversation(
   const theirs = opts.chosen ? messages : messages.filter((m) => m.author.id !== opts.botUserId && !m.system);
   const withText = theirs.filter((m) => m.content.trim() !== '');
   if (!opts.chosen && theirs.length > 0 && withText.length === 0 && !opts.messageContent) {
-    throw new UserFacingError(
+    throw new BotError(
       'NO_MESSAGE_CONTENT',
       "I can't read the messages here: Parley runs without Discord's Message Content intent. Use the message menu (Apps → Summarize thread), or ask the bot's owner to enable the intent.",
     );

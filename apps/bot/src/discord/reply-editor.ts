@@ -1,11 +1,13 @@
 import type { Logger } from '@parley/service-kit';
 import { RateLimitError, type REST } from 'discord.js';
+import { FrozenKeys, type StillStreaming } from '../core/frozen-keys.js';
 import { NO_PINGS } from './no-pings.js';
 import { editRoute, handleKey, tokenUsable, type ReplyHandle } from './reply-handle.js';
 
 interface Slot {
   handle: ReplyHandle;
   text: string | undefined;
+  live: StillStreaming | undefined;
   nextAt: number;
   timer: NodeJS.Timeout | undefined;
   inFlight: Promise<void> | undefined;
@@ -20,32 +22,35 @@ const FROZEN_TTL_MS = 20 * 60_000;
  */
 export class ReplyEditor {
   private readonly slots = new Map<string, Slot>();
-  private readonly frozen = new Map<string, number>();
+  private readonly frozen: FrozenKeys;
   private closed = false;
 
   constructor(
     /** No retries and rejecting rate limits: a stale edit retried later is worse than a skipped one. */
     private readonly rest: REST,
     private readonly opts: { intervalMs: number; tokenLifetimeMs: number; log: Logger; now?: () => number },
-  ) {}
+  ) {
+    this.frozen = new FrozenKeys(FROZEN_TTL_MS, () => this.now());
+  }
 
   private now(): number {
     return this.opts.now?.() ?? Date.now();
   }
 
-  show(handle: ReplyHandle, text: string): void {
+  /** Queues `text` as the reply's next content; `live` is asked just before it goes out (the final reply may have started meanwhile). */
+  show(handle: ReplyHandle, text: string, live?: StillStreaming): void {
     const key = handleKey(handle);
-    if (this.closed || this.isFrozen(key)) return;
+    if (this.closed || this.frozen.has(key)) return;
     let slot = this.slots.get(key);
-    if (!slot) this.slots.set(key, (slot = { handle, text: undefined, nextAt: 0, timer: undefined, inFlight: undefined }));
+    if (!slot) this.slots.set(key, (slot = { handle, text: undefined, live: undefined, nextAt: 0, timer: undefined, inFlight: undefined }));
     slot.text = text;
+    slot.live = live;
     this.schedule(key, slot);
   }
 
   async freeze(handle: ReplyHandle): Promise<void> {
     const key = handleKey(handle);
-    this.frozen.set(key, this.now());
-    if (this.frozen.size > 10_000) this.frozen.delete(this.frozen.keys().next().value!);
+    this.frozen.freeze(key);
     const slot = this.slots.get(key);
     if (!slot) return;
     clearTimeout(slot.timer);
@@ -57,14 +62,6 @@ export class ReplyEditor {
     this.closed = true;
     for (const slot of this.slots.values()) clearTimeout(slot.timer);
     this.slots.clear();
-  }
-
-  private isFrozen(key: string): boolean {
-    const at = this.frozen.get(key);
-    if (at === undefined) return false;
-    if (this.now() - at < FROZEN_TTL_MS) return true;
-    this.frozen.delete(key);
-    return false;
   }
 
   private schedule(key: string, slot: Slot): void {
@@ -80,9 +77,11 @@ export class ReplyEditor {
     slot.nextAt = this.now() + this.opts.intervalMs;
     if (!tokenUsable(slot.handle, this.now(), this.opts.tokenLifetimeMs)) return;
     const { route, auth } = editRoute(slot.handle);
-    slot.inFlight = this.rest
-      .patch(route, { body: { content: text, allowed_mentions: NO_PINGS }, auth })
-      .then(() => undefined)
+    const live = slot.live;
+    slot.inFlight = (live ? live() : Promise.resolve(true))
+      .then(async (stillLive) => {
+        if (stillLive && !this.frozen.has(key)) await this.rest.patch(route, { body: { content: text, allowed_mentions: NO_PINGS }, auth });
+      })
       .catch((err: unknown) => {
         if (err instanceof RateLimitError) {
           slot.nextAt = Math.max(slot.nextAt, this.now() + err.retryAfter);

@@ -1,27 +1,34 @@
-import { replyJobSchema, replyQueueName } from '@parley/jobs';
-import { redisOptions, type Logger } from '@parley/service-kit';
-import { UnrecoverableError, Worker } from 'bullmq';
+import type { Logger } from '@parley/service-kit';
 import type { Redis } from 'ioredis';
 import { streamKeys } from '../core/progress-stream.js';
+import type { ReplyDelivery } from '../core/reply-consumer.js';
 import type { EventHub } from './hub.js';
 import { replyFooter, replyText } from './reply-text.js';
 import { BOT_NAME } from './service.js';
 import { newMessageId, type PlaygroundMessage, type PlaygroundStore } from './store.js';
 
 /**
- * Delivers finished replies from `replies-playground`: the placeholder becomes the answer with
- * its footer, stored and pushed to every open page of the channel. Replacing a message is
- * idempotent, so a retried job cannot post twice.
+ * The playground's side of the reply consumer. Streamed text is pushed to the open pages as the
+ * placeholder's newer version (the stored message waits for the answer); the answer replaces the
+ * placeholder with its footer, stored and pushed to every open page of the channel. Replacing a
+ * message is idempotent, so a retried reply cannot post twice.
  */
-export function startPlaygroundDelivery(deps: { redis: Redis; redisUrl: string; prefix: string; store: PlaygroundStore; hub: EventHub; log: Logger }): Worker {
+export function playgroundDelivery(deps: { redis: Redis; prefix: string; store: PlaygroundStore; hub: EventHub; log: Logger }): ReplyDelivery<'playground'> {
   const { store, hub, log } = deps;
-  const worker = new Worker(
-    replyQueueName('playground'),
-    async (job) => {
-      const parsed = replyJobSchema.safeParse(job.data);
-      if (!parsed.success || parsed.data.target.platform !== 'playground') throw new UnrecoverableError('invalid reply payload');
-      const { requestId, outcome, target } = parsed.data;
-      await deps.redis.set(streamKeys.final(deps.prefix, requestId), '1', 'EX', 3600);
+  return {
+    stream: {
+      wants: () => true,
+      show: async (requestId, _target, text) => {
+        const ref = await store.placeholderFor(requestId);
+        const current = ref && (await store.get(ref.channelId, ref.id));
+        // Lossy by design: the page shows the newest text; the stored message waits for the final reply.
+        if (!current || (current.state !== 'waiting' && current.state !== 'streaming')) return;
+        // Checked again just before publishing: the final reply may have started meanwhile.
+        if (await deps.redis.exists(streamKeys.final(deps.prefix, requestId))) return;
+        hub.publish({ ...current, text, state: 'streaming' });
+      },
+    },
+    deliver: async ({ requestId, outcome, target }) => {
       const ref = await store.placeholderFor(requestId);
       const before = ref && (await store.get(ref.channelId, ref.id));
       const footer = replyFooter(outcome);
@@ -40,10 +47,8 @@ export function startPlaygroundDelivery(deps: { redis: Redis; redisUrl: string; 
       else await store.add(final);
       hub.publish(final);
       log.info({ requestId, ok: outcome.ok }, 'reply posted');
+      return { parts: 1 };
     },
-    { connection: { url: deps.redisUrl, ...redisOptions('consumer') }, prefix: deps.prefix, concurrency: 8 },
-  );
-  worker.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message.slice(0, 200) }, 'reply delivery failed'));
-  worker.on('error', (err) => log.error({ err: err.message }, 'delivery worker error'));
-  return worker;
+    concurrency: 8,
+  };
 }

@@ -2,7 +2,7 @@ import type { Logger } from '@parley/service-kit';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { UserFacingError } from '../core/user-facing-error.js';
+import { isCodedError } from '@parley/errors';
 import type { EventHub } from './hub.js';
 import { renderPage } from './page.js';
 import type { PlaygroundService } from './service.js';
@@ -126,7 +126,7 @@ export function createPlaygroundServer(deps: { service: PlaygroundService; store
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.end();
       if (err instanceof HttpError) return json(res, err.status, { error: err.message });
-      if (err instanceof UserFacingError) return json(res, 400, { error: err.userMessage, code: err.code });
+      if (isCodedError(err)) return json(res, 400, { error: err.userMessage, code: err.code });
       log.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'playground request failed');
       json(res, 500, { error: 'Something went wrong; see the bot log.' });
     });

@@ -1,12 +1,15 @@
-import { keepRecentWithinPayload, requestJobId, type ConversationMessage, type PlaygroundTarget } from '@parley/jobs';
+import { isCodedError } from '@parley/errors';
+import { requestJobId, type ConversationMessage, type PlaygroundTarget } from '@parley/jobs';
 import type { Logger } from '@parley/service-kit';
-import { describeSettings, parseOverrides, SettingsError, type SettingsChanges } from '@parley/settings';
-import { DEFAULT_TARGET_LANGUAGE, generationFrom } from '../core/generation.js';
-import type { Intake } from '../core/intake.js';
-import type { ChannelScope, SettingsStore } from '../core/settings-store.js';
-import { UserFacingError } from '../core/user-facing-error.js';
-import { parseInput, PLAYGROUND_USAGE, type PlaygroundInput, type PlaygroundSource } from './commands.js';
+import { describeSettings, type Settings, type SettingsChanges } from '@parley/settings';
+import { BotError } from '../core/bot-error.js';
+import type { ChannelWindow } from '../core/channel-window.js';
+import type { ChatRequest, RequestReplies, SourceKind } from '../core/chat-request.js';
 import { workingOn } from '../core/reply-words.js';
+import type { RequestPipeline } from '../core/request-pipeline.js';
+import { changeSettings } from '../core/settings-command.js';
+import type { ChannelScope, SettingsStore } from '../core/settings-store.js';
+import { parseInput, PLAYGROUND_USAGE, type PlaygroundInput, type PlaygroundSource } from './commands.js';
 import type { EventHub } from './hub.js';
 import { newMessageId, type PlaygroundMessage, type PlaygroundStore } from './store.js';
 
@@ -20,7 +23,7 @@ const DEFAULT_WINDOW = 50;
 export interface PlaygroundDeps {
   store: PlaygroundStore;
   hub: EventHub;
-  intake: Intake;
+  pipeline: RequestPipeline;
   settings: SettingsStore;
   log: Logger;
   maxMessages: number;
@@ -34,6 +37,30 @@ export interface PostResult {
   requestId?: string;
 }
 
+/** A channel's stored settings and what a request there runs with (the bot's length limit below them). */
+export interface ChannelSettings {
+  stored: Settings;
+  effective: Settings;
+  summary: string;
+}
+
+/** The neutral kind of what a request reads. */
+function sourceKind(request: PlaygroundMessage, source: PlaygroundSource): SourceKind {
+  if (source.kind === 'text') return 'text';
+  if (source.kind === 'latest') return 'message';
+  return request.threadId ? 'thread' : 'channel';
+}
+
+/** A window of the channel: its last N top-level messages (or those since a moment), each with its thread's replies. */
+function windowOf(all: readonly PlaygroundMessage[], window: ChannelWindow | undefined, maxMessages: number): PlaygroundMessage[] {
+  const since = window?.kind === 'since' ? Date.now() - window.seconds * 1000 : -Infinity;
+  const last = window?.kind === 'last' ? window.count : window?.kind === 'since' ? maxMessages : DEFAULT_WINDOW;
+  const tops = all.filter((m) => !m.threadId && m.at >= since).slice(-last);
+  const replies = new Map<string, PlaygroundMessage[]>();
+  for (const m of all) if (m.threadId) replies.set(m.threadId, [...(replies.get(m.threadId) ?? []), m]);
+  return tops.flatMap((t) => [t, ...(replies.get(t.id) ?? [])]).filter((m) => m.at >= since);
+}
+
 export function channelScope(channelId: string): ChannelScope {
   return { platform: 'playground', workspace: WORKSPACE, channel: channelId };
 }
@@ -43,10 +70,15 @@ function isConversation(m: PlaygroundMessage): boolean {
   return !m.isBot && !m.text.trimStart().startsWith('/') && !/(^|\s)@parley\b/i.test(m.text);
 }
 
+/** Messages of a channel as the job carries them. */
+function asConversation(messages: readonly PlaygroundMessage[]): ConversationMessage[] {
+  return messages.map((m) => ({ id: m.id, author: m.author, text: m.text, isBot: m.isBot }));
+}
+
 /**
- * The playground's requests: what the message box sends goes through the same intake, settings
- * layering and job contract as Slack's and Discord's, with a placeholder reply that the streamed
- * text and then the final reply (from `replies-playground`) replace.
+ * The playground's requests: what the message box sends goes through the same request pipeline
+ * as Slack's and Discord's, with a placeholder reply that the streamed text and then the final
+ * reply (from `replies-playground`) replace.
  */
 export class PlaygroundService {
   constructor(private readonly deps: PlaygroundDeps) {}
@@ -60,14 +92,14 @@ export class PlaygroundService {
 
   async post(channelId: string, input: { text: string; threadId?: string | undefined }): Promise<PostResult> {
     const { store, hub } = this.deps;
-    if (!(await store.hasChannel(channelId))) throw new UserFacingError('NO_CHANNEL', 'There is no such channel.');
+    if (!(await store.hasChannel(channelId))) throw new BotError('NO_CHANNEL', 'There is no such channel.');
     const text = input.text.trim();
-    if (!text) throw new UserFacingError('EMPTY', 'Type a message or a command.');
-    if (text.length > 4000) throw new UserFacingError('TOO_LONG', 'A message may have at most 4,000 characters.');
+    if (!text) throw new BotError('EMPTY', 'Type a message or a command.');
+    if (text.length > 4000) throw new BotError('TOO_LONG', 'A message may have at most 4,000 characters.');
     let threadId: string | undefined;
     if (input.threadId) {
       const parent = await store.get(channelId, input.threadId);
-      if (!parent) throw new UserFacingError('NO_THREAD', 'That thread is gone.');
+      if (!parent) throw new BotError('NO_THREAD', 'That thread is gone.');
       threadId = parent.threadId ?? parent.id;
     }
     const message: PlaygroundMessage = { id: newMessageId(), channelId, ...(threadId && { threadId }), author: PLAYGROUND_USER.name, text, isBot: false, at: Date.now() };
@@ -78,100 +110,95 @@ export class PlaygroundService {
     try {
       parsed = parseInput(text, { maxMessages: this.deps.maxMessages });
     } catch (err) {
-      if (!(err instanceof UserFacingError)) throw err;
-      return { message, reply: await this.say(channelId, threadId, err.userMessage, { state: 'failed' }) };
+      if (!isCodedError(err)) throw err;
+      let reply: PlaygroundMessage | undefined;
+      const refused = async (e: { userMessage: string }) => void (reply = await this.say(channelId, threadId, e.userMessage, { state: 'failed' }));
+      await this.deps.pipeline.refuse({ requestId: requestJobId('playground', channelId, message.id), scope: channelScope(channelId) }, err, { refused }, 'parse');
+      return { message, ...(reply && { reply }) };
     }
     // A reply to a top-level request goes into its thread only when it was asked in one.
-    try {
-      switch (parsed.kind) {
-        case 'message':
-          return { message };
-        case 'help':
-          return { message, reply: await this.say(channelId, threadId, PLAYGROUND_USAGE, { state: 'done' }) };
-        case 'genconfig':
+    switch (parsed.kind) {
+      case 'message':
+        return { message };
+      case 'help':
+        return { message, reply: await this.say(channelId, threadId, PLAYGROUND_USAGE, { state: 'done' }) };
+      case 'genconfig':
+        try {
           return { message, reply: await this.say(channelId, threadId, await this.genconfig(channelId, parsed), { state: 'done' }) };
-        case 'task':
-          return { message, ...(await this.queue(message, parsed)) };
-      }
-    } catch (err) {
-      if (!(err instanceof UserFacingError)) throw err;
-      this.deps.log.info({ code: err.code }, 'playground request refused');
-      return { message, reply: await this.say(channelId, threadId, err.userMessage, { state: 'failed' }) };
+        } catch (err) {
+          if (!isCodedError(err)) throw err;
+          return { message, reply: await this.say(channelId, threadId, err.userMessage, { state: 'failed' }) };
+        }
+      case 'task':
+        return { message, ...(await this.queue(message, parsed)) };
     }
   }
 
   private async genconfig(channelId: string, input: Extract<PlaygroundInput, { kind: 'genconfig' }>): Promise<string> {
-    const scope = channelScope(channelId);
-    try {
-      if (input.verb === 'reset') await this.deps.settings.reset(scope, PLAYGROUND_USER.id);
-      if (input.verb === 'preset') await this.deps.settings.applyPreset(scope, input.args.trim(), PLAYGROUND_USER.id);
-      if (input.verb === 'set') {
-        const { overrides, rest } = parseOverrides(input.args);
-        if (rest.trim()) throw new UserFacingError('BAD_SETTING', 'Use key=value pairs, e.g. `/genconfig set temperature=0.7 sample`.');
-        await this.deps.settings.set(scope, overrides, PLAYGROUND_USER.id);
-      }
-    } catch (err) {
-      if (err instanceof SettingsError) throw new UserFacingError('BAD_SETTING', err.userMessage, { cause: err });
-      throw err;
-    }
-    const { settings } = await this.deps.settings.effective(scope);
+    await changeSettings(this.deps.settings, channelScope(channelId), { verb: input.verb, args: input.args, actor: PLAYGROUND_USER.id });
+    const { summary } = await this.settingsOf(channelId);
     const said = input.verb === 'show' ? 'Settings here' : 'Saved. Settings here now';
-    return `${said}: ${describeSettings({ ...settings, maxNewTokens: settings.maxNewTokens ?? this.deps.maxNewTokens })}. Change them in the settings panel, or with \`/genconfig set temperature=0.7 sample\`, \`/genconfig preset creative\`, \`/genconfig reset\`.`;
+    return `${said}: ${summary}. Change them in the settings panel, or with \`/genconfig set temperature=0.7 sample\`, \`/genconfig preset creative\`, \`/genconfig reset\`.`;
   }
 
-  /** The messages a request reads: its thread, the channel's recent messages with their threads, or the latest one. */
+  /** The messages a request reads: its thread, a window of the channel with its threads, or the latest one. */
   private async read(request: PlaygroundMessage, source: PlaygroundSource): Promise<ConversationMessage[]> {
-    const all = (await this.deps.store.messages(request.channelId)).filter((m) => m.id !== request.id);
+    if (source.kind === 'text') return [{ id: request.id, author: PLAYGROUND_USER.name, text: source.text, isBot: false }];
+    const all = (await this.deps.store.messages(request.channelId)).filter((m) => m.id !== request.id && isConversation(m));
     let picked: PlaygroundMessage[];
     if (request.threadId) {
-      picked = all.filter((m) => isConversation(m) && (m.id === request.threadId || m.threadId === request.threadId));
+      picked = all.filter((m) => m.id === request.threadId || m.threadId === request.threadId);
       if (source.kind === 'latest') picked = picked.slice(-1);
     } else if (source.kind === 'latest') {
-      picked = all.filter((m) => isConversation(m) && !m.threadId).slice(-1);
+      picked = all.filter((m) => !m.threadId).slice(-1);
     } else {
-      const since = source.kind === 'context' && source.sinceMs !== undefined ? Date.now() - source.sinceMs : -Infinity;
-      const last = source.kind === 'context' && source.last !== undefined ? source.last : source.kind === 'context' && source.sinceMs !== undefined ? this.deps.maxMessages : DEFAULT_WINDOW;
-      const tops = all.filter((m) => !m.threadId && m.at >= since).slice(-last);
-      const replies = new Map<string, PlaygroundMessage[]>();
-      for (const m of all) if (m.threadId) replies.set(m.threadId, [...(replies.get(m.threadId) ?? []), m]);
-      picked = tops.flatMap((t) => [t, ...(replies.get(t.id) ?? [])]).filter((m) => isConversation(m) && m.at >= since);
+      picked = windowOf(all, source.window, this.deps.maxMessages);
     }
-    return picked.slice(-this.deps.maxMessages).map((m) => ({ id: m.id, author: m.author, text: m.text, isBot: m.isBot }));
+    return asConversation(picked.slice(-this.deps.maxMessages));
   }
 
-  private async queue(request: PlaygroundMessage, input: Extract<PlaygroundInput, { kind: 'task' }>): Promise<{ reply: PlaygroundMessage; requestId: string }> {
-    const { intake, settings: store, log } = this.deps;
-    const requestId = requestJobId(input.task.task, 'playground', request.channelId, request.id);
-    await intake.admit({ workspace: WORKSPACE, channel: request.channelId, user: PLAYGROUND_USER.id }, requestId);
-    const messages =
-      input.source.kind === 'text'
-        ? [{ id: request.id, author: PLAYGROUND_USER.name, text: input.source.text, isBot: false }]
-        : keepRecentWithinPayload(await this.read(request, input.source));
-    if (!messages.length) throw new UserFacingError('NOTHING_TO_READ', 'There are no messages here to read yet. Load the sample thread, or write some.');
-    const { settings } = await store.effective(channelScope(request.channelId), { command: input.overrides });
-    const task = input.task.task === 'translate' ? { task: 'translate' as const, language: input.task.language ?? settings.targetLanguage ?? DEFAULT_TARGET_LANGUAGE } : input.task;
-    const working = `⏳ ${workingOn(input.task.task, messages.length)}…`;
-    const reply = await this.say(request.channelId, request.threadId, working, { requestId, state: 'waiting' });
-    await this.deps.store.setPlaceholder(requestId, { channelId: reply.channelId, id: reply.id });
-    const target: PlaygroundTarget = { platform: 'playground', channelId: request.channelId, ...(request.threadId && { threadId: request.threadId }), userId: PLAYGROUND_USER.id };
-    const { ahead } = await intake.submit(
-      { version: 1, requestId, target, messages, generation: generationFrom(settings, this.deps.maxNewTokens), ...task },
-      `playground:${request.channelId}`,
-    );
-    log.info({ requestId, task: task.task, source: input.source.kind, messages: messages.length, ahead }, `${task.task} queued`);
-    if (ahead > 0) {
-      const waiting = { ...reply, text: `${working} (#${ahead + 1} in the queue)` };
-      const current = await this.deps.store.get(reply.channelId, reply.id);
-      if (current?.state === 'waiting') {
+  private async queue(request: PlaygroundMessage, input: Extract<PlaygroundInput, { kind: 'task' }>): Promise<{ reply?: PlaygroundMessage; requestId: string }> {
+    const { channelId, threadId } = request;
+    const requestId = requestJobId(input.task.task, 'playground', channelId, request.id);
+    let reply: PlaygroundMessage | undefined;
+    const chat: ChatRequest = {
+      requestId,
+      scope: channelScope(channelId),
+      userId: PLAYGROUND_USER.id,
+      task: input.task,
+      overrides: input.overrides,
+      private: input.private,
+      source: {
+        kind: sourceKind(request, input.source),
+        nothingToRead: 'There are no messages here to read yet. Load the sample thread, or write some.',
+        read: () => this.read(request, input.source),
+      },
+    };
+    const working = (task: Parameters<typeof workingOn>[0], messages: number) => `⏳ ${workingOn(task, messages)}…`;
+    const replies: RequestReplies<PlaygroundTarget> = {
+      working: async ({ task, messages }) => {
+        reply = await this.say(channelId, threadId, working(task, messages), { requestId, state: 'waiting' });
+        await this.deps.store.setPlaceholder(requestId, { channelId, id: reply.id });
+        return { platform: 'playground', channelId, ...(threadId && { threadId }), userId: PLAYGROUND_USER.id, ...(input.private && { private: true }) };
+      },
+      queued: async ({ task, messages, ahead }) => {
+        if (ahead === 0 || !reply) return;
+        const current = await this.deps.store.get(channelId, reply.id);
+        if (current?.state !== 'waiting') return;
+        const waiting = { ...current, text: `${working(task, messages)} (#${ahead + 1} in the queue)` };
         await this.deps.store.update(waiting);
         this.deps.hub.publish(waiting);
-      }
-    }
-    return { reply, requestId };
+      },
+      refused: async (error) => {
+        reply = await this.say(channelId, threadId, error.userMessage, { state: 'failed' });
+      },
+    };
+    await this.deps.pipeline.run(chat, replies);
+    return { ...(reply && { reply }), requestId };
   }
 
   /** The channel's stored settings and what a request here runs with. */
-  async settingsOf(channelId: string): Promise<{ stored: Record<string, unknown>; effective: Record<string, unknown>; summary: string }> {
+  async settingsOf(channelId: string): Promise<ChannelSettings> {
     const scope = channelScope(channelId);
     const [{ settings: stored }, { settings }] = await Promise.all([this.deps.settings.get(scope), this.deps.settings.effective(scope)]);
     const effective = { ...settings, maxNewTokens: settings.maxNewTokens ?? this.deps.maxNewTokens };
@@ -179,15 +206,10 @@ export class PlaygroundService {
   }
 
   /** Saves the panel's changes (null clears a field) through the settings store, audited to the playground user. */
-  async saveSettings(channelId: string, changes: unknown, reset: boolean): Promise<{ stored: Record<string, unknown>; effective: Record<string, unknown>; summary: string }> {
+  async saveSettings(channelId: string, changes: unknown, reset: boolean): Promise<ChannelSettings> {
     const scope = channelScope(channelId);
-    try {
-      if (reset) await this.deps.settings.reset(scope, PLAYGROUND_USER.id);
-      else await this.deps.settings.set(scope, changes as SettingsChanges, PLAYGROUND_USER.id);
-    } catch (err) {
-      if (err instanceof SettingsError) throw new UserFacingError('BAD_SETTING', err.userMessage, { cause: err });
-      throw err;
-    }
+    if (reset) await this.deps.settings.reset(scope, PLAYGROUND_USER.id);
+    else await this.deps.settings.set(scope, changes as SettingsChanges, PLAYGROUND_USER.id);
     return this.settingsOf(channelId);
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { UserFacingError } from '../core/user-facing-error.js';
+import { BotError } from '../core/bot-error.js';
 
 /** Channel names: lowercase words joined by "-", as in Slack. */
 export const channelIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and "-", at most 40');
@@ -53,7 +53,7 @@ export class PlaygroundStore {
 
   async addChannel(id: string, at = Date.now()): Promise<string> {
     const parsed = channelIdSchema.safeParse(id);
-    if (!parsed.success) throw new UserFacingError('BAD_CHANNEL', 'A channel name is lowercase letters, digits and "-", at most 40 characters.');
+    if (!parsed.success) throw new BotError('BAD_CHANNEL', 'A channel name is lowercase letters, digits and "-", at most 40 characters.');
     await this.redis.zadd(this.key('channels'), 'NX', at, parsed.data);
     return parsed.data;
   }

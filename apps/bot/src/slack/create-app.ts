@@ -1,25 +1,30 @@
+import type { Logger } from '@parley/service-kit';
 import bolt from '@slack/bolt';
 import type { SlackTransport } from '../config.js';
+import type { SettingsStore } from '../core/settings-store.js';
 import { boltLogger } from './bolt-logger.js';
-import { registerAppHome } from './app-home.js';
+import { registerMentions } from './commands/mentions.js';
+import { registerShortcuts } from './commands/shortcuts.js';
+import type { SlackRequestDeps } from './commands/slack-request.js';
+import { registerTaskCommands } from './commands/task-commands.js';
 import { dedupeEvents, type EventClaims } from './event-dedupe.js';
-import { registerGenconfigCommand } from './genconfig-command.js';
-import { registerGenconfigForm } from './genconfig-form.js';
-import { registerMentions } from './mention-handler.js';
-import { registerMessageShortcuts } from './message-shortcuts.js';
-import { registerSummarizeShortcut } from './summarize-shortcut.js';
-import { registerThreadCommands } from './thread-commands.js';
-import type { ThreadTaskDeps } from './thread-task.js';
+import { registerGenconfigCommand } from './genconfig/genconfig-command.js';
+import { registerGenconfigForm } from './genconfig/genconfig-form.js';
+import { registerAppHome } from './home/app-home.js';
 import { buildReceiver, type SlackReceiver } from './receiver.js';
 
 const { App } = bolt;
 
-export interface SlackAppOptions extends ThreadTaskDeps {
+export interface SlackAppOptions extends SlackRequestDeps {
   transport: SlackTransport;
   eventClaims: EventClaims;
   token: string;
   apiUrl: string | undefined;
+  settings: SettingsStore;
+  log: Logger;
   adminUserIds: readonly string[];
+  /** The bot's own length limit, shown where nothing else is set (MAX_NEW_TOKENS). */
+  maxNewTokens: number;
   /** Answer other bots' mentions (SLACK_ANSWER_BOTS). */
   answerBots: boolean;
 }
@@ -37,13 +42,12 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
     clientOptions: { ...(opts.apiUrl && { slackApiUrl: opts.apiUrl }), retryConfig: { retries: 2 } },
   });
   app.use(dedupeEvents(opts.eventClaims, opts.log));
-  registerSummarizeShortcut(app, opts);
-  registerMessageShortcuts(app, opts);
+  registerShortcuts(app, opts);
   registerMentions(app, opts);
   registerGenconfigCommand(app, opts);
   registerGenconfigForm(app, opts);
   registerAppHome(app, opts);
-  registerThreadCommands(app, opts);
+  registerTaskCommands(app, opts);
   app.error(async (err) => {
     opts.log.error({ code: err.code, name: err.name }, 'unhandled Slack listener error');
   });

@@ -1,25 +1,19 @@
-import { ConfigError, connectRedis, type Logger } from '@parley/service-kit';
+import { ConfigError, connectRedis } from '@parley/service-kit';
 import { WebClient } from '@slack/web-api';
 import type { BotConfig, SlackTransport } from '../config.js';
-import type { PlatformMetrics } from '../core/bot-metrics.js';
-import type { Intake } from '../core/intake.js';
-import type { SettingsStore } from '../core/settings-store.js';
+import type { AdapterContext } from '../core/adapter-context.js';
+import { startReplyConsumer } from '../core/reply-consumer.js';
 import { createSlackApp } from './create-app.js';
 import { EventClaims } from './event-dedupe.js';
-import { Permalinks } from './permalinks.js';
-import { PlaceholderEditor } from './placeholder-editor.js';
-import { Placeholders } from './placeholders.js';
-import { startReplyStream } from './reply-stream.js';
-import { startSlackDelivery } from './slack-delivery.js';
-import { UserNames } from './user-names.js';
+import { UserNames } from './reading/user-names.js';
+import { Permalinks } from './replies/permalinks.js';
+import { PlaceholderEditor } from './replies/placeholder-editor.js';
+import { Placeholders } from './replies/placeholders.js';
+import { slackDelivery } from './replies/slack-delivery.js';
 
-/** Starts the Slack adapter: the Bolt app, the streamed edits and the reply delivery. Resolves with its stop. */
-export async function startSlack(
-  config: BotConfig,
-  slack: { token: string; transport: SlackTransport },
-  shared: { intake: Intake; settings: SettingsStore; instanceId: string; log: Logger; metrics: PlatformMetrics },
-): Promise<() => Promise<void>> {
-  const { log, intake, instanceId } = shared;
+/** Starts the Slack adapter: the Bolt app and its replies (streamed edits and the answers). Resolves with its stop. */
+export async function startSlack(config: BotConfig, slack: { token: string; transport: SlackTransport }, shared: AdapterContext): Promise<() => Promise<void>> {
+  const { log } = shared;
   const slackClient = (retries: number, rejectRateLimitedCalls = false, timeout?: number) =>
     new WebClient(slack.token, {
       ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }),
@@ -54,34 +48,21 @@ export async function startSlack(
     names: new UserNames(client),
     adminUserIds: config.PARLEY_ADMIN_USER_IDS.split(',').map((s) => s.trim()).filter(Boolean),
     settings: shared.settings,
-    intake,
+    pipeline: shared.pipeline,
     log,
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,
     maxNewTokens: config.MAX_NEW_TOKENS,
     answerBots: config.SLACK_ANSWER_BOTS,
     placeholders,
   });
-  const stream = startReplyStream({ redisUrl: config.REDIS_URL, redis, prefix: config.PARLEY_QUEUE_PREFIX, instanceId, editor, placeholders, log });
-  const delivery = startSlackDelivery({
-    client: postOnce,
-    redis,
-    redisUrl: config.REDIS_URL,
-    prefix: config.PARLEY_QUEUE_PREFIX,
-    instanceId,
-    editor,
-    placeholders,
-    permalinks: new Permalinks(client),
-    metrics: shared.metrics,
-    log,
-  });
+  const replies = startReplyConsumer('slack', slackDelivery({ client: postOnce, editor, placeholders, permalinks: new Permalinks(client), log }), { ...shared.replyDeps, redis });
 
   const listening = await receiver.start();
   log.info({ ...listening, team: auth.team_id, botUserId: bot.userId }, 'slack adapter listening');
 
   return async () => {
     await receiver.stop();
-    await delivery.close();
-    await stream.close();
+    await replies.close();
     editor.close();
     redis.disconnect();
     claimsRedis.disconnect();

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../core/settings-store.js';
+import type { AuditEntry } from '../../core/settings-store.js';
 
 /** "Last changed by @who <date>", in the reader's time zone through Slack's date formatting. */
 export function lastChangeText(last: AuditEntry | undefined, none = 'No settings of its own yet: the workspace defaults apply.'): string {

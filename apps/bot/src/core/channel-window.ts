@@ -1,4 +1,4 @@
-import { UserFacingError } from '../core/user-facing-error.js';
+import { BotError } from './bot-error.js';
 
 /** Which part of a channel a request covers: its last N messages, or those of a recent span. */
 export type ChannelWindow = { kind: 'last'; count: number } | { kind: 'since'; seconds: number; label: string };
@@ -36,7 +36,7 @@ export function defaultWindow(maxMessages: number): ChannelWindow {
  * Reads a window from the start of `words` (`last 50`, `since 2h`, `since 30 minutes`) and
  * returns it with the words it used, or null when the words do not start with `last` or `since`.
  * A window that starts right but is wrong (`last 0`, `since 3 fortnights`) throws a
- * UserFacingError saying what is accepted. `loose` is for text that may be a question
+ * BotError saying what is accepted. `loose` is for text that may be a question
  * ("last time, who…?"): a window then needs a number right after `last` or `since`.
  */
 export function takeWindow(words: readonly string[], maxMessages: number, opts: { loose?: boolean } = {}): { window: ChannelWindow; used: number } | null {
@@ -59,20 +59,21 @@ function lastWindow(raw: string | undefined, maxMessages: number): ChannelWindow
   const count = raw !== undefined && /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
   if (!(count >= 1 && count <= maxMessages)) {
     const got = raw === undefined ? 'nothing' : `\`${clip(raw)}\``;
-    throw new UserFacingError('BAD_WINDOW', `\`last\` takes a number of messages from 1 to ${maxMessages}, e.g. \`last ${Math.min(DEFAULT_WINDOW_COUNT, maxMessages)}\` (got ${got}).`);
+    throw new BotError('BAD_WINDOW', `\`last\` takes a number of messages from 1 to ${maxMessages}, e.g. \`last ${Math.min(DEFAULT_WINDOW_COUNT, maxMessages)}\` (got ${got}).`);
   }
   return { kind: 'last', count };
 }
 
-function sinceWindow(raw: string | undefined): ChannelWindow {
+/** `30m`, `2h`, `2 hours`, `1d`: a window from 1 minute to 90 days back; anything else throws a BotError saying what is accepted. */
+export function sinceWindow(raw: string | undefined): Extract<ChannelWindow, { kind: 'since' }> {
   const match = raw === undefined ? null : /^(\d{1,6})\s*([a-z]+)$/i.exec(raw);
   const unit = match ? UNIT_SECONDS[match[2]!.toLowerCase()] : undefined;
   if (!match || unit === undefined) {
-    throw new UserFacingError('BAD_WINDOW', `I don't understand \`since ${clip(raw ?? '')}\`: ${SINCE_HINT}.`);
+    throw new BotError('BAD_WINDOW', `I don't understand \`since ${clip(raw ?? '')}\`: ${SINCE_HINT}.`);
   }
   const seconds = Number(match[1]) * unit;
   if (seconds < 60 || seconds > MAX_SINCE_DAYS * 86_400) {
-    throw new UserFacingError('BAD_WINDOW', `\`since\` covers 1 minute to ${MAX_SINCE_DAYS} days (got \`since ${clip(raw!)}\`); ${SINCE_HINT}.`);
+    throw new BotError('BAD_WINDOW', `\`since\` covers 1 minute to ${MAX_SINCE_DAYS} days (got \`since ${clip(raw!)}\`); ${SINCE_HINT}.`);
   }
   return { kind: 'since', seconds, label: raw! };
 }

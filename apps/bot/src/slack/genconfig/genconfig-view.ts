@@ -1,6 +1,6 @@
 import { PRESET_NAMES, type Settings } from '@parley/settings';
 import type { types } from '@slack/bolt';
-import type { AuditEntry } from '../core/settings-store.js';
+import type { AuditEntry } from '../../core/settings-store.js';
 import { ACTION_ID, FORM_FIELDS, GENCONFIG_CALLBACK_ID, INHERIT, PRESET_BLOCK_ID, PRESET_HINT, type FormField, type FormOption } from './genconfig-fields.js';
 import { lastChangeText } from './settings-text.js';
 

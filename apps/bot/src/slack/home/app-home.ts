@@ -1,9 +1,9 @@
 import type { Logger } from '@parley/service-kit';
 import { layerSettings } from '@parley/settings';
 import type { App } from '@slack/bolt';
-import type { SettingsStore } from '../core/settings-store.js';
-import { UserFacingError } from '../core/user-facing-error.js';
-import { botDefaults } from './genconfig-form.js';
+import { isCodedError } from '@parley/errors';
+import type { SettingsStore } from '../../core/settings-store.js';
+import { botDefaults } from '../genconfig/genconfig-form.js';
 import { HOME_CHANNEL_LIMIT, homeView, type HomeSettings } from './home-view.js';
 
 export interface AppHomeDeps {
@@ -39,7 +39,7 @@ export function registerAppHome(app: App, deps: AppHomeDeps): void {
     try {
       settings = await readHomeSettings(deps, team);
     } catch (err) {
-      if (!(err instanceof UserFacingError)) throw err;
+      if (!isCodedError(err)) throw err;
       deps.log.warn({ code: err.code }, 'home tab without settings');
       settings = { unavailable: err.userMessage };
     }

@@ -1,8 +1,8 @@
+import { isCodedError } from '@parley/errors';
 import type { Logger } from '@parley/service-kit';
-import { describeSettings, parseOverrides, SettingsError } from '@parley/settings';
 import type { App } from '@slack/bolt';
-import type { AuditEntry, ChannelScope, SettingsStore } from '../core/settings-store.js';
-import { UserFacingError } from '../core/user-facing-error.js';
+import { changeSettings, currentSettings, describeChange, isSettingsVerb, settingsHereLine } from '../../core/settings-command.js';
+import type { ChannelScope, SettingsStore } from '../../core/settings-store.js';
 import { buildGenconfigForm } from './genconfig-form.js';
 import { isSettingsAdmin, NOT_ADMIN } from './slack-admin.js';
 
@@ -18,16 +18,7 @@ const USAGE =
   "`/genconfig show` shows this channel's settings. Admins get a form with `/genconfig`, or change them here: `/genconfig set temperature=0.7 top_p=0.9 sample`, " +
   '`/genconfig preset precise|balanced|creative`, `/genconfig reset`.';
 
-function describeChange(entries: readonly AuditEntry[]): string {
-  if (!entries.length) return 'Nothing changed.';
-  return `Saved: ${entries.map((e) => `${e.field} ${JSON.stringify(e.old)} → ${JSON.stringify(e.new)}`).join(', ')}.`;
-}
-
-async function describeChannel(settings: SettingsStore, scope: ChannelScope): Promise<string> {
-  const [{ settings: effective }, [last]] = await Promise.all([settings.effective(scope), settings.audit(scope, 1)]);
-  const changed = last ? ` Last changed by <@${last.actor}> at ${last.at}.` : ' Nothing set for this channel yet.';
-  return `Settings here: ${describeSettings(effective)}.${changed}`;
-}
+const describeChannel = async (settings: SettingsStore, scope: ChannelScope) => settingsHereLine(await currentSettings(settings, scope));
 
 /**
  * `/genconfig`: anyone sees the channel's generation settings and who changed them last;
@@ -62,7 +53,7 @@ export function registerGenconfigCommand(app: App, deps: GenconfigDeps): void {
         }
         return;
       }
-      if (!['set', 'preset', 'reset'].includes(verb)) {
+      if (!isSettingsVerb(verb)) {
         await reply(USAGE);
         return;
       }
@@ -70,22 +61,12 @@ export function registerGenconfigCommand(app: App, deps: GenconfigDeps): void {
         await reply(`${NOT_ADMIN} \`/genconfig\` shows them.`);
         return;
       }
-      let entries: AuditEntry[];
-      if (verb === 'reset') entries = await deps.settings.reset(scope, command.user_id);
-      else if (verb === 'preset') entries = await deps.settings.applyPreset(scope, args[0] ?? '', command.user_id);
-      else {
-        const { overrides, rest } = parseOverrides(args.join(' '));
-        if (rest.trim() !== '') throw new SettingsError('UNKNOWN_SETTING', `I didn't understand "${rest.trim()}". ${USAGE}`);
-        entries = await deps.settings.set(scope, overrides, command.user_id);
-      }
+      const entries = await changeSettings(deps.settings, scope, { verb, args: args.join(' '), actor: command.user_id });
       deps.log.info({ user: command.user_id, verb, fields: entries.map((e) => e.field) }, 'settings changed');
       await reply(describeChange(entries));
     } catch (err) {
-      if (err instanceof SettingsError || err instanceof UserFacingError) {
-        await reply(`:warning: ${err.userMessage}`);
-        return;
-      }
-      throw err;
+      if (!isCodedError(err)) throw err;
+      await reply(`:warning: ${err.userMessage}`);
     }
   });
 }

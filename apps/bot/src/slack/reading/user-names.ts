@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { CachedLookup } from '../core/cached-lookup.js';
+import { CachedLookup } from '../../core/cached-lookup.js';
 
 /**
  * Display names for user ids, from users.info, cached so a busy workspace costs one lookup per

@@ -1,5 +1,5 @@
 import type { ReplyOutcome } from '@parley/jobs';
-import { footerText } from '../core/reply-words.js';
+import { footerText } from '../../core/reply-words.js';
 
 /**
  * Slack parses `<…>` as links and mentions (`<!channel>`, `<@U…>`), so model text is escaped:
@@ -65,4 +65,12 @@ export function failureText(outcome: Extract<ReplyOutcome, { ok: false }>, reque
 export function formatReply(outcome: ReplyOutcome, requestId: string, links?: Permalinks): string {
   if (!outcome.ok) return failureText(outcome, requestId);
   return `${replyBody(outcome, links)}\n\n${replyFooter(outcome)}`;
+}
+
+const STREAM_CHARS = 3000;
+
+/** A placeholder showing the text generated so far. */
+export function streamingText(text: string): string {
+  const shown = text.length > STREAM_CHARS ? `${text.slice(0, STREAM_CHARS)}…` : text;
+  return `${escapeSlackText(shown)} :writing_hand:`;
 }

@@ -1,4 +1,5 @@
-import { parseSetting, presetNamed, PRESETS, SettingsError, type PresetName, type SettingsChanges } from '@parley/settings';
+import { isCodedError } from '@parley/errors';
+import { parseSetting, presetNamed, PRESETS, type PresetName, type SettingsChanges } from '@parley/settings';
 import { z } from 'zod';
 import { ACTION_ID, FORM_FIELDS, INHERIT, PRESET_BLOCK_ID, type FormField } from './genconfig-fields.js';
 import type { FormTarget } from './genconfig-view.js';
@@ -52,7 +53,7 @@ export function readGenconfigForm(values: unknown): FormReading {
     try {
       changes[field.key] = raw === undefined ? null : parseSetting(field.key, typed(field, raw));
     } catch (err) {
-      if (!(err instanceof SettingsError)) throw err;
+      if (!isCodedError(err)) throw err;
       errors[field.blockId] = err.userMessage;
     }
   }
@@ -62,7 +63,7 @@ export function readGenconfigForm(values: unknown): FormReading {
     try {
       preset = presetNamed(presetRaw);
     } catch (err) {
-      if (!(err instanceof SettingsError)) throw err;
+      if (!isCodedError(err)) throw err;
       errors[PRESET_BLOCK_ID] = err.userMessage;
     }
   }

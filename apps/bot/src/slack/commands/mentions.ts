@@ -1,8 +1,8 @@
 import { requestJobId } from '@parley/jobs';
 import type { App } from '@slack/bolt';
-import { ignoredBecause, type IncomingMessage } from './event-filter.js';
-import { parseMentionRequest } from '../core/mention-intent.js';
-import { admit, queueThreadTask, type Notify, type ThreadTaskDeps } from './thread-task.js';
+import { parseMentionRequest } from '../../core/mention-intent.js';
+import { ignoredBecause, type SlackEventMessage } from './event-filter.js';
+import { slackRequest, type Notify, type SlackRequestDeps } from './slack-request.js';
 
 const HELP =
   'Ask me a question about this thread, or say *summarize*, *translate to French* or *extract entities*. ' +
@@ -14,32 +14,26 @@ const HELP =
  * event before this runs; the request id comes from the message, so Slack's retries of the same
  * event make no second job.
  */
-export function registerMentions(app: App, deps: ThreadTaskDeps & { answerBots: boolean }): void {
+export function registerMentions(app: App, deps: SlackRequestDeps & { answerBots: boolean }): void {
   app.event('app_mention', async ({ event, client, body }) => {
     // Edits, deletions and (unless allowed) other bots' messages are not requests, so two
     // assistants cannot set each other off and an edited mention asks nothing twice.
-    const ignored = ignoredBecause(event as IncomingMessage, { botUserId: deps.bot.userId, botId: deps.bot.botId, answerBots: deps.answerBots });
+    const ignored = ignoredBecause(event as SlackEventMessage, { botUserId: deps.bot.userId, botId: deps.bot.botId, answerBots: deps.answerBots });
     if (ignored) {
       deps.log.debug({ reason: ignored }, 'mention ignored');
       return;
     }
-    const asker = event.user ?? (event as IncomingMessage).bot_id!;
+    const asker = event.user ?? (event as SlackEventMessage).bot_id!;
     const teamId = (body as { team_id?: string }).team_id ?? event.team ?? '';
     const threadTs = event.thread_ts ?? event.ts;
-    const requestId = requestJobId('mention', teamId, event.channel, event.ts);
     const notify: Notify = (text) => client.chat.postEphemeral({ channel: event.channel, user: asker, text, thread_ts: threadTs });
     const { intent, private: privately } = parseMentionRequest(event.text, deps.bot.userId);
     if (intent.task === 'help') {
       await notify(HELP);
       return;
     }
-    const refusal = await admit(deps, { teamId, channelId: event.channel, userId: asker }, requestId);
-    if (refusal) {
-      await notify(`:hourglass: ${refusal}`);
-      return;
-    }
-    await queueThreadTask(deps, client, notify, {
-      requestId,
+    const { request, replies } = slackRequest(deps, client, { notify }, {
+      requestId: requestJobId('mention', teamId, event.channel, event.ts),
       teamId,
       userId: asker,
       // The mention is the request, not thread content.
@@ -48,5 +42,6 @@ export function registerMentions(app: App, deps: ThreadTaskDeps & { answerBots: 
       task: intent,
       private: privately,
     });
+    await deps.pipeline.run(request, replies);
   });
 }

@@ -1,9 +1,9 @@
-import { parseLanguage, PromptError } from '@parley/prompts';
-import { parseOverrides, SettingsError, type Settings } from '@parley/settings';
-import { UserFacingError } from '../core/user-facing-error.js';
-import { defaultWindow, takeWindow, type ChannelWindow } from './channel-window.js';
-import { parseThreadLink, type ThreadRef } from './thread-link.js';
-import type { ThreadTask } from './thread-task.js';
+import type { TaskRequest } from '@parley/jobs';
+import { parseOverrides, type Settings } from '@parley/settings';
+import { BotError } from '../../core/bot-error.js';
+import { leadingLanguage } from '../../core/leading-language.js';
+import { defaultWindow, takeWindow, type ChannelWindow } from '../../core/channel-window.js';
+import { parseThreadLink, type ThreadRef } from '../reading/thread-link.js';
 
 /** What a command's text asks to work on, before anything is read from Slack. */
 export type CommandSource =
@@ -14,7 +14,7 @@ export type CommandSource =
   | { kind: 'latest' };
 
 export interface CommandRequest {
-  task: ThreadTask;
+  task: TaskRequest;
   source: CommandSource;
   overrides: Settings;
   /** Only the requester sees the answer. */
@@ -58,35 +58,28 @@ function dropLeadingPrivate(text: string): { text: string; found: boolean } {
   return match ? { text: text.slice(match[0].length), found: true } : { text, found: false };
 }
 
-function usageError(command: CommandName, lead?: string): UserFacingError {
+function usageError(command: CommandName, lead?: string): BotError {
   const why = lead ?? 'I need more to go on.';
-  return new UserFacingError('USAGE', `${why} Usage: ${USAGE[command]}. ${PRIVATE_HINT}`);
+  return new BotError('USAGE', `${why} Usage: ${USAGE[command]}. ${PRIVATE_HINT}`);
 }
 
 /**
  * Reads a command's text: settings first (`temperature=0.3 preset=creative`), the word `private`
  * (or `--private`) anywhere it cannot belong to the user's own text, then what to work on: a
  * thread link, a channel window (`last 50`, `since 2h`) or text typed into the command.
- * Every problem throws a UserFacingError that says what is accepted.
+ * Every problem throws a coded error that says what is accepted.
  */
 export function parseCommand(command: CommandName, text: string, opts: { maxMessages: number }): CommandRequest {
   const dashed = dropDashedPrivate(text);
   const leading = dropLeadingPrivate(dashed.text);
-  let overrides: Settings;
-  let rest: string;
-  try {
-    ({ overrides, rest } = parseOverrides(leading.text));
-  } catch (err) {
-    if (err instanceof SettingsError) throw new UserFacingError('BAD_SETTING', err.userMessage, { cause: err });
-    throw err;
-  }
+  const { overrides, rest } = parseOverrides(leading.text);
   const afterSettings = dropLeadingPrivate(rest);
   const flagged = dashed.found || leading.found || afterSettings.found;
   const parsed = PARSERS[command](afterSettings.text, opts.maxMessages);
   return { ...parsed, overrides, private: flagged || parsed.private };
 }
 
-type Parsed = { task: ThreadTask; source: CommandSource; private: boolean };
+type Parsed = { task: TaskRequest; source: CommandSource; private: boolean };
 
 /** The thread link among the tokens, with the tokens before and after it (without `private`). */
 function findLink(tokens: Token[]): { thread: ThreadRef; before: Token[]; after: Token[]; private: boolean } | null {
@@ -109,7 +102,7 @@ const PARSERS: Record<CommandName, (rest: string, maxMessages: number) => Parsed
     const all = tokenize(rest);
     const flagged = all.some((t) => isPrivateWord(t.word));
     const tokens = all.filter((t) => !isPrivateWord(t.word));
-    const task: ThreadTask = { task: 'summarize' };
+    const task: TaskRequest = { task: 'summarize' };
     const link = findLink(tokens);
     if (link) {
       if (link.before.length || link.after.length) throw usageError('/summarize', `I don't understand \`${clip(words([...link.before, ...link.after]))}\` next to the link.`);
@@ -129,7 +122,7 @@ const PARSERS: Record<CommandName, (rest: string, maxMessages: number) => Parsed
       return { task: { task: 'translate', language: words(link.before) }, source: { kind: 'thread', thread: link.thread }, private: link.private };
     }
     if (!tokens.length) throw usageError('/translate', 'Which language, and what should I translate?');
-    const { language, used } = leadingLanguage(tokens);
+    const { language, used } = leadingLanguage(tokens.map((t) => t.word));
     const body = tokens[used] ? rest.slice(tokens[used].at).trim() : '';
     if (!body) return { task: { task: 'translate', language }, source: { kind: 'latest' }, private: false };
     return { task: { task: 'translate', language }, source: { kind: 'text', text: body }, private: false };
@@ -159,22 +152,6 @@ const PARSERS: Record<CommandName, (rest: string, maxMessages: number) => Parsed
     return { task: { task: 'ask', question }, source: { kind: 'window', window: taken?.window ?? defaultWindow(maxMessages) }, private: false };
   },
 };
-
-/** Language names run to three words ("Norwegian Nynorsk", "Bahasa Indonesia"): the longest known one wins. */
-function leadingLanguage(tokens: Token[]): { language: string; used: number } {
-  for (let n = Math.min(3, tokens.length); n >= 1; n--) {
-    const candidate = words(tokens.slice(0, n));
-    try {
-      parseLanguage(candidate);
-      return { language: candidate, used: n };
-    } catch (err) {
-      if (!(err instanceof PromptError)) throw err;
-      // The first word alone names the language the user most likely meant, for the suggestions.
-      if (n === 1) throw new UserFacingError(err.code, err.userMessage, { cause: err });
-    }
-  }
-  throw new Error('unreachable: the loop ends with one word');
-}
 
 /** Typed text echoed in an error: short, and unable to break out of its code span. */
 function clip(text: string): string {

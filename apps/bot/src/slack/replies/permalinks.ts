@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { CachedLookup } from '../core/cached-lookup.js';
+import { CachedLookup } from '../../core/cached-lookup.js';
 import type { Permalinks as LinkMap } from './format-reply.js';
 
 /** At most this many source links per reply: chat.getPermalink is one call per message. */

@@ -1,10 +1,12 @@
 import type { Logger } from '@parley/service-kit';
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import type { PlatformMetrics } from '../core/bot-metrics.js';
+import type { PlatformMetrics } from '../../core/bot-metrics.js';
+import { FrozenKeys, type StillStreaming } from '../../core/frozen-keys.js';
 
 interface Pending {
   channel: string;
   text: string;
+  live: StillStreaming | undefined;
 }
 
 /** One workspace's edits: chat.update's rate limit is per workspace. */
@@ -26,7 +28,7 @@ const FROZEN_TTL_MS = 10 * 60_000;
 export class PlaceholderEditor {
   private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly frozen = new Map<string, number>();
+  private readonly frozen = new FrozenKeys(FROZEN_TTL_MS);
   private readonly intervalMs: number;
   private closed = false;
 
@@ -40,19 +42,22 @@ export class PlaceholderEditor {
     this.intervalMs = Math.ceil(60_000 / opts.updatesPerMinute);
   }
 
-  /** Queues `text` as the message's next content, replacing any text not yet sent. */
-  show(teamId: string, channel: string, ts: string, text: string): void {
-    if (this.closed || this.isFrozen(ts)) return;
+  /**
+   * Queues `text` as the message's next content, replacing any text not yet sent. `live` is asked
+   * just before the edit goes out, since it may wait its turn for a while: another bot instance
+   * may have started the final reply meanwhile.
+   */
+  show(teamId: string, channel: string, ts: string, text: string, live?: StillStreaming): void {
+    if (this.closed || this.frozen.has(ts)) return;
     let lane = this.lanes.get(teamId);
     if (!lane) this.lanes.set(teamId, (lane = { pending: new Map(), nextAt: 0, timer: undefined }));
-    lane.pending.set(ts, { channel, text });
+    lane.pending.set(ts, { channel, text, live });
     this.schedule(lane);
   }
 
   /** No more edits of this message; resolves once an edit already sent has been answered. */
   async freeze(ts: string): Promise<void> {
-    this.frozen.set(ts, Date.now());
-    if (this.frozen.size > 10_000) this.frozen.delete(this.frozen.keys().next().value!);
+    this.frozen.freeze(ts);
     for (const lane of this.lanes.values()) lane.pending.delete(ts);
     await this.inFlight.get(ts);
   }
@@ -61,14 +66,6 @@ export class PlaceholderEditor {
     this.closed = true;
     for (const lane of this.lanes.values()) clearTimeout(lane.timer);
     this.lanes.clear();
-  }
-
-  private isFrozen(ts: string): boolean {
-    const at = this.frozen.get(ts);
-    if (at === undefined) return false;
-    if (Date.now() - at < FROZEN_TTL_MS) return true;
-    this.frozen.delete(ts);
-    return false;
   }
 
   private schedule(lane: Lane): void {
@@ -81,21 +78,23 @@ export class PlaceholderEditor {
     // Two edits of one message in flight at once could land out of order.
     const next = [...lane.pending.entries()].find(([ts]) => !this.inFlight.has(ts));
     if (!next) return;
-    const [ts, { channel, text }] = next;
+    const [ts, pending] = next;
+    const { channel, text, live } = pending;
     lane.pending.delete(ts);
     lane.nextAt = Date.now() + this.intervalMs;
-    const sent = this.client.chat
-      .update({ channel, ts, text })
-      .then(() => undefined)
+    const sent = (live ? live() : Promise.resolve(true))
+      .then(async (stillLive) => {
+        if (stillLive && !this.frozen.has(ts)) await this.client.chat.update({ channel, ts, text });
+      })
       .catch((err: { code?: string; retryAfter?: number; data?: { error?: string } }) => {
         if (err.code === ErrorCode.RateLimitedError) {
           this.metrics.rateLimited('slack', 'chat.update');
           lane.nextAt = Math.max(lane.nextAt, Date.now() + (err.retryAfter ?? 1) * 1000);
           // Still worth showing unless newer text or the final reply came meanwhile.
-          if (!lane.pending.has(ts) && !this.isFrozen(ts)) lane.pending.set(ts, { channel, text });
+          if (!lane.pending.has(ts) && !this.frozen.has(ts)) lane.pending.set(ts, pending);
         } else {
           this.log.warn({ channel, ts, err: err.data?.error ?? err.code }, 'placeholder edit failed');
-          if (err.data?.error === 'message_not_found') this.frozen.set(ts, Date.now());
+          if (err.data?.error === 'message_not_found') this.frozen.freeze(ts);
         }
       })
       .finally(() => {

@@ -1,5 +1,5 @@
 /** The fields of a message or app_mention event that decide whether it is someone asking. */
-export interface IncomingMessage {
+export interface SlackEventMessage {
   subtype?: string;
   user?: string;
   bot_id?: string;
@@ -20,7 +20,7 @@ const ASKING_SUBTYPES = new Set(['thread_broadcast', 'file_share', 'me_message']
  * Why a message event makes no request, or null when it may. Edits must not re-run a request:
  * Slack re-sends an edited mention, and Parley's own streamed edits would otherwise set it off.
  */
-export function ignoredBecause(event: IncomingMessage, rules: AskerRules): string | null {
+export function ignoredBecause(event: SlackEventMessage, rules: AskerRules): string | null {
   if (event.user === rules.botUserId || (event.bot_id !== undefined && event.bot_id === rules.botId)) return 'own message';
   if (event.edited !== undefined) return 'edited';
   const fromBot = event.subtype === 'bot_message' || event.bot_id !== undefined;

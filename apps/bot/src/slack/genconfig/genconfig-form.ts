@@ -1,9 +1,9 @@
 import type { Logger } from '@parley/service-kit';
-import { describeSettings, layerSettings, SettingsError, type Settings } from '@parley/settings';
+import { isCodedError } from '@parley/errors';
+import { describeSettings, layerSettings, type Settings } from '@parley/settings';
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { ChannelScope, SettingsStore } from '../core/settings-store.js';
-import { UserFacingError } from '../core/user-facing-error.js';
+import type { ChannelScope, SettingsStore } from '../../core/settings-store.js';
 import { FORM_FIELDS, GENCONFIG_CALLBACK_ID } from './genconfig-fields.js';
 import { readFormTarget, readGenconfigForm } from './genconfig-submission.js';
 import { genconfigForm, noticeModal, type FormTarget } from './genconfig-view.js';
@@ -64,7 +64,7 @@ export function registerGenconfigForm(app: App, deps: GenconfigFormDeps): void {
     try {
       changed = (await deps.settings.set(scope, reading.changes, user, reading.preset ? `form+preset:${reading.preset}` : 'form')).length;
     } catch (err) {
-      if (!(err instanceof UserFacingError || err instanceof SettingsError)) throw err;
+      if (!isCodedError(err)) throw err;
       await ack({ response_action: 'errors', errors: { [FORM_FIELDS[0]!.blockId]: err.userMessage } });
       return;
     }

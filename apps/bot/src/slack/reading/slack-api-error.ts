@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserFacingError } from '../core/user-facing-error.js';
+import { BotError } from '../../core/bot-error.js';
 
 const NOT_IN_CHANNEL = "I'm not in this channel: invite me with `/invite @Parley`, then try again.";
 
@@ -28,11 +28,11 @@ function missingScope(needed: string | undefined): string {
     : 'Parley is missing a Slack permission for this. A workspace admin must reinstall the app to grant it.';
 }
 
-/** Turns a WebClient failure into a UserFacingError with the Slack error code kept for the logs. */
-export function fromSlackError(err: unknown): UserFacingError {
+/** Turns a WebClient failure into a BotError with the Slack error code kept for the logs. */
+export function fromSlackError(err: unknown): BotError {
   const parsed = platformError.safeParse(err);
   const code = parsed.success ? parsed.data.data.error : ((err as { code?: string }).code ?? 'slack_request_failed');
   const message =
     code === 'missing_scope' ? missingScope(parsed.success ? parsed.data.data.needed : undefined) : (MESSAGES[code] ?? "Slack didn't let me read those messages. Please try again.");
-  return new UserFacingError(`SLACK_${code.toUpperCase()}`, message, { cause: err });
+  return new BotError(`SLACK_${code.toUpperCase()}`, message, { cause: err });
 }

@@ -1,7 +1,7 @@
 import { describeSettings, type Settings } from '@parley/settings';
 import type { types } from '@slack/bolt';
-import type { AuditEntry } from '../core/settings-store.js';
-import { lastChangeText } from './settings-text.js';
+import type { AuditEntry } from '../../core/settings-store.js';
+import { lastChangeText } from '../genconfig/settings-text.js';
 
 /** Channels listed on the home tab; the rest are counted. Keeps the view far below Slack's 100 blocks. */
 export const HOME_CHANNEL_LIMIT = 20;

@@ -1,11 +1,11 @@
 import type { ConversationMessage } from '@parley/jobs';
 import type { WebClient } from '@slack/web-api';
-import type { ChannelWindow } from './channel-window.js';
+import type { ChannelWindow } from '../../core/channel-window.js';
 import { fetchReplies } from './read-thread.js';
 import { compareTs, isContent, toConversation, withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
 import { fromSlackError } from './slack-api-error.js';
 import type { UserNames } from './user-names.js';
-import { UserFacingError } from '../core/user-facing-error.js';
+import { BotError } from '../../core/bot-error.js';
 
 /**
  * A window of a channel, oldest first: its top-level messages from conversations.history (the
@@ -61,6 +61,6 @@ export async function latestMessage(client: WebClient, channelId: string, me: Re
     throw fromSlackError(err);
   }
   const found = ((page.messages ?? []) as SlackMessage[]).find((m): m is SlackMessage & { ts: string } => isContent(m, me) && !m.bot_id && (m.text ?? '').trim() !== '');
-  if (!found) throw new UserFacingError('NOTHING_TO_READ', 'I found no recent message here to work on. Give me some text, or use the message shortcut on the message you mean.');
+  if (!found) throw new BotError('NOTHING_TO_READ', 'I found no recent message here to work on. Give me some text, or use the message shortcut on the message you mean.');
   return found;
 }

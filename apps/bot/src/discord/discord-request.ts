@@ -1,0 +1,149 @@
+import type { CodedError } from '@parley/errors';
+import type { ConversationMessage, DiscordTarget, TaskRequest } from '@parley/jobs';
+import type { Logger } from '@parley/service-kit';
+import type { Settings } from '@parley/settings';
+import type { Message, TextBasedChannel } from 'discord.js';
+import type { ChatRequest, RequestReplies, SourceKind } from '../core/chat-request.js';
+import type { RequestPipeline } from '../core/request-pipeline.js';
+import { workingOn } from '../core/reply-words.js';
+import { asUserFacing } from './discord-errors.js';
+import type { DisplayNames } from './display-names.js';
+import { discordFailureText } from './format-reply.js';
+import { readHistory, starterOf, toConversation, type HistoryWindow } from './read-history.js';
+import type { ReplyEditor } from './reply-editor.js';
+import type { ReplyHandle } from './reply-handle.js';
+
+/** What a request works on: part of a channel or thread, given messages, or text typed into a command. */
+export type DiscordSource =
+  | { kind: 'channel'; channel: TextBasedChannel; window: HistoryWindow }
+  | { kind: 'messages'; messages: Message[] }
+  | { kind: 'text'; text: string; authorName: string };
+
+export interface DiscordRequestDeps {
+  pipeline: RequestPipeline;
+  log: Logger;
+  names: DisplayNames;
+  editor: ReplyEditor;
+  maxMessages: number;
+  botUserId: string;
+  messageContent: boolean;
+}
+
+/**
+ * Where the answer goes and how the requester hears from Parley until then: the deferred reply of
+ * an interaction (edited, later replaced by the answer), or, for a mention, a reply to the
+ * mentioning message that the answer replaces.
+ */
+export type DiscordWaiting =
+  | { kind: 'interaction'; interaction: { applicationId: string; token: string; createdAt: number }; editReply: (content: string) => Promise<unknown> }
+  | { kind: 'mention'; reply: (content: string) => Promise<{ id: string }> };
+
+export interface DiscordRequestInput {
+  requestId: string;
+  guildId: string;
+  channelId: string;
+  userId: string;
+  source: DiscordSource;
+  overrides: Settings;
+  task: TaskRequest;
+  private?: boolean;
+  /** The message the request came from or works on; channel fallbacks reference it. */
+  messageId?: string;
+}
+
+/** The window of a channel a request reads when it names none; a thread is read whole. */
+export function defaultSource(channel: TextBasedChannel, maxMessages: number): DiscordSource {
+  return { kind: 'channel', channel, window: { limit: channel.isThread() ? maxMessages : Math.min(50, maxMessages) } };
+}
+
+function kindOf(source: DiscordSource): SourceKind {
+  if (source.kind === 'channel') return source.channel.isThread() ? 'thread' : 'channel';
+  return source.kind === 'messages' ? 'message' : 'text';
+}
+
+/** Why there is nothing to work on, naming what was looked at. */
+function nothingIn(source: DiscordSource): string {
+  if (source.kind === 'messages') return 'That message has no text I can work on.';
+  if (source.kind === 'text') return 'Give me some text to work on.';
+  if (source.channel.isThread()) return 'This thread has no messages I can work on.';
+  const { limit, sinceMs } = source.window;
+  // <t:…:R> is shown by Discord in the reader's own words and time zone, e.g. "2 hours ago".
+  const span = sinceMs !== undefined ? `since <t:${Math.floor(sinceMs / 1000)}:R>` : `in the last ${limit} messages`;
+  return `I found no messages I can work on ${span} in this channel.`;
+}
+
+async function read(deps: DiscordRequestDeps, input: DiscordRequestInput): Promise<ConversationMessage[]> {
+  const opts = { guildId: input.guildId, botUserId: deps.botUserId, names: deps.names, messageContent: deps.messageContent };
+  const { source } = input;
+  if (source.kind === 'text') return [{ id: 'typed-text', author: source.authorName, text: source.text, isBot: false }];
+  if (source.kind === 'messages') return toConversation(source.messages, { ...opts, chosen: true });
+  const history = await readHistory(source.channel, source.window);
+  const starter = source.window.sinceMs === undefined && history.length < source.window.limit ? await starterOf(source.channel) : null;
+  return toConversation(starter && !history.some((m) => m.id === starter.id) ? [starter, ...history] : history, opts);
+}
+
+/** How a refusal reaches the requester: in the deferred reply, or as a reply to the mention. */
+export function discordRefusal(deps: Pick<DiscordRequestDeps, 'editor'>, waiting: DiscordWaiting, requestId: string): (error: CodedError) => Promise<void> {
+  return async (error) => {
+    const text = discordFailureText(error.userMessage, requestId);
+    if (waiting.kind === 'mention') {
+      await waiting.reply(text);
+      return;
+    }
+    await deps.editor.freeze({ kind: 'interaction', ...waiting.interaction });
+    await waiting.editReply(text);
+  };
+}
+
+/**
+ * A Discord request as the pipeline takes it: history read over REST (100 a page, with a thread's
+ * starter), and the waiting reply, which says what is being done and, behind other requests, the
+ * place in the queue.
+ */
+export function discordRequest(deps: DiscordRequestDeps, waiting: DiscordWaiting, input: DiscordRequestInput): { request: ChatRequest; replies: RequestReplies<DiscordTarget> } {
+  let handle: ReplyHandle | undefined;
+  const request: ChatRequest = {
+    requestId: input.requestId,
+    scope: { platform: 'discord', workspace: input.guildId, channel: input.channelId },
+    userId: input.userId,
+    task: input.task,
+    overrides: input.overrides,
+    private: Boolean(input.private),
+    source: {
+      kind: kindOf(input.source),
+      nothingToRead: nothingIn(input.source),
+      read: () =>
+        read(deps, input).catch((err: unknown) => {
+          throw asUserFacing(err);
+        }),
+    },
+  };
+  const working = (task: Parameters<typeof workingOn>[0], messages: number) => `⏳ ${workingOn(task, messages)}…`;
+  const replies: RequestReplies<DiscordTarget> = {
+    working: async ({ task, messages }) => {
+      let placeholderId: string | undefined;
+      if (waiting.kind === 'interaction') {
+        handle = { kind: 'interaction', ...waiting.interaction };
+        deps.editor.show(handle, working(task, messages));
+      } else {
+        placeholderId = (await waiting.reply(working(task, messages))).id;
+        handle = { kind: 'message', channelId: input.channelId, messageId: placeholderId };
+      }
+      return {
+        platform: 'discord',
+        guildId: input.guildId,
+        channelId: input.channelId,
+        userId: input.userId,
+        ...(input.messageId && { messageId: input.messageId }),
+        ...(waiting.kind === 'interaction' && { interaction: waiting.interaction }),
+        ...(placeholderId && { placeholderId }),
+        ...(input.private && { private: true }),
+      };
+    },
+    queued: async ({ task, messages, ahead }) => {
+      if (ahead > 0 && handle) deps.editor.show(handle, `${working(task, messages)} (#${ahead + 1} in the queue)`);
+    },
+    refused: discordRefusal(deps, waiting, input.requestId),
+  };
+  return { request, replies };
+}
