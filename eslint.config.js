@@ -18,6 +18,14 @@ const ONNXRUNTIME_IN_SESSION = {
 };
 const MODELS_BEFORE_GENERATION = { regex: '^\\.\\./generation(/|$)', message: 'models/ never imports generation/: generation depends on models, not the reverse.' };
 
+const BOT_WHY = 'The bot never runs a model, and apps never import each other.';
+const BOT_NAMES = [...MODEL_RUNTIME, '@parley/engine', '@parley/tiny-models', '@parley/worker', '@parley/demo'];
+const CHAT_ADAPTERS = ['apps/bot/src/slack/**', 'apps/bot/src/discord/**', 'apps/bot/src/playground/**'];
+const ADAPTERS_NEVER_QUEUE = [
+  { group: ['bullmq'], message: 'A chat adapter never touches the queue: it hands a ChatRequest to core/request-pipeline.ts and its replies come from core/reply-consumer.ts.' },
+  { regex: '(^|/)core/intake(\\.js)?$', message: 'Only core/request-pipeline.ts submits inference jobs; an adapter hands it a ChatRequest.' },
+];
+
 /**
  * The layer rule for one folder: what it must never import, and why. `also` adds patterns with
  * their own message; `ignores` leaves files out (to give them a layer entry of their own: a later
@@ -92,13 +100,9 @@ export default tseslint.config(
     ...CHAT_AND_QUEUE,
     ...APPS,
   ]),
-  layer(['apps/bot/**'], 'The bot never runs a model, and apps never import each other.', [
-    ...MODEL_RUNTIME,
-    '@parley/engine',
-    '@parley/tiny-models',
-    '@parley/worker',
-    '@parley/demo',
-  ]),
+  layer(['apps/bot/**'], BOT_WHY, BOT_NAMES, { ignores: CHAT_ADAPTERS }),
+  // Chat adapters translate; only core/request-pipeline.ts submits inference jobs, and only core/ talks to BullMQ.
+  layer(CHAT_ADAPTERS, BOT_WHY, BOT_NAMES, { also: ADAPTERS_NEVER_QUEUE }),
   layer(['apps/worker/**'], 'Apps never import each other, and the worker holds no chat client.', [
     '@slack/*',
     'discord.js',

@@ -31,6 +31,14 @@ const VIOLATIONS: [file: string, importLine: string][] = [
   ['packages/models/src/pull.ts', "import { ModelRegistry } from '../../../apps/worker/src/model-registry.js';"],
   ['packages/engine/src/errors.ts', "const q = await import('bullmq');"],
   ['packages/errors/src/coded-error.ts', "import { z } from 'zod';"],
+  // Chat adapters reach the queue only through the request pipeline and the reply consumer.
+  ['apps/bot/src/slack/commands/task-commands.ts', "import { Queue } from 'bullmq';"],
+  ['apps/bot/src/slack/commands/task-commands.ts', "import { Intake } from '../../core/intake.js';"],
+  ['apps/bot/src/discord/interactions.ts', "import { Queue } from 'bullmq';"],
+  ['apps/bot/src/discord/interactions.ts', "import type { Intake } from '../core/intake.js';"],
+  ['apps/bot/src/playground/service.ts', "import { Worker } from 'bullmq';"],
+  ['apps/bot/src/playground/service.ts', "import { Intake } from '../core/intake';"],
+  ['apps/bot/src/slack/replies/slack-delivery.ts', "import ort from 'onnxruntime-node';"],
   ['packages/errors/src/coded-error.ts', "import { SETTINGS_LIMITS } from '@parley/settings';"],
   ['packages/jobs/src/queues.ts', "import { renderSummarizePrompt } from '@parley/prompts';"],
   ['packages/settings/src/presets.ts', "import { LIMITS } from '@parley/jobs';"],
@@ -81,6 +89,11 @@ describe('layer rules in the lint step', () => {
     expect(await layerErrors('packages/engine/src/generation/batcher.ts', "import type { Tensor } from '../models/session.js';")).toEqual([]);
     expect(await layerErrors('apps/worker/src/config.ts', "import { Engine } from '@parley/engine';")).toEqual([]);
     expect(await layerErrors('apps/bot/src/config.ts', "import { Queue } from 'bullmq';")).toEqual([]);
+    // The bot's core owns the queue: the pipeline submits, the reply consumer consumes; main.ts builds the intake.
+    expect(await layerErrors('apps/bot/src/core/request-pipeline.ts', "import { Intake } from './intake.js';")).toEqual([]);
+    expect(await layerErrors('apps/bot/src/core/reply-consumer.ts', "import { Queue } from 'bullmq';")).toEqual([]);
+    expect(await layerErrors('apps/bot/src/main.ts', "import { Intake } from './core/intake.js';")).toEqual([]);
+    expect(await layerErrors('apps/bot/src/slack/commands/task-commands.ts', "import type { RequestPipeline } from '../../core/request-pipeline.js';")).toEqual([]);
     expect(await layerErrors('packages/models/src/pull.ts', "import { z } from 'zod';")).toEqual([]);
     // The error shape is the one Parley package every layer may use; the job contract also reads the settings contract.
     expect(await layerErrors('packages/engine/src/errors.ts', "import { ParleyError } from '@parley/errors';")).toEqual([]);

@@ -1,6 +1,15 @@
 import { DEFAULT_QUEUE_PREFIX } from '@parley/jobs';
 import { parseEnv } from '@parley/service-kit';
+import { SETTING_RANGES } from '@parley/settings';
 import { z } from 'zod';
+
+/** A `true`/`false` variable, read as a boolean. */
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .describe('set true or false')
+    .transform((v) => v === 'true');
 
 export const schema = z
   .object({
@@ -29,11 +38,7 @@ export const schema = z
     /** Overrides Discord's API base (without /v10), e.g. a local fake in tests. The gateway URL comes from its /gateway/bot. */
     DISCORD_API_URL: z.string().url().optional(),
     /** Ask for the privileged Message Content intent: needed to read channel and thread history (summaries, mentions in threads). */
-    DISCORD_MESSAGE_CONTENT: z
-      .enum(['true', 'false'])
-      .default('true')
-      .describe('set true or false')
-      .transform((v) => v === 'true'),
+    DISCORD_MESSAGE_CONTENT: flag('true'),
     /** Shortest time between two streamed edits of one Discord reply. */
     DISCORD_EDIT_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     /** How long an interaction token may be used; after it, answers go to the channel. Discord's is 15 minutes. */
@@ -49,13 +54,9 @@ export const schema = z
     /** Most messages of one thread or channel window sent to the model; also the largest `last N`. */
     SUMMARIZE_MAX_MESSAGES: z.coerce.number().int().min(1).max(5000).default(1000),
     /** Answer @mentions from other bots too. Parley's own messages are never answered. */
-    SLACK_ANSWER_BOTS: z
-      .enum(['true', 'false'])
-      .default('false')
-      .describe('set true or false')
-      .transform((v) => v === 'true'),
+    SLACK_ANSWER_BOTS: flag('false'),
     /** Length limit of a reply, in tokens. */
-    MAX_NEW_TOKENS: z.coerce.number().int().min(1).max(4096).default(128),
+    MAX_NEW_TOKENS: z.coerce.number().int().min(SETTING_RANGES.maxNewTokens.min).max(SETTING_RANGES.maxNewTokens.max).default(128),
     /** Comma-separated Slack user ids that may change settings besides workspace admins. */
     PARLEY_ADMIN_USER_IDS: z.string().default(''),
     /** Requests per user per minute; more get "try again in N s". */
@@ -82,11 +83,7 @@ export const schema = z
     /** Address the playground binds to. It has no login: keep it on loopback unless a proxy in front adds one. */
     PLAYGROUND_HOST: z.string().min(1).default('127.0.0.1'),
     /** Set by `npm start` when the worker runs the tiny random-weight test model, so the page says so. */
-    PLAYGROUND_RANDOM_TEST_MODEL: z
-      .enum(['true', 'false'])
-      .default('false')
-      .describe('set true or false')
-      .transform((v) => v === 'true'),
+    PLAYGROUND_RANDOM_TEST_MODEL: flag('false'),
   })
   .superRefine((env, ctx) => {
     // Neither token: the web playground runs instead (see loadConfig).

@@ -1,4 +1,4 @@
-import { PRESET_NAMES } from '@parley/settings';
+import { PRESET_NAMES, SETTING_RANGES } from '@parley/settings';
 import { describe, expect, it } from 'vitest';
 import { viewProblems } from '../../../test/helpers/fake-slack-views.js';
 import { FORM_FIELDS, GENCONFIG_CALLBACK_ID, INHERIT } from '../src/slack/genconfig/genconfig-fields.js';
@@ -35,6 +35,10 @@ describe('the /genconfig form', () => {
     }
     expect(input('temperature')).toMatchObject({ type: 'number_input', is_decimal_allowed: true });
     expect(input('top_k')).toMatchObject({ type: 'number_input', is_decimal_allowed: false });
+    // Bounds come from the settings contract; an exclusive minimum ("above 0") is left to the submission check.
+    expect(input('max_new_tokens')).toMatchObject({ min_value: String(SETTING_RANGES.maxNewTokens.min), max_value: String(SETTING_RANGES.maxNewTokens.max) });
+    expect(input('temperature')).toMatchObject({ max_value: String(SETTING_RANGES.temperature.max) });
+    expect(input('temperature')).not.toHaveProperty('min_value');
     expect(inputs.find((b) => b.block_id === 'top_p')!.hint!.text).toContain('1 turns this off');
     expect((input('preset')['options'] as { value: string }[]).map((o) => o.value)).toEqual([...PRESET_NAMES]);
   });

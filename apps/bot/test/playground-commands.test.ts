@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isCodedError } from '@parley/errors';
 import { parseInput } from '../src/playground/commands.js';
-import { escapeHtml, renderMessages } from '../src/playground/page.js';
+import { SETTING_RANGES } from '@parley/settings';
+import { escapeHtml, renderMessages, renderPage } from '../src/playground/page.js';
 
 const parse = (text: string) => parseInput(text, { maxMessages: 1000 });
 const refusal = (text: string): string => {
@@ -72,5 +73,17 @@ describe('playground page', () => {
     expect(html).toContain('data-request="r&quot;1"');
     expect(html).toContain('summarize · &lt;1&gt; messages');
     expect(html.indexOf('data-id="m2"')).toBeGreaterThan(html.indexOf('<div class="replies">'));
+  });
+
+  it("bounds the settings panel's fields by the settings contract, so the panel accepts what /genconfig accepts", () => {
+    const html = renderPage({ channelId: 'general', channels: ['general'], messages: [], effective: { temperature: 9 }, summary: 'greedy', randomTestModel: false });
+    const field = (key: string) => new RegExp(`<input type="number" id="s-${key}"[^>]*>`).exec(html)?.[0] ?? '';
+    expect(field('temperature')).toContain(`max="${SETTING_RANGES.temperature.max}"`);
+    expect(field('temperature')).toContain('value="9"');
+    // "Above 0" cannot be an HTML minimum; the server's check answers it.
+    expect(field('temperature')).not.toContain('min=');
+    expect(field('maxNewTokens')).toContain(`min="${SETTING_RANGES.maxNewTokens.min}" max="${SETTING_RANGES.maxNewTokens.max}" step="1"`);
+    expect(field('topK')).toContain(`max="${SETTING_RANGES.topK.max}"`);
+    expect(field('shots')).toContain(`max="${SETTING_RANGES.shots.max}"`);
   });
 });

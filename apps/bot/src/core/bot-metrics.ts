@@ -60,27 +60,15 @@ export class BotMetrics implements PlatformMetrics {
       labelNames: ['platform', 'method'],
       registers,
     });
-    this.queueWait = new Histogram({
-      name: 'parley_bot_queue_wait_seconds',
-      help: "Time from a request's enqueue until a worker started it (BullMQ processedOn - timestamp).",
-      labelNames: ['platform', 'task'],
-      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900],
-      registers,
-    });
-    this.latency = new Histogram({
-      name: 'parley_bot_reply_seconds',
-      help: "Time from a request's enqueue until its reply was delivered.",
-      labelNames: ['platform', 'task'],
-      buckets: [0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900],
-      registers,
-    });
-    this.tokensPerSecond = new Histogram({
-      name: 'parley_bot_tokens_per_second',
-      help: 'Generation speed reported in reply stats (new tokens / generation time).',
-      labelNames: ['platform', 'task'],
-      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
-      registers,
-    });
+    // Every timing and speed is observed per platform and task.
+    const perTask = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, labelNames: ['platform', 'task'], buckets, registers });
+    this.queueWait = perTask(
+      'parley_bot_queue_wait_seconds',
+      "Time from a request's enqueue until a worker started it (BullMQ processedOn - timestamp).",
+      [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900],
+    );
+    this.latency = perTask('parley_bot_reply_seconds', "Time from a request's enqueue until its reply was delivered.", [0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900]);
+    this.tokensPerSecond = perTask('parley_bot_tokens_per_second', 'Generation speed reported in reply stats (new tokens / generation time).', [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]);
   }
 
   replyDelivered(platform: string, reply: ReplyJob): void {

@@ -1,4 +1,4 @@
-import { SETTING_HELP } from '@parley/settings';
+import { SETTING_HELP, SETTING_RANGES } from '@parley/settings';
 import { PLAYGROUND_USAGE } from './commands.js';
 import type { PlaygroundMessage } from './store.js';
 
@@ -7,14 +7,21 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** The settings panel's controls: key, label, range and the one line that says what it does. */
-export const SETTING_CONTROLS = [
-  { key: 'temperature', min: 0.1, max: 2, step: 0.1, fallback: 1, ...SETTING_HELP.temperature },
-  { key: 'topK', min: 0, max: 200, step: 1, fallback: 50, ...SETTING_HELP.topK },
-  { key: 'topP', min: 0.05, max: 1, step: 0.05, fallback: 1, ...SETTING_HELP.topP },
-  { key: 'maxNewTokens', min: 8, max: 512, step: 8, fallback: 128, ...SETTING_HELP.maxNewTokens },
-  { key: 'shots', min: 0, max: 8, step: 1, fallback: 0, ...SETTING_HELP.shots },
-] as const;
+type PanelKey = 'temperature' | 'topK' | 'topP' | 'maxNewTokens' | 'shots';
+
+/** What the panel starts a number field with when nothing is set: the value the model would use. */
+const PANEL_FALLBACK: Readonly<Record<PanelKey, number>> = { temperature: 1, topK: 50, topP: 1, maxNewTokens: 128, shots: 0 };
+
+/**
+ * The settings panel's controls: key, label, bounds and the one line that says what it does. The
+ * bounds are the settings contract's; a minimum the contract excludes ("above 0") is left to the
+ * server's check, which answers with the contract's own words.
+ */
+export const SETTING_CONTROLS = (Object.keys(PANEL_FALLBACK) as PanelKey[]).map((key) => {
+  const range = SETTING_RANGES[key];
+  const inclusiveMin = range.kind === 'int' || !range.minExclusive;
+  return { key, ...(inclusiveMin && { min: range.min }), max: range.max, step: range.kind === 'int' ? '1' : 'any', fallback: PANEL_FALLBACK[key], ...SETTING_HELP[key] };
+});
 
 function messageHtml(m: PlaygroundMessage): string {
   const attrs = `data-id="${escapeHtml(m.id)}"${m.requestId ? ` data-request="${escapeHtml(m.requestId)}"` : ''}${m.state ? ` data-state="${escapeHtml(m.state)}"` : ''}`;
@@ -49,7 +56,7 @@ function control(c: (typeof SETTING_CONTROLS)[number], effective: Record<string,
   const value = typeof effective[c.key] === 'number' ? (effective[c.key] as number) : c.fallback;
   return (
     `<label class="setting"><span>${c.label} <output for="s-${c.key}">${value}</output></span>` +
-    `<input type="range" id="s-${c.key}" name="${c.key}" min="${c.min}" max="${c.max}" step="${c.step}" value="${value}">` +
+    `<input type="number" id="s-${c.key}" name="${c.key}"${c.min === undefined ? '' : ` min="${c.min}"`} max="${c.max}" step="${c.step}" value="${value}">` +
     `<small>${escapeHtml(c.hint)}</small></label>`
   );
 }

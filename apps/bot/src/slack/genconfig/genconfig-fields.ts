@@ -1,4 +1,4 @@
-import { PRESET_NAMES, PRESETS, SETTING_HELP, SETTINGS_LIMITS, type PresetName, type SettingKey } from '@parley/settings';
+import { PRESET_NAMES, PRESETS, SETTING_HELP, SETTING_RANGES, type PresetName, type SettingKey } from '@parley/settings';
 
 /** One input of the /genconfig form: the setting it edits, its block id, and what users read. */
 export interface FormField {
@@ -7,7 +7,8 @@ export interface FormField {
   label: string;
   /** One line under the input saying what the setting does. */
   hint: string;
-  input: { kind: 'number'; decimal: boolean } | { kind: 'select'; options: readonly FormOption[] };
+  /** A number input's bounds come from the settings contract; `min` only where the contract's minimum is itself allowed. */
+  input: { kind: 'number'; decimal: boolean; min?: number; max: number } | { kind: 'select'; options: readonly FormOption[] };
 }
 
 export interface FormOption {
@@ -22,7 +23,16 @@ export const ACTION_ID = 'value';
 export const GENCONFIG_CALLBACK_ID = 'genconfig_form';
 export const PRESET_BLOCK_ID = 'preset';
 
-const fewShot = Array.from({ length: SETTINGS_LIMITS.maxShots - 1 }, (_, i) => ({ value: String(i + 2), text: `Few-shot: ${i + 2} examples` }));
+const fewShot = Array.from({ length: SETTING_RANGES.shots.max - 1 }, (_, i) => ({ value: String(i + 2), text: `Few-shot: ${i + 2} examples` }));
+
+type NumericKey = 'temperature' | 'topK' | 'topP' | 'maxNewTokens' | 'repetitionPenalty' | 'seed';
+
+/** A number input for a setting, bounded as the settings contract bounds it. */
+function numberField(key: NumericKey, blockId: string): FormField {
+  const range = SETTING_RANGES[key];
+  const min = range.kind === 'int' || !range.minExclusive ? { min: range.min } : {};
+  return { key, blockId, ...SETTING_HELP[key], input: { kind: 'number', decimal: range.kind === 'number', ...min, max: range.max } };
+}
 
 export const FORM_FIELDS: readonly FormField[] = [
   {
@@ -37,42 +47,12 @@ export const FORM_FIELDS: readonly FormField[] = [
       ],
     },
   },
-  {
-    key: 'temperature',
-    blockId: 'temperature',
-    ...SETTING_HELP.temperature,
-    input: { kind: 'number', decimal: true },
-  },
-  {
-    key: 'topK',
-    blockId: 'top_k',
-    ...SETTING_HELP.topK,
-    input: { kind: 'number', decimal: false },
-  },
-  {
-    key: 'topP',
-    blockId: 'top_p',
-    ...SETTING_HELP.topP,
-    input: { kind: 'number', decimal: true },
-  },
-  {
-    key: 'maxNewTokens',
-    blockId: 'max_new_tokens',
-    ...SETTING_HELP.maxNewTokens,
-    input: { kind: 'number', decimal: false },
-  },
-  {
-    key: 'repetitionPenalty',
-    blockId: 'repetition_penalty',
-    ...SETTING_HELP.repetitionPenalty,
-    input: { kind: 'number', decimal: true },
-  },
-  {
-    key: 'seed',
-    blockId: 'seed',
-    ...SETTING_HELP.seed,
-    input: { kind: 'number', decimal: false },
-  },
+  numberField('temperature', 'temperature'),
+  numberField('topK', 'top_k'),
+  numberField('topP', 'top_p'),
+  numberField('maxNewTokens', 'max_new_tokens'),
+  numberField('repetitionPenalty', 'repetition_penalty'),
+  numberField('seed', 'seed'),
   {
     key: 'shots',
     blockId: 'shots',

@@ -40,6 +40,8 @@ function element(field: FormField, own: Settings[keyof Settings] | undefined, in
       type: 'number_input',
       action_id: ACTION_ID,
       is_decimal_allowed: field.input.decimal,
+      ...(field.input.min !== undefined && { min_value: String(field.input.min) }),
+      max_value: String(field.input.max),
       placeholder: plain(`Empty: inherit ${shownValue(field, inherited)}`),
       ...(own !== undefined && { initial_value: String(own) }),
     };
