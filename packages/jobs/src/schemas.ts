@@ -86,6 +86,8 @@ export const playgroundTargetSchema = z.object({
   channelId: playgroundId,
   threadId: playgroundId.optional(),
   userId: z.string().min(1).max(100),
+  /** Asked for with `private`: the page marks the answer as seen by the requester alone, as Slack and Discord show it. */
+  private: z.boolean().optional(),
 });
 export type PlaygroundTarget = z.infer<typeof playgroundTargetSchema>;
 
