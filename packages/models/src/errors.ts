@@ -1,6 +1,8 @@
+import { ParleyError } from '@parley/errors';
+
 /**
  * Everything `models` can fail with. Each error has a stable `code` and a message short enough to
- * print as the CLI's only output: no stack trace ever reaches the user.
+ * print as the CLI's only output (so it is its user message too): no stack trace ever reaches the user.
  */
 export type ModelsErrorCode =
   | 'UNKNOWN_MODEL'
@@ -14,14 +16,28 @@ export type ModelsErrorCode =
   | 'DOWNLOAD_FAILED'
   | 'BAD_FILE';
 
-export class ModelsError extends Error {
-  override readonly name = 'ModelsError';
-  constructor(
-    readonly code: ModelsErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+/**
+ * Whether running the same command again cannot help: the hub dropping out, a transfer broken off
+ * or a corrupt file (removed) may succeed on the next try; a wrong name, argument, setting, file or
+ * missing access will not.
+ */
+const PERMANENT: Readonly<Record<ModelsErrorCode, boolean>> = {
+  UNKNOWN_MODEL: true,
+  BAD_ARGUMENTS: true,
+  BAD_SETTING: true,
+  HUB_UNREACHABLE: false,
+  HUB_DENIED: true,
+  NOT_FOUND: true,
+  NO_EXPORT: true,
+  INTEGRITY: false,
+  DOWNLOAD_FAILED: false,
+  BAD_FILE: true,
+};
+
+export class ModelsError extends ParleyError<ModelsErrorCode> {
+  override readonly name: string = 'ModelsError';
+  constructor(code: ModelsErrorCode, message: string, options: ErrorOptions = {}) {
+    super(code, message, { permanent: PERMANENT[code], message, cause: options.cause });
   }
 }
 

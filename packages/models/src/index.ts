@@ -4,6 +4,7 @@ export { DTYPES, selectExportFiles, type Dtype } from './export-files.js';
 export { HubClient, type RepoFile } from './hub-client.js';
 export { listInstalled, type InstalledModel } from './installed.js';
 export { createProgress } from './progress.js';
+export { modelRegistrySchema, registryModelSchema, type ModelRegistryJson, type RegistryModel, type RegistryTasks } from './registry-schema.js';
 export { pull, type PullOptions, type PullProgress, type PullRequest, type PullResult } from './pull.js';
 export { runCli, type CliIo } from './run-cli.js';
 export { settingsFromEnv, type ModelsSettings } from './settings.js';

@@ -3,7 +3,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readManifest } from './manifest.js';
 import { servesOf } from './model-tasks.js';
-import { entryFolder, readRegistry, tasksOf, type RegistryJson } from './registry-file.js';
+import { entryFolder, readRegistry, tasksOf } from './registry-file.js';
+import type { ModelRegistryJson } from './registry-schema.js';
 import type { ModelsSettings } from './settings.js';
 import type { Serves } from './tasks.js';
 
@@ -25,7 +26,7 @@ export interface InstalledModel {
  * with their size on disk and what they serve.
  */
 export async function listInstalled(settings: ModelsSettings): Promise<InstalledModel[]> {
-  const registry: RegistryJson = await readRegistry(settings.registryFile);
+  const registry: ModelRegistryJson = await readRegistry(settings.registryFile);
   const folders = new Map<string, string>();
   if (existsSync(settings.modelsDir)) {
     for (const entry of await readdir(settings.modelsDir, { withFileTypes: true })) {

@@ -1,24 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { z } from 'zod';
 import { ModelsError } from './errors.js';
 import type { Dtype } from './export-files.js';
+import { modelRegistrySchema, type ModelRegistryJson } from './registry-schema.js';
 import type { Serves, Task } from './tasks.js';
-
-// The MODEL_REGISTRY format apps/worker/src/model-registry.ts reads. Loose objects keep what a
-// person added by hand (e.g. a model's `defaults`) through an update.
-const modelSchema = z.looseObject({ path: z.string().min(1), dtype: z.enum(['fp32', 'fp16', 'q8']).optional() });
-const registrySchema = z.looseObject({
-  models: z.record(z.string(), modelSchema),
-  tasks: z.looseObject({
-    summarize: z.string().optional(),
-    ask: z.string().optional(),
-    entities: z.string().optional(),
-    translate: z.record(z.string(), z.string()).optional(),
-  }),
-});
-export type RegistryJson = z.infer<typeof registrySchema>;
 
 /** One task pointed at a model by `pull`; `previous` is the model it pointed at before. */
 export interface TaskChange {
@@ -27,7 +13,7 @@ export interface TaskChange {
   previous?: string;
 }
 
-export async function readRegistry(file: string): Promise<RegistryJson> {
+export async function readRegistry(file: string): Promise<ModelRegistryJson> {
   if (!existsSync(file)) return { models: {}, tasks: {} };
   let raw: unknown;
   try {
@@ -35,7 +21,7 @@ export async function readRegistry(file: string): Promise<RegistryJson> {
   } catch (err) {
     throw new ModelsError('BAD_FILE', `${file} is not valid JSON (${(err as Error).message}); fix or remove it.`);
   }
-  const parsed = registrySchema.safeParse(raw);
+  const parsed = modelRegistrySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ModelsError('BAD_FILE', `${file} is not a model registry: ${issue.path.join('.') || 'top level'} ${issue.message}.`);
@@ -52,7 +38,7 @@ export function entryFolder(registryFile: string, path: string): string {
  * Adds (or updates) model `name` in folder `folder`, and points its tasks at it: primary tasks
  * always, fallback tasks only when nothing serves them yet.
  */
-export function assignModel(registry: RegistryJson, registryFile: string, name: string, folder: string, dtype: Dtype, serves: Serves): TaskChange[] {
+export function assignModel(registry: ModelRegistryJson, registryFile: string, name: string, folder: string, dtype: Dtype, serves: Serves): TaskChange[] {
   const path = relative(dirname(registryFile), folder) || '.';
   registry.models[name] = { ...registry.models[name], path, dtype };
   const changes: TaskChange[] = [];
@@ -77,7 +63,7 @@ export function assignModel(registry: RegistryJson, registryFile: string, name: 
 }
 
 /** The tasks a registry points at `name`, as `list` shows them. */
-export function tasksOf(registry: RegistryJson, name: string): string[] {
+export function tasksOf(registry: ModelRegistryJson, name: string): string[] {
   const { translate, ...rest } = registry.tasks;
   const tasks = Object.entries(rest)
     .filter(([, model]) => model === name)
@@ -86,7 +72,7 @@ export function tasksOf(registry: RegistryJson, name: string): string[] {
   return tasks;
 }
 
-export async function writeRegistry(file: string, registry: RegistryJson): Promise<void> {
+export async function writeRegistry(file: string, registry: ModelRegistryJson): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(registry, null, 2)}\n`);

@@ -1,5 +1,7 @@
-/** Tasks the worker serves (apps/worker's RegistryTask). */
-export type Task = 'summarize' | 'translate' | 'entities' | 'ask';
+import type { Task } from '@parley/jobs';
+
+/** The tasks the worker serves: the job contract's list. */
+export type { Task };
 
 /**
  * What a model can do. `primary` tasks are pointed at the model when it is pulled (the newest pull
