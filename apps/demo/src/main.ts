@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_PREFIX, INFERENCE_QUEUE, replyJobSchema, replyQueueName, requestJobId, type ReplyJob } from '@parley/jobs';
+import { DEFAULT_QUEUE_PREFIX, INFERENCE_QUEUE, replyJobSchema, replyQueueName, requestJobId, type ReplyJob, type SummarizeJob } from '@parley/jobs';
 import { assertRedisReachable, connectRedis, exitOnStartupFailure, redisOptions } from '@parley/service-kit';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { Queue, Worker } from 'bullmq';
@@ -47,14 +47,15 @@ async function main(): Promise<void> {
   try {
     const runId = randomUUID();
     const started = performance.now();
-    await inference.add('summarize', {
+    const job: SummarizeJob = {
       version: 1,
       task: 'summarize',
       requestId: requestJobId('summarize', 'demo', runId),
       target: { platform: 'demo', runId },
       messages: SAMPLE_THREAD,
       generation: { maxNewTokens: 48 },
-    });
+    };
+    await inference.add(job.task, job);
     const reply = await Promise.race([
       replyArrived,
       workerExit.then((code) => Promise.reject(new Error(`the worker exited (code ${code}) before replying`))),

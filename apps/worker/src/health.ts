@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import type { EnginePool } from './engine-pool.js';
-import { within } from './within.js';
+import { withTimeout } from './timeout.js';
 
 /** Null when the worker can take jobs: it runs, its Redis connections are ready and every model is alive. */
 export async function workerHealth(worker: Worker, pool: Pick<EnginePool, 'crashed'>, timeoutMs = 1000): Promise<string | null> {
@@ -10,7 +10,7 @@ export async function workerHealth(worker: Worker, pool: Pick<EnginePool, 'crash
   for (const conn of [connection, blockingConnection]) {
     if (!conn) continue;
     // BullMQ hands out the client only once it has connected for the first time.
-    const status = await within(conn.client, timeoutMs).then(
+    const status = await withTimeout(conn.client, timeoutMs).then(
       (client) => client.status,
       () => 'not connected',
     );

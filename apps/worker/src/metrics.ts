@@ -2,7 +2,7 @@ import type { BatchStats } from '@parley/engine';
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AttemptReport } from './processor.js';
-import { within } from './within.js';
+import { withTimeout } from './timeout.js';
 
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
 
@@ -64,7 +64,7 @@ export class WorkerMetrics {
       collect: async () => {
         queueJobs.reset();
         try {
-          const counts = await within(queue.getJobCounts(...QUEUE_STATES), scrapeTimeoutMs);
+          const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES), scrapeTimeoutMs);
           for (const state of QUEUE_STATES) queueJobs.set({ state }, counts[state] ?? 0);
         } catch {
           // Leave the gauge empty rather than report stale depths; the rest of the scrape still answers.
@@ -79,7 +79,7 @@ export class WorkerMetrics {
       collect: async () => {
         batch.reset();
         try {
-          for (const { model, stats } of await within(batches(), scrapeTimeoutMs)) {
+          for (const { model, stats } of await withTimeout(batches(), scrapeTimeoutMs)) {
             batch.set({ model, stat: 'steps' }, stats.steps);
             batch.set({ model, stat: 'runs' }, stats.runs);
             batch.set({ model, stat: 'row_steps' }, stats.rowSteps);

@@ -1,51 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { ParleyError } from '@parley/errors';
+import { TASKS, type Task } from '@parley/jobs';
+import { modelRegistrySchema, type RegistryModel, type RegistryTasks } from '@parley/models';
 import { ConfigError } from '@parley/service-kit';
-import { z } from 'zod';
 
-/** Tasks a worker can serve. */
-export type RegistryTask = 'summarize' | 'translate' | 'entities' | 'ask';
+/** A model the worker loads: its registry name and the fields of its entry the worker reads. */
+export type ModelEntry = { name: string } & Pick<RegistryModel, 'path' | 'dtype' | 'defaults'>;
 
-const modelSchema = z.object({
-  /** Folder of a Hugging Face ONNX export; relative paths are relative to the registry file. */
-  path: z.string().min(1),
-  dtype: z.enum(['fp32', 'fp16', 'q8']).optional(),
-  /** Generation defaults for this model (the request's settings win). */
-  defaults: z.object({ maxNewTokens: z.number().int().min(1).max(4096).optional() }).optional(),
-});
+/** Raised when no model serves a request: the user is told which task or language pair is missing. Permanent: the set-up lacks it. */
+export class NoModelError extends ParleyError<'NO_MODEL'> {
+  override readonly name = 'NoModelError';
 
-const schema = z.object({
-  models: z.record(z.string(), modelSchema),
-  tasks: z.object({
-    summarize: z.string().optional(),
-    ask: z.string().optional(),
-    entities: z.string().optional(),
-    /** By language pair: "en-de" → model; "*-de" or "*" for any source or any pair. */
-    translate: z.record(z.string(), z.string()).optional(),
-  }),
-});
-
-export type ModelEntry = z.infer<typeof modelSchema> & { name: string };
-
-/** Raised when no model serves a request: the user is told which task or language pair is missing. */
-export class NoModelError extends Error {
-  readonly code = 'NO_MODEL';
   constructor(
     readonly what: string,
-    readonly userMessage: string,
+    userMessage: string,
   ) {
-    super(`no model serves ${what}`);
+    super('NO_MODEL', userMessage, { permanent: true, message: `no model serves ${what}` });
   }
 }
 
 /**
  * Which model folder serves which task (and, for translation, which language pair). Read from a
- * JSON file (MODEL_REGISTRY), or made from MODEL_DIR alone: one model for every generative task.
+ * JSON file (MODEL_REGISTRY, in the format @parley/models declares and `models pull` writes), or
+ * made from MODEL_DIR alone: one model for every generative task.
  */
 export class ModelRegistry {
   private constructor(
     readonly models: ModelEntry[],
-    private readonly tasks: z.infer<typeof schema>['tasks'],
+    private readonly tasks: RegistryTasks,
   ) {}
 
   static fromFile(path: string): ModelRegistry {
@@ -55,13 +38,20 @@ export class ModelRegistry {
     } catch (err) {
       throw new ConfigError(`MODEL_REGISTRY ${path} cannot be read as JSON: ${(err as Error).message}`);
     }
-    const parsed = schema.safeParse(raw);
+    const parsed = modelRegistrySchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new ConfigError(`MODEL_REGISTRY ${path}: ${issue.path.join('.')} ${issue.message}`);
     }
     const base = dirname(path);
-    const models = Object.entries(parsed.data.models).map(([name, m]) => ({ ...m, name, path: isAbsolute(m.path) ? m.path : resolve(base, m.path) }));
+    const models = Object.entries(parsed.data.models).map(
+      ([name, m]): ModelEntry => ({
+        name,
+        path: isAbsolute(m.path) ? m.path : resolve(base, m.path),
+        ...(m.dtype && { dtype: m.dtype }),
+        ...(m.defaults && { defaults: m.defaults }),
+      }),
+    );
     const registry = new ModelRegistry(models, parsed.data.tasks);
     for (const name of registry.referencedNames()) {
       if (!models.some((m) => m.name === name)) throw new ConfigError(`MODEL_REGISTRY ${path}: task refers to unknown model "${name}"`);
@@ -74,7 +64,7 @@ export class ModelRegistry {
   }
 
   /** The model for a task; for translation, for the pair `source-target`. */
-  modelFor(task: RegistryTask, pair?: { source: string; target: string; targetName: string }): ModelEntry {
+  modelFor(task: Task, pair?: { source: string; target: string; targetName: string }): ModelEntry {
     let name: string | undefined;
     if (task === 'translate') {
       const t = this.tasks.translate ?? {};
@@ -91,7 +81,8 @@ export class ModelRegistry {
   }
 
   private referencedNames(): string[] {
-    const { translate, ...rest } = this.tasks;
-    return [...Object.values(rest), ...Object.values(translate ?? {})].filter((n): n is string => typeof n === 'string');
+    // The tasks the worker serves, not whatever else a hand-edited file holds under `tasks`.
+    const named = TASKS.map((task) => (task === 'translate' ? undefined : this.tasks[task]));
+    return [...named, ...Object.values(this.tasks.translate ?? {})].filter((n): n is string => typeof n === 'string');
   }
 }

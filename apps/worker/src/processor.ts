@@ -1,16 +1,12 @@
-import { EngineError } from '@parley/engine';
+import { isCodedError, type CodedError } from '@parley/errors';
 import { inferenceJobSchema, LIMITS, type InferenceJob, type Progress, type ReplyOutcome } from '@parley/jobs';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { NoModelError } from './model-registry.js';
 import { ask } from './tasks/ask.js';
 import { extractEntities } from './tasks/entities.js';
 import { summarize, summarizeChunk, summarizeReduce } from './tasks/summarize.js';
 import { translate } from './tasks/translate.js';
 import type { SummaryPrompts } from './tasks/summary-plan.js';
 import type { TaskContext } from './tasks/task-context.js';
-
-/** Engine errors that retrying cannot fix: the input or the model is wrong, not the moment. */
-const PERMANENT_ENGINE_ERRORS = new Set(['PROMPT_TOO_LONG', 'INVALID_OPTION', 'MODEL_NOT_FOUND', 'MODEL_INVALID', 'WRONG_TASK']);
 
 export type AttemptResult = 'completed' | 'failed' | 'retried';
 export type GenerationStats = Extract<ReplyOutcome, { ok: true }>['stats'];
@@ -39,19 +35,16 @@ export function parseJob(job: Job): InferenceJob | null {
 
 const isLastAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
-/** The errors a user can act on carry their own message; everything else is generic. */
-function classify(err: unknown): { code: string; userMessage: string; permanent: boolean } {
-  if (err instanceof EngineError) return { code: err.code, userMessage: err.userMessage, permanent: PERMANENT_ENGINE_ERRORS.has(err.code) };
-  if (err instanceof NoModelError) return { code: err.code, userMessage: err.userMessage, permanent: true };
-  const coded = err as { code?: unknown; userMessage?: unknown };
-  if (typeof coded.userMessage === 'string' && typeof coded.code === 'string') return { code: coded.code, userMessage: coded.userMessage, permanent: true };
+/**
+ * What a failure means for the user and for retries, read off the error's shape (it may come
+ * from any package, or across the engine's thread): a coded error carries its own code, user
+ * message and whether a retry can help; anything else is the generic failure, worth a retry.
+ */
+export function classify(err: unknown): CodedError {
+  if (isCodedError(err)) return { code: err.code, userMessage: err.userMessage, permanent: err.permanent };
   return { code: 'WORKER_FAILURE', userMessage: GENERIC_FAILURE, permanent: false };
 }
 
-/**
- * The BullMQ processor for every inference job. It never talks to a chat platform: outcomes,
- * successes and user-facing failures alike, go to the platform's reply queue.
- */
 /** Partial text, as job progress for streaming adapters: at most once per `intervalMs`. */
 function progressPublisher(job: Job, data: InferenceJob, intervalMs: number): ((text: string) => void) | undefined {
   // Map steps of a long summary have no reply of their own to stream into.
@@ -66,6 +59,10 @@ function progressPublisher(job: Job, data: InferenceJob, intervalMs: number): ((
   };
 }
 
+/**
+ * The BullMQ processor for every inference job. It never talks to a chat platform: outcomes,
+ * successes and user-facing failures alike, go to the platform's reply queue.
+ */
 export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts, observe: AttemptObserver = () => {}, progressIntervalMs = 500) {
   const run = async (job: Job, data: InferenceJob): Promise<{ outcome: ReplyOutcome | null; value?: unknown }> => {
     const progress = progressPublisher(job, data, progressIntervalMs);

@@ -1,7 +1,8 @@
 import type { AskJob, ReplyOutcome } from '@parley/jobs';
 import { ASK_BANK, defangMentions, fitRecentMessages, NOT_IN_THREAD, renderAsk, renderConversation } from '@parley/prompts';
 import { chooseShots } from './shots.js';
-import { generateOnce, success } from './generated.js';
+import { runGeneration } from './generation-run.js';
+import { successOutcome } from './success-outcome.js';
 import { templateOptions } from './prompting.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
@@ -20,10 +21,10 @@ export async function ask(ctx: TaskContext, data: AskJob): Promise<ReplyOutcome>
   const render = (messages: typeof thread) => renderAsk({ conversation: renderConversation(messages).text, question: data.question }, { ...options, examples });
   const fitted = await fitRecentMessages(thread, (ms) => render([...ms]).text, (text) => engine.countTokens(text), budget);
   const prompt = render(fitted.messages);
-  const generated = await generateOnce(engine, prompt.text, data.generation, prompt.stop, ctx.progress);
-  const answer = generated.text.trim();
+  const run = await runGeneration(engine, prompt.text, data.generation, prompt.stop, ctx.progress);
+  const answer = run.text.trim();
   const answered = answer !== '' && !answer.includes(NOT_IN_THREAD);
-  return success({
+  return successOutcome({
     task: 'ask',
     text: answered ? defangMentions(answer) : NOT_IN_THREAD_REPLY,
     details: { kind: 'answer', answered },
@@ -32,7 +33,7 @@ export async function ask(ctx: TaskContext, data: AskJob): Promise<ReplyOutcome>
     covered: fitted.messages.length,
     inThread: thread.length,
     generation: data.generation,
-    generated,
+    run,
     prompt,
   });
 }

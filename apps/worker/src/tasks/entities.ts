@@ -3,7 +3,8 @@ import type { EntitiesJob, ReplyOutcome } from '@parley/jobs';
 import { ENTITIES_BANK, parseEntityLines, renderEntities } from '@parley/prompts';
 import { chooseShots } from './shots.js';
 import { findDatesAndAmounts } from './dates-amounts.js';
-import { add, generateOnce, NOTHING, success, type Generated } from './generated.js';
+import { addRun, NO_RUN, runGeneration, type GenerationRun } from './generation-run.js';
+import { successOutcome } from './success-outcome.js';
 import { templateOptions } from './prompting.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
@@ -22,7 +23,7 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
   const { model, engine } = engineFor(ctx, 'entities');
   const messages = data.messages.filter((m) => !m.isBot && m.text.trim() !== '');
   const groups = new Map<string, Map<string, { text: string; count: number; messageIds: Set<string> }>>();
-  let total = NOTHING;
+  let total = NO_RUN;
   let template = 'entities/token-classification@1';
   let used: string[] = [];
   for (const m of messages) {
@@ -33,11 +34,11 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
         found.push({ type, text: e.word });
       }
     } else {
-      const generated = await generative(engine, m.text, data.generation);
-      template = generated.template;
-      used = generated.examples;
-      total = add(total, generated);
-      found.push(...parseEntityLines(generated.text).filter((e) => e.type !== 'DATE' && e.type !== 'AMOUNT'));
+      const run = await generative(engine, m.text, data.generation);
+      template = run.template;
+      used = run.examples;
+      total = addRun(total, run);
+      found.push(...parseEntityLines(run.text).filter((e) => e.type !== 'DATE' && e.type !== 'AMOUNT'));
     }
     found.push(...findDatesAndAmounts(m.text));
     for (const { type, text } of found) {
@@ -51,7 +52,7 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
     }
   }
   const ordered = [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b));
-  return success({
+  return successOutcome({
     task: 'entities',
     text: ordered.map(([type, items]) => `${type}: ${[...items.values()].map((i) => i.text).join(', ')}`).join('\n'),
     details: {
@@ -66,7 +67,7 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
     covered: messages.length,
     inThread: messages.length,
     generation: data.generation,
-    generated: total,
+    run: total,
     prompt: { template, examples: used },
   });
 }
@@ -76,12 +77,12 @@ function rank(type: string): number {
   return i === -1 ? ORDER.length : i;
 }
 
-async function generative(engine: Engine, text: string, generation: EntitiesJob['generation']): Promise<Generated & { template: string; examples: string[] }> {
+async function generative(engine: Engine, text: string, generation: EntitiesJob['generation']): Promise<GenerationRun & { template: string; examples: string[] }> {
   const { family, chat } = templateOptions(engine);
   const options = { family, ...(chat && { chat }) };
   const examples = await chooseShots(engine, ENTITIES_BANK, generation.shots, promptBudget(engine, generation.maxNewTokens), (ex) =>
     renderEntities({ text: '' }, { ...options, examples: ex }),
   );
   const prompt = renderEntities({ text }, { ...options, examples });
-  return { ...(await generateOnce(engine, prompt.text, generation, prompt.stop)), template: prompt.template, examples: prompt.examples };
+  return { ...(await runGeneration(engine, prompt.text, generation, prompt.stop)), template: prompt.template, examples: prompt.examples };
 }

@@ -4,7 +4,8 @@ import { defangMentions, parseSummary, SUMMARIZE_BANK } from '@parley/prompts';
 import { chooseShots } from './shots.js';
 import type { Job } from 'bullmq';
 import type { ModelEntry } from '../model-registry.js';
-import { generateOnce, success, type Generated } from './generated.js';
+import { NO_RUN, runGeneration, type GenerationRun } from './generation-run.js';
+import { successOutcome } from './success-outcome.js';
 import { chunkThread, reduceToOne, type SummaryPrompts } from './summary-plan.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
 
@@ -20,8 +21,8 @@ export async function summarize(ctx: TaskContext, job: Job, data: SummarizeJob, 
   const examples = await summaryShots(engine, prompts, data.generation, budget);
   const whole = prompts.thread(engine, messages, 1, examples);
   if ((await engine.countTokens(whole.text)) <= budget) {
-    const generated = await generateOnce(engine, whole.text, data.generation, undefined, ctx.progress);
-    return outcome(engine, model, data, generated, messages.length, whole, whole.refs ?? new Map());
+    const run = await runGeneration(engine, whole.text, data.generation, undefined, ctx.progress);
+    return outcome(engine, model, data, run, messages.length, whole, whole.refs ?? new Map());
   }
 
   const chunks = await chunkThread(engine, messages, budget, prompts, examples);
@@ -70,8 +71,8 @@ export async function summarizeChunk(ctx: TaskContext, data: SummarizeChunkJob, 
   const { engine } = engineFor(ctx, 'summarize');
   const examples = await summaryShots(engine, prompts, data.generation, promptBudget(engine, data.generation.maxNewTokens));
   const prompt = prompts.thread(engine, data.messages, data.firstRef, examples);
-  const result = await generateOnce(engine, prompt.text, data.generation);
-  return { chunk: data.chunk, summary: result.text, messages: new Set(data.messages.map((m) => m.id)).size, refs: [...(prompt.refs ?? [])] };
+  const run = await runGeneration(engine, prompt.text, data.generation);
+  return { chunk: data.chunk, summary: run.text, messages: new Set(data.messages.map((m) => m.id)).size, refs: [...(prompt.refs ?? [])] };
 }
 
 interface ChunkSummary {
@@ -89,16 +90,16 @@ export async function summarizeReduce(ctx: TaskContext, job: Job, data: Summariz
   if (values.length !== data.chunks) throw new Error(`reduce found ${values.length} of ${data.chunks} chunk summaries`);
   values.sort((a, b) => a.chunk - b.chunk);
   const budget = promptBudget(engine, data.generation.maxNewTokens);
-  let result: Generated = { text: '', promptTokens: 0, newTokens: 0, generationMs: 0 };
+  let last: GenerationRun = NO_RUN;
   const reduced = await reduceToOne(engine, values.map((v) => v.summary), budget, prompts, async (prompt) => {
-    result = await generateOnce(engine, prompt, data.generation, undefined, ctx.progress);
-    return result.text;
+    last = await runGeneration(engine, prompt, data.generation, undefined, ctx.progress);
+    return last.text;
   });
   const final = prompts.reduce(engine, [reduced.text]);
   const refs = new Map(values.flatMap((v) => v.refs));
   const covered = new Set(refs.values()).size;
   ctx.log.info({ jobId: job.id, requestId: data.requestId, chunks: values.length, levels: reduced.levels }, 'flow reduced');
-  return outcome(engine, model, data, result, Math.min(covered, data.messagesInThread), final, refs, data.messagesInThread);
+  return outcome(engine, model, data, last, Math.min(covered, data.messagesInThread), final, refs, data.messagesInThread);
 }
 
 /** The same worked examples for the one-pass prompt and for every chunk of a thread. */
@@ -113,14 +114,14 @@ function outcome(
   engine: Engine,
   model: ModelEntry,
   data: { generation: SummarizeJob['generation'] },
-  generated: Generated,
+  run: GenerationRun,
   covered: number,
   prompt: { template: string; examples?: string[] },
   refs: Map<string, string>,
   inThread = covered,
 ): ReplyOutcome {
-  const text = defangMentions(generated.text);
-  return success({
+  const text = defangMentions(run.text);
+  return successOutcome({
     task: 'summarize',
     text,
     details: { kind: 'summary', sections: parseSummary(text, refs).sections },
@@ -129,7 +130,7 @@ function outcome(
     covered,
     inThread,
     generation: data.generation,
-    generated,
+    run,
     prompt,
   });
 }

@@ -1,6 +1,6 @@
 import type { Engine } from '@parley/engine';
 import type { SummarizeJob } from '@parley/jobs';
-import { chunkMessages, reduceSummaries, type Example, type Message, type SummarizeExampleInput } from '@parley/prompts';
+import { chunkMessages, reduceSummaries, type Example, type SummarizeExampleInput, type ThreadMessage } from '@parley/prompts';
 
 type Messages = SummarizeJob['messages'];
 
@@ -16,7 +16,7 @@ export interface SummaryPrompt {
 
 export interface SummaryPrompts {
   /** `firstRef` numbers this chunk's messages after the earlier chunks', so citations stay distinct. */
-  thread(engine: Engine, messages: readonly Message[], firstRef?: number, examples?: readonly Example<SummarizeExampleInput>[]): SummaryPrompt;
+  thread(engine: Engine, messages: readonly ThreadMessage[], firstRef?: number, examples?: readonly Example<SummarizeExampleInput>[]): SummaryPrompt;
   reduce(engine: Engine, summaries: readonly string[]): SummaryPrompt;
 }
 

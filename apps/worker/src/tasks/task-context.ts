@@ -1,8 +1,9 @@
 import type { Engine } from '@parley/engine';
+import type { Task } from '@parley/jobs';
 import type { Logger } from '@parley/service-kit';
 import type { FlowProducer } from 'bullmq';
 import type { EnginePool } from '../engine-pool.js';
-import type { ModelEntry, ModelRegistry, RegistryTask } from '../model-registry.js';
+import type { ModelEntry, ModelRegistry } from '../model-registry.js';
 import type { Replies } from '../replies.js';
 
 /** What every task pipeline may use. */
@@ -17,7 +18,7 @@ export interface TaskContext {
   progress?: (text: string) => void;
 }
 
-export function engineFor(ctx: TaskContext, task: RegistryTask, pair?: Parameters<ModelRegistry['modelFor']>[1]): { model: ModelEntry; engine: Engine } {
+export function engineFor(ctx: TaskContext, task: Task, pair?: Parameters<ModelRegistry['modelFor']>[1]): { model: ModelEntry; engine: Engine } {
   const model = ctx.registry.modelFor(task, pair);
   return { model, engine: ctx.pool.engine(model) };
 }

@@ -1,10 +1,10 @@
 import type { ReplyOutcome, TranslateJob } from '@parley/jobs';
 import { defangMentions, parseLanguage, protectSpans, renderTranslate, TRANSLATE_BANK } from '@parley/prompts';
 import { chooseShots } from './shots.js';
-import { add, generateOnce, NOTHING, success } from './generated.js';
+import { addRun, NO_RUN, runGeneration } from './generation-run.js';
+import { successOutcome } from './success-outcome.js';
 import { templateOptions } from './prompting.js';
 import { engineFor, promptBudget, type TaskContext } from './task-context.js';
-
 
 /**
  * Translate each message into the language the user named. Code, links, mentions and emoji are
@@ -21,7 +21,7 @@ export async function translate(ctx: TaskContext, data: TranslateJob): Promise<R
     renderTranslate({ text: '', ...pair }, { ...options, examples: ex }),
   );
   const messages = data.messages.filter((m) => !m.isBot && m.text.trim() !== '');
-  let total = NOTHING;
+  let total = NO_RUN;
   let template = '';
   let used: string[] = [];
   const lines: string[] = [];
@@ -30,12 +30,12 @@ export async function translate(ctx: TaskContext, data: TranslateJob): Promise<R
     const prompt = renderTranslate({ text: protectedText.text, ...pair }, { ...options, examples });
     template = prompt.template;
     used = prompt.examples;
-    const generated = await generateOnce(engine, prompt.text, data.generation, prompt.stop);
-    total = add(total, generated);
-    const translated = defangMentions(protectedText.restore(generated.text.trim()));
+    const run = await runGeneration(engine, prompt.text, data.generation, prompt.stop);
+    total = addRun(total, run);
+    const translated = defangMentions(protectedText.restore(run.text.trim()));
     lines.push(messages.length === 1 ? translated : `${m.author}: ${translated}`);
   }
-  return success({
+  return successOutcome({
     task: 'translate',
     text: lines.join('\n'),
     details: { kind: 'translation', language: { code: language.code, name: language.name } },
@@ -44,7 +44,7 @@ export async function translate(ctx: TaskContext, data: TranslateJob): Promise<R
     covered: messages.length,
     inThread: messages.length,
     generation: data.generation,
-    generated: total,
+    run: total,
     prompt: { template, examples: used },
   });
 }

@@ -1,5 +1,5 @@
 /** Resolves like `promise`, or rejects after `ms`; the late result, if any, is dropped. */
-export async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   promise.catch(() => {});
   const timeout = new Promise<never>((_, reject) => {
