@@ -1,3 +1,4 @@
+import { EngineError } from '@parley/engine';
 import { ParleyError } from '@parley/errors';
 import { PromptError } from '@parley/prompts';
 import { createLogger } from '@parley/service-kit';
@@ -64,6 +65,10 @@ describe('the retry policy reads the coded-error shape', () => {
     expect(classify(new NoModelError('ask', 'No model is set up for ask.'))).toEqual({ code: 'NO_MODEL', userMessage: 'No model is set up for ask.', permanent: true });
     expect(classify(new PromptError('BUDGET_TOO_SMALL', 'x', 'Too small.'))).toEqual({ code: 'BUDGET_TOO_SMALL', userMessage: 'Too small.', permanent: true });
     expect(classify(new PromptError('INVALID_OPTION', 'x', 'Retry.', { permanent: false })).permanent).toBe(false);
+    // The engine's errors arrive from its thread as data, rebuilt by fromJSON: their flag follows their code.
+    const tooLong = EngineError.fromJSON(new EngineError('PROMPT_TOO_LONG', 'prompt has 900 tokens', 'The input is too long.').toJSON());
+    expect(classify(tooLong)).toEqual({ code: 'PROMPT_TOO_LONG', userMessage: 'The input is too long.', permanent: true });
+    expect(classify(new EngineError('ENGINE_FAILURE', 'boom', 'The model failed.')).permanent).toBe(false);
     const generic = { code: 'WORKER_FAILURE', userMessage: GENERIC_FAILURE, permanent: false };
     expect(classify(new Error('redis blip'))).toEqual(generic);
     // Half a shape is no shape: without `permanent` nothing says whether a retry helps.
