@@ -12,6 +12,7 @@ export interface PlaygroundMessage {
   requestId?: string;
   state?: 'waiting' | 'streaming' | 'done' | 'failed';
   footer?: string;
+  private?: boolean;
 }
 
 /** A channel's server-sent event stream, read as it arrives: every message event, in order. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCodedError } from '@parley/errors';
 import { parseInput } from '../src/playground/commands.js';
 import { SETTING_RANGES } from '@parley/settings';
-import { escapeHtml, renderMessages, renderPage } from '../src/playground/page.js';
+import { escapeHtml, ONLY_YOU, renderMessages, renderPage } from '../src/playground/page.js';
 
 const parse = (text: string) => parseInput(text, { maxMessages: 1000 });
 const refusal = (text: string): string => {
@@ -73,6 +73,8 @@ describe('playground page', () => {
     expect(html).toContain('data-request="r&quot;1"');
     expect(html).toContain('summarize · &lt;1&gt; messages');
     expect(html.indexOf('data-id="m2"')).toBeGreaterThan(html.indexOf('<div class="replies">'));
+    expect(html).not.toContain(ONLY_YOU);
+    expect(renderMessages([{ id: 'm3', channelId: 'general', author: 'Parley', text: 'summary', isBot: true, at: 3, private: true }])).toContain(ONLY_YOU);
   });
 
   it("bounds the settings panel's fields by the settings contract, so the panel accepts what /genconfig accepts", () => {

@@ -49,6 +49,8 @@ export interface DiscordRequestInput {
   private?: boolean;
   /** The message the request came from or works on; channel fallbacks reference it. */
   messageId?: string;
+  /** A mention is the request, not content: it is left out of what is read. */
+  skipMessageId?: string;
 }
 
 /** The window of a channel a request reads when it names none; a thread is read whole. */
@@ -79,7 +81,8 @@ async function read(deps: DiscordRequestDeps, input: DiscordRequestInput): Promi
   if (source.kind === 'messages') return toConversation(source.messages, { ...opts, chosen: true });
   const history = await readHistory(source.channel, source.window);
   const starter = source.window.sinceMs === undefined && history.length < source.window.limit ? await starterOf(source.channel) : null;
-  return toConversation(starter && !history.some((m) => m.id === starter.id) ? [starter, ...history] : history, opts);
+  const read = starter && !history.some((m) => m.id === starter.id) ? [starter, ...history] : history;
+  return toConversation(input.skipMessageId ? read.filter((m) => m.id !== input.skipMessageId) : read, opts);
 }
 
 /** How a refusal reaches the requester: in the deferred reply, or as a reply to the mention. */

@@ -47,6 +47,7 @@ export function registerMentions(client: Client, deps: DiscordRequestDeps & { re
       overrides: {},
       task,
       messageId: message.id,
+      skipMessageId: message.id,
     });
     await deps.pipeline.run(request, replies);
   };

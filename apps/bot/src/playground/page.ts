@@ -23,13 +23,17 @@ export const SETTING_CONTROLS = (Object.keys(PANEL_FALLBACK) as PanelKey[]).map(
   return { key, ...(inclusiveMin && { min: range.min }), max: range.max, step: range.kind === 'int' ? '1' : 'any', fallback: PANEL_FALLBACK[key], ...SETTING_HELP[key] };
 });
 
+/** What a private answer says under it, as Slack and Discord say it. */
+export const ONLY_YOU = 'Only visible to you';
+
 function messageHtml(m: PlaygroundMessage): string {
   const attrs = `data-id="${escapeHtml(m.id)}"${m.requestId ? ` data-request="${escapeHtml(m.requestId)}"` : ''}${m.state ? ` data-state="${escapeHtml(m.state)}"` : ''}`;
   const footer = m.footer ? `<div class="footer">${escapeHtml(m.footer)}</div>` : '';
+  const only = m.private ? `<div class="footer private">${ONLY_YOU}</div>` : '';
   const threadButton = m.threadId ? '' : '<button type="button" class="reply-in-thread">Reply in thread</button>';
   return (
     `<div class="msg${m.isBot ? ' bot' : ''}" ${attrs}><span class="author">${escapeHtml(m.author)}</span> ` +
-    `<span class="text">${escapeHtml(m.text)}</span>${footer}${threadButton}</div>`
+    `<span class="text">${escapeHtml(m.text)}</span>${footer}${only}${threadButton}</div>`
   );
 }
 

@@ -51,7 +51,7 @@ function send(res: ServerResponse, status: number, body: string, type: string): 
 
 const json = (res: ServerResponse, status: number, body: unknown) => send(res, status, JSON.stringify(body), 'application/json; charset=utf-8');
 
-const postSchema = z.object({ text: z.string().max(4000), threadId: z.string().max(100).optional() });
+const postSchema = z.object({ text: z.string().max(4000), threadId: z.string().max(100).optional(), clientId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).optional() });
 const settingsSchema = z.object({ changes: z.record(z.string(), z.unknown()).default({}), reset: z.boolean().default(false) });
 
 /** The playground's HTTP side: the page, its script, a small JSON API and one event stream per channel. */
@@ -105,7 +105,7 @@ export function createPlaygroundServer(deps: { service: PlaygroundService; store
         return json(res, 200, { messages: await store.messages(channelId) });
       case 'POST messages': {
         const body = postSchema.safeParse(await jsonBody(req));
-        if (!body.success) throw new HttpError(400, 'expected {text, threadId?}');
+        if (!body.success) throw new HttpError(400, 'expected {text, threadId?, clientId?}');
         return json(res, 200, await service.post(channelId, body.data));
       }
       case 'POST sample':

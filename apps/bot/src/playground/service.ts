@@ -90,7 +90,12 @@ export class PlaygroundService {
     return message;
   }
 
-  async post(channelId: string, input: { text: string; threadId?: string | undefined }): Promise<PostResult> {
+  /**
+   * A line typed into the message box. `clientId` is the page's own id for this send: the same id
+   * again (a resend after a lost answer) returns what the first send made, with no second message
+   * and no second request.
+   */
+  async post(channelId: string, input: { text: string; threadId?: string | undefined; clientId?: string | undefined }): Promise<PostResult> {
     const { store, hub } = this.deps;
     if (!(await store.hasChannel(channelId))) throw new BotError('NO_CHANNEL', 'There is no such channel.');
     const text = input.text.trim();
@@ -103,9 +108,28 @@ export class PlaygroundService {
       threadId = parent.threadId ?? parent.id;
     }
     const message: PlaygroundMessage = { id: newMessageId(), channelId, ...(threadId && { threadId }), author: PLAYGROUND_USER.name, text, isBot: false, at: Date.now() };
+    const earlier = input.clientId ? await store.claimSend(input.clientId, message.id) : undefined;
+    if (earlier) return this.sentBefore(channelId, earlier);
     await store.add(message);
     hub.publish(message);
+    const result = await this.answer(message);
+    if (result.reply) await store.setReplyTo(message.id, { channelId, id: result.reply.id });
+    return result;
+  }
 
+  /** What an earlier send of the same line made: its message and, once there is one, the bot's reply. */
+  private async sentBefore(channelId: string, messageId: string): Promise<PostResult> {
+    const { store } = this.deps;
+    const message = await store.get(channelId, messageId);
+    if (!message) throw new BotError('RESENT', 'That message was sent already.');
+    const ref = await store.replyTo(messageId);
+    const reply = ref && (await store.get(ref.channelId, ref.id));
+    return { message, ...(reply && { reply }), ...(reply?.requestId && { requestId: reply.requestId }) };
+  }
+
+  /** The bot's side of a new message: nothing, help, a settings change, or a request for the pipeline. */
+  private async answer(message: PlaygroundMessage): Promise<PostResult> {
+    const { channelId, threadId, text } = message;
     let parsed: PlaygroundInput;
     try {
       parsed = parseInput(text, { maxMessages: this.deps.maxMessages });
@@ -177,7 +201,7 @@ export class PlaygroundService {
     const working = (task: Parameters<typeof workingOn>[0], messages: number) => `⏳ ${workingOn(task, messages)}…`;
     const replies: RequestReplies<PlaygroundTarget> = {
       working: async ({ task, messages }) => {
-        reply = await this.say(channelId, threadId, working(task, messages), { requestId, state: 'waiting' });
+        reply = await this.say(channelId, threadId, working(task, messages), { requestId, state: 'waiting', ...(input.private && { private: true }) });
         await this.deps.store.setPlaceholder(requestId, { channelId, id: reply.id });
         return { platform: 'playground', channelId, ...(threadId && { threadId }), userId: PLAYGROUND_USER.id, ...(input.private && { private: true }) };
       },
@@ -190,7 +214,7 @@ export class PlaygroundService {
         this.deps.hub.publish(waiting);
       },
       refused: async (error) => {
-        reply = await this.say(channelId, threadId, error.userMessage, { state: 'failed' });
+        reply = await this.say(channelId, threadId, error.userMessage, { state: 'failed', ...(input.private && { private: true }) });
       },
     };
     await this.deps.pipeline.run(chat, replies);

@@ -21,6 +21,8 @@ export const playgroundMessageSchema = z.object({
   state: z.enum(['waiting', 'streaming', 'done', 'failed']).optional(),
   /** Bot replies: task, model and settings, one line. */
   footer: z.string().optional(),
+  /** Bot replies to a `private` request: only the requester would see them in Slack or Discord. */
+  private: z.boolean().optional(),
 });
 export type PlaygroundMessage = z.infer<typeof playgroundMessageSchema>;
 
@@ -95,6 +97,27 @@ export class PlaygroundStore {
   async placeholderFor(requestId: string): Promise<{ channelId: string; id: string } | undefined> {
     const raw = await this.redis.get(this.key('request', requestId));
     return raw === null ? undefined : (JSON.parse(raw) as { channelId: string; id: string });
+  }
+
+  /**
+   * Claims a page's id for a message it sends, so a resend (the page retrying after a lost
+   * answer) is recognised: the first sender gets `undefined`, a resend the id of the message the
+   * first one made.
+   */
+  async claimSend(clientId: string, messageId: string): Promise<string | undefined> {
+    const key = this.key('sent', clientId);
+    if ((await this.redis.set(key, messageId, 'EX', 3600, 'NX')) === 'OK') return undefined;
+    return (await this.redis.get(key)) ?? undefined;
+  }
+
+  /** The bot's reply to a message, once it has one (a placeholder, an answer or a refusal). */
+  async replyTo(messageId: string): Promise<{ channelId: string; id: string } | undefined> {
+    const raw = await this.redis.get(this.key('reply', messageId));
+    return raw === null ? undefined : (JSON.parse(raw) as { channelId: string; id: string });
+  }
+
+  async setReplyTo(messageId: string, ref: { channelId: string; id: string }): Promise<void> {
+    await this.redis.set(this.key('reply', messageId), JSON.stringify(ref), 'EX', 3600);
   }
 
   async setPlaceholder(requestId: string, ref: { channelId: string; id: string }): Promise<void> {

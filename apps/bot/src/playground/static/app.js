@@ -28,6 +28,7 @@ function render(m) {
   if (m.state) node.dataset.state = m.state;
   node.append(el('span', 'author', m.author), ' ', el('span', 'text', m.text));
   if (m.footer) node.append(el('div', 'footer', m.footer));
+  if (m.private) node.append(el('div', 'footer private', 'Only visible to you'));
   if (!m.threadId) node.append(el('button', 'reply-in-thread', 'Reply in thread'));
   return node;
 }
@@ -79,8 +80,10 @@ document.getElementById('composer').addEventListener('submit', async (e) => {
   const value = text.value;
   if (!value.trim()) return;
   text.value = '';
+  // One id per line sent: if the answer is lost and the page sends again, the bot knows it is the same line.
+  const body = { text: value, clientId: crypto.randomUUID(), ...(threadId && { threadId }) };
   try {
-    await call('POST', api('messages'), threadId ? { text: value, threadId } : { text: value });
+    await call('POST', api('messages'), body).catch((err) => (err instanceof TypeError ? call('POST', api('messages'), body) : Promise.reject(err)));
   } catch (err) {
     alert(err.message);
   }
