@@ -1,36 +1,7 @@
-import { createLogger } from '@parley/service-kit';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { NoModelError } from '../src/model-registry.js';
-import { createProcessor, type AttemptReport } from '../src/processor.js';
-import { summaryPrompts } from '../src/tasks/summary-prompts.js';
-import type { TaskContext } from '../src/tasks/task-context.js';
-
-const askData = {
-  version: 1,
-  task: 'ask',
-  requestId: 'req-1',
-  target: { platform: 'demo', runId: 'run-1' },
-  messages: [{ id: '1', author: 'Maya', text: 'hello', isBot: false }],
-  generation: { maxNewTokens: 8 },
-  question: 'When?',
-};
-
-/** A processor whose model lookup fails with `err`, and the reports it makes. */
-function setup(err: Error) {
-  const reports: AttemptReport[] = [];
-  const sent: unknown[] = [];
-  const ctx = {
-    registry: {
-      modelFor: () => {
-        throw err;
-      },
-    },
-    replies: { send: async (_data: unknown, outcome: unknown) => void sent.push(outcome) },
-    log: createLogger('test', 'silent'),
-  } as unknown as TaskContext;
-  return { process: createProcessor(ctx, summaryPrompts, (r) => reports.push(r)), reports, sent };
-}
+import { askData, failingWith } from './failing-processor.js';
 
 const job = (data: unknown, attemptsMade: number, attempts: number) =>
   ({ id: 'j1', data, attemptsMade, opts: { attempts }, timestamp: 1_000, processedOn: 3_500 }) as unknown as Job;
@@ -38,27 +9,27 @@ const job = (data: unknown, attemptsMade: number, attempts: number) =>
 describe('the processor reports each attempt to its observer', () => {
   it('a transient failure with attempts left is "retried", and the error still reaches BullMQ unchanged', async () => {
     const boom = new Error('redis blip');
-    const { process, reports, sent } = setup(boom);
+    const { process, reports, sent } = failingWith(boom);
     await expect(process(job(askData, 0, 2))).rejects.toBe(boom);
     expect(reports).toEqual([{ task: 'ask', result: 'retried', durationMs: expect.any(Number), queuedMs: 2_500 }]);
     expect(sent).toEqual([]);
   });
 
   it('the same failure on the last attempt is "failed", and the user gets the generic reply', async () => {
-    const { process, reports, sent } = setup(new Error('redis blip'));
+    const { process, reports, sent } = failingWith(new Error('redis blip'));
     await expect(process(job(askData, 1, 2))).rejects.toThrow('redis blip');
     expect(reports.map((r) => r.result)).toEqual(['failed']);
     expect(sent).toEqual([expect.objectContaining({ ok: false, code: 'WORKER_FAILURE' })]);
   });
 
   it('a permanent failure is "failed" on its first attempt', async () => {
-    const { process, reports } = setup(new NoModelError('ask', 'No model is set up for ask.'));
+    const { process, reports } = failingWith(new NoModelError('ask', 'No model is set up for ask.'));
     await expect(process(job(askData, 0, 3))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(reports.map((r) => [r.task, r.result])).toEqual([['ask', 'failed']]);
   });
 
   it('an invalid payload is counted under task "invalid"', async () => {
-    const { process, reports } = setup(new Error('unused'));
+    const { process, reports } = failingWith(new Error('unused'));
     await expect(process(job({ task: 'bogus' }, 0, 3))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(reports.map((r) => [r.task, r.result])).toEqual([['invalid', 'failed']]);
   });

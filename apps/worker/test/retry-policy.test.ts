@@ -1,39 +1,11 @@
 import { EngineError } from '@parley/engine';
 import { ParleyError } from '@parley/errors';
 import { PromptError } from '@parley/prompts';
-import { createLogger } from '@parley/service-kit';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { NoModelError } from '../src/model-registry.js';
-import { classify, createProcessor, GENERIC_FAILURE, type AttemptReport } from '../src/processor.js';
-import { summaryPrompts } from '../src/tasks/summary-prompts.js';
-import type { TaskContext } from '../src/tasks/task-context.js';
-
-const askData = {
-  version: 1,
-  task: 'ask',
-  requestId: 'req-1',
-  target: { platform: 'demo', runId: 'run-1' },
-  messages: [{ id: '1', author: 'Maya', text: 'hello', isBot: false }],
-  generation: { maxNewTokens: 8 },
-  question: 'When?',
-};
-
-/** A processor whose model lookup throws `err`, with the replies it sends and the attempts it reports. */
-function failingWith(err: unknown) {
-  const reports: AttemptReport[] = [];
-  const sent: unknown[] = [];
-  const ctx = {
-    registry: {
-      modelFor: () => {
-        throw err;
-      },
-    },
-    replies: { send: async (_data: unknown, outcome: unknown) => void sent.push(outcome) },
-    log: createLogger('test', 'silent'),
-  } as unknown as TaskContext;
-  return { process: createProcessor(ctx, summaryPrompts, (r) => reports.push(r)), reports, sent };
-}
+import { classify, GENERIC_FAILURE } from '../src/processor.js';
+import { askData, failingWith } from './failing-processor.js';
 
 const firstOfThree = { id: 'j1', data: askData, attemptsMade: 0, opts: { attempts: 3 }, timestamp: 1_000, processedOn: 1_500 } as unknown as Job;
 

@@ -1,5 +1,6 @@
 import type { Task } from '@parley/jobs';
 import type { AppProcess } from '../app-process.js';
+export { waitFor as until } from '../slack-request.js';
 
 /**
  * The conformance suite's table: requests asked in platform-neutral terms, and the outcome every
@@ -136,15 +137,4 @@ export async function outcomeAfter(bot: AppProcess, from: number, timeoutMs = 20
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`no request outcome logged within ${timeoutMs} ms; stderr: ${bot.stderr.slice(-500)}`);
-}
-
-/** Polls `probe` until it returns a value. */
-export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no ${what} within ${timeoutMs} ms`);
 }
