@@ -17,6 +17,14 @@ export function workingOn(task: Task, messages: number): string {
 }
 
 /**
+ * What a waiting reply says, for platforms that say the place in the queue as "#3 in the queue":
+ * "Summarizing 42 messages…", then behind other requests "Summarizing 42 messages… (#3 in the queue)".
+ */
+export function waitingText(task: Task, messages: number, ahead = 0): string {
+  return `${workingOn(task, messages)}…${ahead > 0 ? ` (#${ahead + 1} in the queue)` : ''}`;
+}
+
+/**
  * The footer under every answer, as plain text for each platform to escape and style: the task,
  * what the model read, the model (saying so when it is the random test model) and the settings.
  */

@@ -41,8 +41,8 @@ export function describeChange(entries: readonly AuditEntry[]): string {
 }
 
 /** A channel's effective settings and its last change, for `/genconfig show`. */
-export async function currentSettings(store: SettingsStore, scope: ChannelScope, model?: Settings): Promise<{ settings: Readonly<Settings>; summary: string; last: AuditEntry | undefined }> {
-  const [{ settings }, [last]] = await Promise.all([store.effective(scope, model ? { model } : {}), store.audit(scope, 1)]);
+export async function currentSettings(store: SettingsStore, scope: ChannelScope): Promise<{ settings: Readonly<Settings>; summary: string; last: AuditEntry | undefined }> {
+  const [{ settings }, [last]] = await Promise.all([store.effective(scope), store.audit(scope, 1)]);
   return { settings, summary: describeSettings(settings), last };
 }
 

@@ -5,7 +5,7 @@ import type { Settings } from '@parley/settings';
 import type { Message, TextBasedChannel } from 'discord.js';
 import type { ChatRequest, RequestReplies, SourceKind } from '../core/chat-request.js';
 import type { RequestPipeline } from '../core/request-pipeline.js';
-import { workingOn } from '../core/reply-words.js';
+import { waitingText } from '../core/reply-words.js';
 import { asUserFacing } from './discord-errors.js';
 import type { DisplayNames } from './display-names.js';
 import { discordFailureText } from './format-reply.js';
@@ -121,15 +121,14 @@ export function discordRequest(deps: DiscordRequestDeps, waiting: DiscordWaiting
         }),
     },
   };
-  const working = (task: Parameters<typeof workingOn>[0], messages: number) => `⏳ ${workingOn(task, messages)}…`;
   const replies: RequestReplies<DiscordTarget> = {
     working: async ({ task, messages }) => {
       let placeholderId: string | undefined;
       if (waiting.kind === 'interaction') {
         handle = { kind: 'interaction', ...waiting.interaction };
-        deps.editor.show(handle, working(task, messages));
+        deps.editor.show(handle, `⏳ ${waitingText(task, messages)}`);
       } else {
-        placeholderId = (await waiting.reply(working(task, messages))).id;
+        placeholderId = (await waiting.reply(`⏳ ${waitingText(task, messages)}`)).id;
         handle = { kind: 'message', channelId: input.channelId, messageId: placeholderId };
       }
       return {
@@ -144,7 +143,7 @@ export function discordRequest(deps: DiscordRequestDeps, waiting: DiscordWaiting
       };
     },
     queued: async ({ task, messages, ahead }) => {
-      if (ahead > 0 && handle) deps.editor.show(handle, `${working(task, messages)} (#${ahead + 1} in the queue)`);
+      if (ahead > 0 && handle) deps.editor.show(handle, `⏳ ${waitingText(task, messages, ahead)}`);
     },
     refused: discordRefusal(deps, waiting, input.requestId),
   };

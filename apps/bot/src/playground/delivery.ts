@@ -1,6 +1,4 @@
 import type { Logger } from '@parley/service-kit';
-import type { Redis } from 'ioredis';
-import { streamKeys } from '../core/progress-stream.js';
 import type { ReplyDelivery } from '../core/reply-consumer.js';
 import type { EventHub } from './hub.js';
 import { replyFooter, replyText } from './reply-text.js';
@@ -13,18 +11,18 @@ import { newMessageId, type PlaygroundMessage, type PlaygroundStore } from './st
  * placeholder with its footer, stored and pushed to every open page of the channel. Replacing a
  * message is idempotent, so a retried reply cannot post twice.
  */
-export function playgroundDelivery(deps: { redis: Redis; prefix: string; store: PlaygroundStore; hub: EventHub; log: Logger }): ReplyDelivery<'playground'> {
+export function playgroundDelivery(deps: { store: PlaygroundStore; hub: EventHub; log: Logger }): ReplyDelivery<'playground'> {
   const { store, hub, log } = deps;
   return {
     stream: {
       wants: () => true,
-      show: async (requestId, _target, text) => {
+      show: async (requestId, _target, text, live) => {
         const ref = await store.placeholderFor(requestId);
         const current = ref && (await store.get(ref.channelId, ref.id));
         // Lossy by design: the page shows the newest text; the stored message waits for the final reply.
         if (!current || (current.state !== 'waiting' && current.state !== 'streaming')) return;
-        // Checked again just before publishing: the final reply may have started meanwhile.
-        if (await deps.redis.exists(streamKeys.final(deps.prefix, requestId))) return;
+        // Asked again just before publishing: the final reply may have started meanwhile.
+        if (!(await live())) return;
         hub.publish({ ...current, text, state: 'streaming' });
       },
     },

@@ -5,7 +5,7 @@ import { describeSettings, type Settings, type SettingsChanges } from '@parley/s
 import { BotError } from '../core/bot-error.js';
 import type { ChannelWindow } from '../core/channel-window.js';
 import type { ChatRequest, RequestReplies, SourceKind } from '../core/chat-request.js';
-import { workingOn } from '../core/reply-words.js';
+import { waitingText } from '../core/reply-words.js';
 import type { RequestPipeline } from '../core/request-pipeline.js';
 import { changeSettings } from '../core/settings-command.js';
 import type { ChannelScope, SettingsStore } from '../core/settings-store.js';
@@ -198,10 +198,9 @@ export class PlaygroundService {
         read: () => this.read(request, input.source),
       },
     };
-    const working = (task: Parameters<typeof workingOn>[0], messages: number) => `⏳ ${workingOn(task, messages)}…`;
     const replies: RequestReplies<PlaygroundTarget> = {
       working: async ({ task, messages }) => {
-        reply = await this.say(channelId, threadId, working(task, messages), { requestId, state: 'waiting', ...(input.private && { private: true }) });
+        reply = await this.say(channelId, threadId, `⏳ ${waitingText(task, messages)}`, { requestId, state: 'waiting', ...(input.private && { private: true }) });
         await this.deps.store.setPlaceholder(requestId, { channelId, id: reply.id });
         return { platform: 'playground', channelId, ...(threadId && { threadId }), userId: PLAYGROUND_USER.id, ...(input.private && { private: true }) };
       },
@@ -209,7 +208,7 @@ export class PlaygroundService {
         if (ahead === 0 || !reply) return;
         const current = await this.deps.store.get(channelId, reply.id);
         if (current?.state !== 'waiting') return;
-        const waiting = { ...current, text: `${working(task, messages)} (#${ahead + 1} in the queue)` };
+        const waiting = { ...current, text: `⏳ ${waitingText(task, messages, ahead)}` };
         await this.deps.store.update(waiting);
         this.deps.hub.publish(waiting);
       },

@@ -31,7 +31,7 @@ export async function startPlayground(
   const hub = await EventHub.start(redis, subscriber, prefix, log);
   const service = new PlaygroundService({ store, hub, pipeline: shared.pipeline, settings: shared.settings, log, maxMessages: config.SUMMARIZE_MAX_MESSAGES, maxNewTokens: config.MAX_NEW_TOKENS });
 
-  const replies = startReplyConsumer('playground', playgroundDelivery({ redis, prefix, store, hub, log }), { ...shared.replyDeps, redis });
+  const replies = startReplyConsumer('playground', playgroundDelivery({ store, hub, log }), { ...shared.replyDeps, redis });
 
   const loopbackOnly = ['127.0.0.1', 'localhost', '::1'].includes(playground.host);
   const server = createPlaygroundServer({ service, store, hub, log, randomTestModel: playground.randomTestModel, loopbackOnly });

@@ -6,7 +6,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ChatRequest, RequestReplies } from '../../core/chat-request.js';
 import type { RequestPipeline } from '../../core/request-pipeline.js';
-import { workingOn } from '../../core/reply-words.js';
+import { waitingText } from '../../core/reply-words.js';
 import { nothingIn, readSource, replyThreadOf, resolveLatest, sourceKindOf, type ResolvedSource, type TaskSource } from '../reading/read-source.js';
 import type { Readers } from '../reading/slack-messages.js';
 import type { UserNames } from '../reading/user-names.js';
@@ -102,7 +102,7 @@ export function slackRequest(deps: SlackRequestDeps, client: WebClient, requeste
       return { platform: 'slack', teamId: input.teamId, ...where, userId: input.userId, ...(input.private && { private: true }) };
     },
     queued: async ({ task, messages, ahead }) => {
-      const working = `:hourglass_flowing_sand: ${workingOn(task, messages)}…`;
+      const working = `:hourglass_flowing_sand: ${waitingText(task, messages)}`;
       const position = ahead > 0 ? `you're #${ahead + 1} in the queue` : undefined;
       // Delivery and streaming find the placeholder through Redis, by request id.
       const placeholderTs = input.private ? undefined : await deps.placeholders.post(input.requestId, where, position ? `${working} (${position})` : working);
