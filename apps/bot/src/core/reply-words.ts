@@ -2,7 +2,7 @@ import type { ReplyOutcome, Task } from '@parley/jobs';
 import { describeSettings } from '@parley/settings';
 
 /** What a waiting reply says on every platform, e.g. "Summarizing 42 messages". */
-export function workingOn(task: Task, messages: number): string {
+function workingOn(task: Task, messages: number): string {
   const count = `${messages} message${messages === 1 ? '' : 's'}`;
   switch (task) {
     case 'summarize':
