@@ -15,6 +15,11 @@ const opus = (source: string, target: string): CatalogEntry => ({
 
 /** Good defaults, by the short name `npm run models -- pull <name>` takes (also the folder name). */
 export const CATALOG = {
+  'flan-t5-small': {
+    repo: 'Xenova/flan-t5-small',
+    serves: { primary: ['summarize'], fallback: ['translate'], translatePair: '*' },
+    about: 'small instruction-tuned T5: summaries, simple translation; the quickest to pull',
+  },
   'flan-t5-base': {
     repo: 'Xenova/flan-t5-base',
     serves: { primary: ['summarize'], fallback: ['translate'], translatePair: '*' },

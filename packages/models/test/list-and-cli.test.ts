@@ -1,6 +1,6 @@
 import { ensureTinyTokenClassifier } from '@parley/tiny-models';
 import { spawn } from 'node:child_process';
-import { cp, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ class Capture {
 }
 
 describe('models CLI', () => {
-  const per = hubPerTest('Xenova/distilbart-cnn-6-6', 'Xenova/opus-mt-en-de');
+  const per = hubPerTest('Xenova/distilbart-cnn-6-6', 'Xenova/opus-mt-en-de', 'Xenova/flan-t5-small');
   let hub: FakeHub;
   let dir: TempDir;
   beforeEach(() => {
@@ -41,8 +41,19 @@ describe('models CLI', () => {
     expect(stdout).toContain(`MODEL_REGISTRY=${join(dir.path, 'registry.json')}`);
   });
 
+  it('pull flan-t5-small, the name the README, .env.example and docker-compose.yml use, installs Xenova/flan-t5-small', async () => {
+    const { code, stdout, stderr } = await cli('pull', 'flan-t5-small');
+    expect({ code, stderr: stderr.split('\n')[0] }).toEqual({ code: 0, stderr: expect.stringMatching(/^pulling flan-t5-small: 7 files, /) });
+    expect(hub.requests.filter((r) => r.path.includes('/tree/')).map((r) => r.path)).toEqual(['/api/models/Xenova/flan-t5-small/tree/main']);
+    expect(stdout).toContain(`flan-t5-small: 7 files`);
+    expect(stdout).toContain(`in ${join(dir.path, 'flan-t5-small')}\n  from Xenova/flan-t5-small, fp32;`);
+    const registry = JSON.parse(await readFile(join(dir.path, 'registry.json'), 'utf8'));
+    expect(registry.models).toEqual({ 'flan-t5-small': { path: 'flan-t5-small', dtype: 'fp32' } });
+    expect((await cli('list')).stdout).toMatch(/\nflan-t5-small\s+\d+ kB\s+fp32\s/);
+  });
+
   it('list shows each installed model with its size, what it serves and what the registry uses it for', async () => {
-    expect((await cli('list')).stdout).toBe(`No models in ${dir.path}. Try: npm run models -- pull flan-t5-base\n`);
+    expect((await cli('list')).stdout).toBe(`No models in ${dir.path}. Try: npm run models -- pull flan-t5-small\n`);
     await cli('pull', 'distilbart-cnn-6-6');
     await cli('pull', 'Xenova/opus-mt-en-de', '--dtype', 'q8');
     // A folder put there by hand: what it serves comes from its config.json.
@@ -62,7 +73,7 @@ describe('models CLI', () => {
 
   it('answers bad arguments and failures with one line and exit code 1', async () => {
     expect(await cli('pull', 'x/y', '--dtype', 'int4')).toMatchObject({ code: 1, stderr: 'models: --dtype must be one of fp32, fp16, q8\n' });
-    expect(await cli('pull', 'nope')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^models: Unknown model "nope"\. Known names: flan-t5-base, .*\n$/) });
+    expect(await cli('pull', 'nope')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^models: Unknown model "nope"\. Known names: flan-t5-small, flan-t5-base, .*\n$/) });
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^models: Unknown command "frobnicate"\.\n\nUsage: npm run models/);
