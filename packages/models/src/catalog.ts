@@ -1,4 +1,4 @@
-import type { Serves } from './tasks.js';
+import { CHAT_LM_SERVES, T5_SERVES, type Serves } from './tasks.js';
 
 export interface CatalogEntry {
   /** Hugging Face repo (`owner/name`) holding an ONNX export in the Optimum / transformers.js layout. */
@@ -17,13 +17,13 @@ const opus = (source: string, target: string): CatalogEntry => ({
 export const CATALOG = {
   'flan-t5-small': {
     repo: 'Xenova/flan-t5-small',
-    serves: { primary: ['summarize'], fallback: ['translate'], translatePair: '*' },
-    about: 'small instruction-tuned T5: summaries, simple translation; the quickest to pull',
+    serves: T5_SERVES,
+    about: 'small instruction-tuned T5: summaries; simple translation, entities and questions until better ones are pulled',
   },
   'flan-t5-base': {
     repo: 'Xenova/flan-t5-base',
-    serves: { primary: ['summarize'], fallback: ['translate'], translatePair: '*' },
-    about: 'instruction-tuned T5: summaries, simple translation',
+    serves: T5_SERVES,
+    about: 'instruction-tuned T5: summaries; simple translation, entities and questions until better ones are pulled',
   },
   'distilbart-cnn-6-6': { repo: 'Xenova/distilbart-cnn-6-6', serves: { primary: ['summarize'], fallback: [] }, about: 'news-style summaries (BART)' },
   'opus-mt-en-de': opus('en', 'de'),
@@ -37,8 +37,8 @@ export const CATALOG = {
   'bert-base-ner': { repo: 'Xenova/bert-base-NER', serves: { primary: ['entities'], fallback: [] }, about: 'named entities (people, places, organizations)' },
   'qwen2.5-0.5b-instruct': {
     repo: 'onnx-community/Qwen2.5-0.5B-Instruct',
-    serves: { primary: ['ask'], fallback: ['summarize'] },
-    about: 'small chat model: questions, summaries',
+    serves: CHAT_LM_SERVES,
+    about: 'small chat model: questions; summaries, entities and translation until better ones are pulled',
   },
 } satisfies Record<string, CatalogEntry>;
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { catalogEntry, catalogNameOf } from './catalog.js';
-import type { Serves } from './tasks.js';
+import { CHAT_LM_SERVES, T5_SERVES, type Serves } from './tasks.js';
 
 const configSchema = z.looseObject({
   model_type: z.string().optional(),
@@ -17,7 +17,9 @@ const NOTHING: Serves = { primary: [], fallback: [] };
 /**
  * What a model folder serves: the catalog's word for a curated model, else what its config.json
  * says it is (an encoder–decoder summarizes or translates, a token classifier finds entities, a
- * causal model with a chat template answers and summarizes).
+ * causal model with a chat template answers). Generative models also serve, as fallbacks, the
+ * tasks they can prompt for (a T5 entities and questions, a chat model summaries, entities and
+ * translation), until a model made for them is pulled.
  */
 export async function servesOf(folder: string, repo: string | undefined, name: string): Promise<Serves> {
   const curated = catalogEntry(name) ?? (repo ? catalogEntry(catalogNameOf(repo) ?? '') : undefined);
@@ -39,10 +41,10 @@ export function inferServes(config: z.infer<typeof configSchema>, hasChatTemplat
       const pair = /opus-mt-([a-z]{2,3})-([a-z]{2,3})$/.exec(repo);
       return pair ? { primary: ['translate'], fallback: [], translatePair: `${pair[1]}-${pair[2]}` } : { primary: [], fallback: ['translate'], translatePair: '*' };
     }
-    // T5 checkpoints translate with a task prefix; BART-style summarizers do not translate.
-    return T5_TYPES.has(type) ? { primary: ['summarize'], fallback: ['translate'], translatePair: '*' } : { primary: ['summarize'], fallback: [] };
+    // T5 checkpoints follow task prefixes and few-shot prompts; BART-style summarizers only summarize.
+    return T5_TYPES.has(type) ? T5_SERVES : { primary: ['summarize'], fallback: [] };
   }
-  if (hasChatTemplate && architectures.some((a) => a.endsWith('ForCausalLM'))) return { primary: ['ask'], fallback: ['summarize'] };
+  if (hasChatTemplate && architectures.some((a) => a.endsWith('ForCausalLM'))) return CHAT_LM_SERVES;
   return NOTHING;
 }
 

@@ -14,6 +14,15 @@ export interface Serves {
   translatePair?: string;
 }
 
+/**
+ * T5 checkpoints (flan-t5): summaries first; translation with a task prefix, entities and questions
+ * with few-shot prompts, until a model made for them is pulled.
+ */
+export const T5_SERVES: Serves = { primary: ['summarize'], fallback: ['translate', 'entities', 'ask'], translatePair: '*' };
+
+/** Causal LMs with a chat template: questions first; summaries, entities and any translation until a model made for them is pulled. */
+export const CHAT_LM_SERVES: Serves = { primary: ['ask'], fallback: ['summarize', 'entities', 'translate'], translatePair: '*' };
+
 export function describeServes(serves: Serves): string {
   const all = [...serves.primary, ...serves.fallback];
   if (all.length === 0) return 'nothing';

@@ -45,9 +45,10 @@ describe('what an uncurated model serves, from its config.json', () => {
     expect(inferServes({ model_type: 'marian', is_encoder_decoder: true }, false, 'Helsinki-NLP/opus-mt-nl-en')).toEqual({ primary: ['translate'], fallback: [], translatePair: 'nl-en' });
     expect(inferServes({ model_type: 'marian', is_encoder_decoder: true }, false, 'Xenova/opus-mt-en-ROMANCE')).toEqual({ primary: [], fallback: ['translate'], translatePair: '*' });
     expect(inferServes({ model_type: 'bart', is_encoder_decoder: true }, false, 'o/bart')).toEqual({ primary: ['summarize'], fallback: [] });
-    expect(inferServes({ model_type: 't5', is_encoder_decoder: true }, false, 'o/t5')).toEqual({ primary: ['summarize'], fallback: ['translate'], translatePair: '*' });
+    expect(inferServes({ model_type: 't5', is_encoder_decoder: true }, false, 'o/t5')).toEqual({ primary: ['summarize'], fallback: ['translate', 'entities', 'ask'], translatePair: '*' });
     expect(inferServes({ model_type: 'bert', architectures: ['BertForTokenClassification'] }, false, 'o/ner')).toEqual({ primary: ['entities'], fallback: [] });
-    expect(inferServes({ model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'] }, true, 'o/qwen')).toEqual({ primary: ['ask'], fallback: ['summarize'] });
+    expect(inferServes({ model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'] }, true, 'o/qwen')).toEqual({ primary: ['ask'], fallback: ['summarize', 'entities', 'translate'], translatePair: '*' });
+    expect(inferServes({ model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'] }, false, 'o/qwen-base')).toEqual({ primary: [], fallback: [] });
     expect(inferServes({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'] }, false, 'o/gpt2')).toEqual({ primary: [], fallback: [] });
   });
 });

@@ -52,6 +52,25 @@ describe('models CLI', () => {
     expect((await cli('list')).stdout).toMatch(/\nflan-t5-small\s+\d+ kB\s+fp32\s/);
   });
 
+  it('a generative model serves entities and ask until a token classifier is pulled, which takes entities over and nothing else', async () => {
+    hub.addRepo('Xenova/bert-base-NER', await FakeHub.folderFiles(await ensureTinyTokenClassifier({ cacheDir: MODEL_CACHE, variant: 'bert' })));
+    const tasks = async () => JSON.parse(await readFile(join(dir.path, 'registry.json'), 'utf8')).tasks;
+    const flanOnly = { summarize: 'flan-t5-small', translate: { '*': 'flan-t5-small' }, entities: 'flan-t5-small', ask: 'flan-t5-small' };
+
+    const flan = await cli('pull', 'flan-t5-small');
+    expect(flan.stdout).toContain(`serves summarize, translate, entities, ask\n  registry ${join(dir.path, 'registry.json')}: summarize → flan-t5-small, translate * → flan-t5-small, entities → flan-t5-small, ask → flan-t5-small\n`);
+    expect(await tasks()).toEqual(flanOnly);
+
+    const ner = await cli('pull', 'bert-base-ner');
+    expect(ner.stdout).toContain(': entities → bert-base-ner (was flan-t5-small)\n');
+    expect(await tasks()).toEqual({ ...flanOnly, entities: 'bert-base-ner' });
+
+    // Pulled again, the T5 keeps its primary task and leaves entities where a primary put it.
+    const again = await cli('pull', 'flan-t5-small');
+    expect(again.stdout).toContain(': no task changed\n');
+    expect(await tasks()).toEqual({ ...flanOnly, entities: 'bert-base-ner' });
+  });
+
   it('list shows each installed model with its size, what it serves and what the registry uses it for', async () => {
     expect((await cli('list')).stdout).toBe(`No models in ${dir.path}. Try: npm run models -- pull flan-t5-small\n`);
     await cli('pull', 'distilbart-cnn-6-6');

@@ -48,9 +48,9 @@ describe('models pull', () => {
     const registry = JSON.parse(await readFile(join(dir.path, 'registry.json'), 'utf8'));
     expect(registry).toEqual({
       models: { 'test-org--tiny-t5': { path: 'test-org--tiny-t5', dtype: 'fp32' } },
-      tasks: { summarize: 'test-org--tiny-t5', translate: { '*': 'test-org--tiny-t5' } },
+      tasks: { summarize: 'test-org--tiny-t5', translate: { '*': 'test-org--tiny-t5' }, entities: 'test-org--tiny-t5', ask: 'test-org--tiny-t5' },
     });
-    expect(result.changes.map((c) => c.task)).toEqual(['summarize', 'translate *']);
+    expect(result.changes.map((c) => c.task)).toEqual(['summarize', 'translate *', 'entities', 'ask']);
   });
 
   it('picks the quantized graphs with --dtype q8, and names the precisions a repo has when one is missing', async () => {
