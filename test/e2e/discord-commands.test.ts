@@ -216,7 +216,7 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
     const job = await jobOf(requestId);
     expect(job).toMatchObject({ task: 'entities', messages: [{ id: 'typed-text', text }] });
     const final = content(await finalOf(token));
-    expect(final).toMatch(/-# entities · 1 message · /);
+    expect(final).toMatch(/-# entities \(named-entity model \+ date\/amount patterns\) · 1 message · /);
     expect(final).not.toMatch(/^⚠️/);
     expect(fake.calls.slice(from).some((c) => c.path.startsWith(`/channels/${channelId}/messages`))).toBe(false);
   });
@@ -258,13 +258,13 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
     };
 
     expect(await answer('show')).toBe('Settings here: greedy. Nothing set for this channel yet.');
-    expect(await answer('preset', [{ name: 'name', type: 3, value: 'creative' }])).toMatch(/^Saved: .*temperature null → 1\.1/);
+    expect(await answer('preset', [{ name: 'name', type: 3, value: 'creative' }])).toMatch(/^Saved: .*temperature unset → 1\.1/);
     expect(await answer('show')).toMatch(new RegExp(`^Settings here: sampling, temperature 1\\.1, top-p 0\\.95, top-k off\\. Last changed by <@${manager.id}> at `));
 
     const { requestId } = command('ask', [{ name: 'question', type: 3, value: 'Which venue?' }], { channelId: SETTINGS });
     expect((await jobOf(requestId)).generation).toMatchObject({ doSample: true, temperature: 1.1, topP: 0.95 });
 
-    expect(await answer('reset')).toMatch(/^Saved: .*temperature 1\.1 → null/);
+    expect(await answer('reset')).toMatch(/^Saved: .*temperature 1\.1 → unset/);
     expect(await answer('show')).toMatch(/^Settings here: greedy\. Last changed by /);
     // The settings were for that channel only.
     const elsewhere = command('genconfig', [{ name: 'show', type: 1 }], { user: manager });
@@ -328,7 +328,7 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
     const { id, token } = contextMenu('Extract entities', { ...answer, guild_id: guildId });
     const job = await jobOf(requestJobId('discord', guildId, id));
     expect(job.messages).toMatchObject([{ id: answer['id'], text: 'Angela Merkel visits Lisbon on Friday.', isBot: false }]);
-    expect(content(await finalOf(token))).toMatch(/-# entities · 1 message · /);
+    expect(content(await finalOf(token))).toMatch(/-# entities \(named-entity model \+ date\/amount patterns\) · 1 message · /);
   });
 
   it('a window with nothing but bot posts is answered with what was looked at, and nothing is queued', async () => {

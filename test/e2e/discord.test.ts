@@ -138,7 +138,7 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
   it.each([
     ['Summarize thread', /-# summarize · 1 message · /],
     ['Translate message', /-# translated to English · 1 message · /],
-    ['Extract entities', /-# entities · 1 message · /],
+    ['Extract entities', /-# entities \(named-entity model \+ date\/amount patterns\) · 1 message · /],
   ])('the "%s" context menu works on its target message', async (name, footer) => {
     const target = { ...fake.messages.get(channelId)![0]!, guild_id: guildId };
     const from = fake.calls.length;
@@ -249,7 +249,7 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
     const show = fake.interact({ name: 'genconfig', type: 1, options: [{ name: 'show', type: 1 }] }, { user: OMAR });
     expect(content(await answer(show.token))).toContain('Nothing set for this channel yet');
     const allowed = set((1n << 10n) | (1n << 11n) | MANAGE_CHANNELS, MAYA);
-    expect(content(await answer(allowed.token))).toMatch(/^Saved: temperature null → 0\.3/);
+    expect(content(await answer(allowed.token))).toMatch(/^Saved: temperature unset → 0\.3/);
   });
 
   it('an unknown language is answered with suggestions and a reference, and nothing is queued', async () => {

@@ -218,7 +218,7 @@ describe('Slack inputs end to end: channel windows, typed text, message shortcut
       const reply = await replyTo(requestId);
       expect(reply.threadTs).toBeUndefined();
       expect(reply.text).not.toMatch(/^:warning:/);
-      expect(reply.text).toContain('_entities · 1 message');
+      expect(reply.text).toContain('_entities (named-entity model + date/amount patterns) · 1 message');
     });
 
     it('/ask <question> without a link: the channel\'s recent messages are the context', async () => {

@@ -227,7 +227,7 @@ describe('Slack over HTTP and Socket Mode: every surface, one worker', () => {
       const { requestId } = await command('/entities', thread.link);
       expect(await jobOf(requestId)).toMatchObject({ task: 'entities', target: { threadTs: thread.ts } });
       const answer = await answerTo(requestId);
-      expect(answer).toMatchObject({ channel: CHANNEL, threadTs: thread.ts, text: expect.stringContaining('_entities · 3 messages') });
+      expect(answer).toMatchObject({ channel: CHANNEL, threadTs: thread.ts, text: expect.stringContaining('_entities (named-entity model + date/amount patterns) · 3 messages') });
       expect(answer.text).not.toMatch(/^:warning:/);
     });
 
@@ -311,7 +311,7 @@ describe('Slack over HTTP and Socket Mode: every surface, one worker', () => {
         const { requestId } = await command('/entities', 'Angela Merkel meets Siemens in Berlin on Friday.', inWin);
         const job = await jobOf(requestId);
         expect(job).toMatchObject({ task: 'entities', messages: [{ author: 'Maya', text: 'Angela Merkel meets Siemens in Berlin on Friday.' }] });
-        await atTopLevel(requestId, job, '_entities · 1 message');
+        await atTopLevel(requestId, job, '_entities (named-entity model + date/amount patterns) · 1 message');
         expect(storedAnswer(requestId)!.text).not.toMatch(/^:warning:/);
       });
 
@@ -345,7 +345,7 @@ describe('Slack over HTTP and Socket Mode: every surface, one worker', () => {
         const job = await jobOf(requestId);
         expect(job).toMatchObject({ task: 'entities', messages: [{ id: W.latest, author: 'Omar' }], target: { threadTs: W.latest } });
         const answer = await answerTo(requestId);
-        expect(answer).toEqual({ channel: win, threadTs: W.latest, text: expect.stringContaining('_entities · 1 message') });
+        expect(answer).toEqual({ channel: win, threadTs: W.latest, text: expect.stringContaining('_entities (named-entity model + date/amount patterns) · 1 message') });
         expect(answer.text).not.toMatch(/^:warning:/);
       });
 

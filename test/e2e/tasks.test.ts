@@ -84,6 +84,7 @@ describe('translate, entities and ask through the queue and a worker with a mode
     const outcome = await run({ task: 'entities' });
     expect(outcome.ok && outcome.details?.kind).toBe('entities');
     if (!outcome.ok || outcome.details?.kind !== 'entities') return;
+    expect(outcome.details.method).toBe('token-classifier');
     const byType = new Map(outcome.details.groups.map((g) => [g.type, g.items]));
     expect(byType.get('DATE')).toEqual([{ text: 'Friday', count: 1, messageIds: [MESSAGES[0]!.id] }]);
     expect(byType.get('AMOUNT')).toEqual([{ text: '$300', count: 1, messageIds: [MESSAGES[0]!.id] }]);

@@ -60,7 +60,9 @@ export class ModelRegistry {
   }
 
   static single(path: string): ModelRegistry {
-    return new ModelRegistry([{ name: 'default', path }], { summarize: 'default', ask: 'default', translate: { '*': 'default' } });
+    // Entities too: a generative model answers the few-shot entities prompt, and the date and amount
+    // patterns run whatever the model is, so the default set-up serves every task.
+    return new ModelRegistry([{ name: 'default', path }], { summarize: 'default', ask: 'default', entities: 'default', translate: { '*': 'default' } });
   }
 
   /** The model for a task; for translation, for the pair `source-target`. */

@@ -180,6 +180,8 @@ export const replyDetailsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('translation'), language: z.object({ code: z.string(), name: z.string() }) }),
   z.object({
     kind: z.literal('entities'),
+    /** What found the people, organisations and places; dates and amounts always come from patterns too. */
+    method: z.enum(['token-classifier', 'generative']).optional(),
     groups: z.array(
       z.object({
         type: z.string(),

@@ -97,7 +97,7 @@ export const TABLE: readonly Row[] = [
     queued: { task: 'translate', source: 'message', messages: 1, language: 'English' },
     seen: /translated to English · 1 message/,
   },
-  { name: 'extract the entities of one message', ask: { task: 'entities', source: 'message' }, queued: { task: 'entities', source: 'message', messages: 1 }, seen: /entities · 1 message/ },
+  { name: 'extract the entities of one message', ask: { task: 'entities', source: 'message' }, queued: { task: 'entities', source: 'message', messages: 1 }, seen: /entities \(named-entity model \+ date\/amount patterns\) · 1 message/ },
   {
     name: 'ask a question about a channel',
     ask: { task: 'ask', source: 'channel', question: 'Who goes to Lisbon?' },

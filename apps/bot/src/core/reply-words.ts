@@ -24,6 +24,16 @@ export function waitingText(task: Task, messages: number, ahead = 0): string {
   return `${workingOn(task, messages)}…${ahead > 0 ? ` (#${ahead + 1} in the queue)` : ''}`;
 }
 
+/** What was done: "translated to German", "entities (generative prompt + date/amount patterns)", "summarize". */
+function taskWords(outcome: Extract<ReplyOutcome, { ok: true }>): string {
+  const details = outcome.details;
+  if (details?.kind === 'translation') return `translated to ${details.language.name}`;
+  if (details?.kind === 'entities' && details.method) {
+    return `entities (${details.method === 'generative' ? 'generative prompt' : 'named-entity model'} + date/amount patterns)`;
+  }
+  return outcome.task;
+}
+
 /**
  * The footer under every answer, as plain text for each platform to escape and style: the task,
  * what the model read, the model (saying so when it is the random test model) and the settings.
@@ -31,7 +41,7 @@ export function waitingText(task: Task, messages: number, ahead = 0): string {
 export function footerText(outcome: Extract<ReplyOutcome, { ok: true }>): string {
   const model = outcome.model.isRandomTestModel ? `${outcome.model.name} (random test model, output is noise)` : outcome.model.name;
   return [
-    outcome.details?.kind === 'translation' ? `translated to ${outcome.details.language.name}` : outcome.task,
+    taskWords(outcome),
     outcome.messagesCovered < outcome.messagesInThread
       ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages (the rest did not fit the model)`
       : `${outcome.messagesCovered} message${outcome.messagesCovered === 1 ? '' : 's'}`,

@@ -57,6 +57,7 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
     text: ordered.map(([type, items]) => `${type}: ${[...items.values()].map((i) => i.text).join(', ')}`).join('\n'),
     details: {
       kind: 'entities',
+      method: engine.info.family === 'token-classification' ? 'token-classifier' : 'generative',
       groups: ordered.map(([type, items]) => ({
         type,
         items: [...items.values()].sort((a, b) => b.count - a.count).map((i) => ({ text: i.text, count: i.count, messageIds: [...i.messageIds] })),
