@@ -390,7 +390,7 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     it('anyone sees the settings; only admins change them, and the next job uses the change', async () => {
       fake.admins.add('U0BOSS');
       expect(await genconfig('U0MAYA', 'set temperature=0.7 sample')).toBe("Only workspace admins can change Parley's settings. `/genconfig` shows them.");
-      expect(await genconfig('U0BOSS', 'set temperature=0.7 sample max_new_tokens=9')).toMatch(/^Saved: .*temperature null → 0\.7/);
+      expect(await genconfig('U0BOSS', 'set temperature=0.7 sample max_new_tokens=9')).toMatch(/^Saved: .*temperature unset → 0\.7/);
       const shown = await genconfig('U0MAYA', '');
       expect(shown).toContain('sampling, temperature 0.7');
       expect(shown).toContain('Last changed by <@U0BOSS>');
@@ -401,6 +401,16 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(await genconfig('U0BOSS', 'preset precise')).toMatch(/^Saved: /);
       expect(await genconfig('U0MAYA', 'show')).toContain('greedy');
       expect(await genconfig('U0BOSS', 'reset')).toMatch(/^Saved: /);
+    });
+
+    it('a sampling-only value saved under greedy is echoed, and the admin is told it changes nothing until `sample`', async () => {
+      fake.admins.add('U0BOSS');
+      await genconfig('U0BOSS', 'reset');
+      expect(await genconfig('U0BOSS', 'set temperature=2.5')).toBe(
+        'Saved: temperature unset → 2.5. Settings here now: greedy. This channel decodes greedily, so temperature changes nothing until you add `sample`.',
+      );
+      expect(await genconfig('U0BOSS', 'set sample')).not.toContain('decodes greedily');
+      await genconfig('U0BOSS', 'reset');
     });
 
     it('a bad value names the setting and its range', async () => {
@@ -428,9 +438,10 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(job.data).toMatchObject({ task: 'translate', language: 'German' });
     });
 
-    it('/entities <link> with no entities model answers which task is missing', async () => {
+    it('/entities <link> on the one-model set-up prompts that model and says so in the footer', async () => {
       const { text } = await run('/entities', threadLink(CHANNEL, THREAD_TS));
-      expect(text).toMatch(/^:warning: No model is set up for entities\. Ask an admin to add one\. \(ref `entities-[0-9a-f]{32}`\)$/);
+      expect(text).not.toContain(':warning:');
+      expect(text).toContain('entities (generative prompt + date/amount patterns)');
     });
 
     it('/ask <link> <question> asks about the thread', async () => {

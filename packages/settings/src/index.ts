@@ -18,7 +18,7 @@ export {
   type SettingValue,
 } from './settings.js';
 export { describeRange, inRange, SETTING_RANGES, type SettingRange } from './ranges.js';
-export { describeSettings } from './describe.js';
+export { describeSettings, SAMPLING_ONLY_KEYS, samplingOnlyNote } from './describe.js';
 export { SETTING_HELP } from './help.js';
 export { LAYERS, layerSettings, type Layer, type SettingsLayers } from './layering.js';
 export { parseOverrides, type ParsedOverrides } from './overrides.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCodedError } from '@parley/errors';
 import {
   describeRange,
+  samplingOnlyNote,
   inRange,
   parseChanges,
   parseSetting,
@@ -141,5 +142,20 @@ describe('SettingsError', () => {
     expect(error.name).toBe('SettingsError');
     expect(error.message).toBe(`INVALID_VALUE: ${error.userMessage}`);
     expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'SettingsError', code: 'INVALID_VALUE', message: error.message, userMessage: error.userMessage, permanent: true });
+  });
+});
+
+describe('samplingOnlyNote', () => {
+  it('names the sampling-only settings a change saved while decoding is greedy', () => {
+    expect(samplingOnlyNote(['temperature'], { temperature: 2.5 })).toBe('This channel decodes greedily, so temperature changes nothing until you add `sample`.');
+    expect(samplingOnlyNote(['topK', 'topP', 'maxNewTokens'], { doSample: false, topK: 4, topP: 0.5, maxNewTokens: 9 })).toBe(
+      'This channel decodes greedily, so top_k and top_p change nothing until you add `sample`.',
+    );
+  });
+
+  it('says nothing when sampling, or when nothing sampling-only was set', () => {
+    expect(samplingOnlyNote(['temperature'], { doSample: true, temperature: 2.5 })).toBe('');
+    expect(samplingOnlyNote(['maxNewTokens'], { maxNewTokens: 9 })).toBe('');
+    expect(samplingOnlyNote([], {})).toBe('');
   });
 });

@@ -1,4 +1,4 @@
-import { describeSettings, parseOverrides, type Settings } from '@parley/settings';
+import { describeSettings, parseOverrides, samplingOnlyNote, SETTING_FIELDS, settingKeyOf, type Settings } from '@parley/settings';
 import { BotError } from './bot-error.js';
 import type { AuditEntry, ChannelScope, SettingsStore } from './settings-store.js';
 
@@ -34,10 +34,37 @@ export async function changeSettings(store: SettingsStore, scope: ChannelScope, 
   }
 }
 
-/** "Saved: temperature null → 0.7, …", or that nothing changed. */
+function shownValue(value: AuditEntry['old']): string {
+  return value === null ? 'unset' : typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function shownField(field: string): string {
+  const key = settingKeyOf(field);
+  return key ? SETTING_FIELDS[key].name : field;
+}
+
+/** "Saved: temperature unset → 0.7, top_k 40 → 50.", or that nothing changed. */
 export function describeChange(entries: readonly AuditEntry[]): string {
   if (!entries.length) return 'Nothing changed.';
-  return `Saved: ${entries.map((e) => `${e.field} ${JSON.stringify(e.old)} → ${JSON.stringify(e.new)}`).join(', ')}.`;
+  return `Saved: ${entries.map((e) => `${shownField(e.field)} ${shownValue(e.old)} → ${shownValue(e.new)}`).join(', ')}.`;
+}
+
+/** The word on sampling-only values a change saved while the channel decodes greedily, or ''. */
+export function samplingNote(entries: readonly AuditEntry[], effective: Settings): string {
+  return samplingOnlyNote(
+    entries.filter((e) => e.new !== null).map((e) => e.field),
+    effective,
+  );
+}
+
+/**
+ * The whole answer to a change, the same on every platform: what changed, the settings a request
+ * here now runs with, and a word when a sampling-only value was saved under greedy decoding (kept,
+ * but it changes nothing until `sample`).
+ */
+export function describeSaved(entries: readonly AuditEntry[], effective: Settings): string {
+  const note = samplingNote(entries, effective);
+  return `${describeChange(entries)} Settings here now: ${describeSettings(effective)}.${note ? ` ${note}` : ''}`;
 }
 
 /** A channel's effective settings and its last change, for `/genconfig show`. */

@@ -1,7 +1,7 @@
 import { isCodedError } from '@parley/errors';
 import type { Logger } from '@parley/service-kit';
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
-import { changeSettings, currentSettings, describeChange, isSettingsVerb, settingsHereLine } from '../core/settings-command.js';
+import { changeSettings, currentSettings, describeSaved, isSettingsVerb, settingsHereLine } from '../core/settings-command.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { NO_PINGS_OPTION } from './no-pings.js';
 
@@ -31,7 +31,7 @@ export async function handleGenconfig(interaction: ChatInputCommandInteraction<'
     const args = verb === 'preset' ? interaction.options.getString('name', true) : verb === 'set' ? interaction.options.getString('settings', true) : '';
     const entries = await changeSettings(deps.settings, scope, { verb, args, actor });
     deps.log.info({ user: actor, verb, fields: entries.map((e) => e.field) }, 'settings changed');
-    await answer(describeChange(entries));
+    await answer(describeSaved(entries, (await deps.settings.effective(scope)).settings));
   } catch (err) {
     if (!isCodedError(err)) throw err;
     await answer(`⚠️ ${err.userMessage}`);

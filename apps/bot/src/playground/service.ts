@@ -7,7 +7,7 @@ import type { ChannelWindow } from '../core/channel-window.js';
 import type { ChatRequest, RequestReplies, SourceKind } from '../core/chat-request.js';
 import { waitingText } from '../core/reply-words.js';
 import type { RequestPipeline } from '../core/request-pipeline.js';
-import { changeSettings } from '../core/settings-command.js';
+import { changeSettings, describeSaved, samplingNote } from '../core/settings-command.js';
 import type { ChannelScope, SettingsStore } from '../core/settings-store.js';
 import { parseInput, PLAYGROUND_USAGE, type PlaygroundInput, type PlaygroundSource } from './commands.js';
 import type { EventHub } from './hub.js';
@@ -159,10 +159,10 @@ export class PlaygroundService {
   }
 
   private async genconfig(channelId: string, input: Extract<PlaygroundInput, { kind: 'genconfig' }>): Promise<string> {
-    await changeSettings(this.deps.settings, channelScope(channelId), { verb: input.verb, args: input.args, actor: PLAYGROUND_USER.id });
-    const { summary } = await this.settingsOf(channelId);
-    const said = input.verb === 'show' ? 'Settings here' : 'Saved. Settings here now';
-    return `${said}: ${summary}. Change them in the settings panel, or with \`/genconfig set temperature=0.7 sample\`, \`/genconfig preset creative\`, \`/genconfig reset\`.`;
+    const entries = await changeSettings(this.deps.settings, channelScope(channelId), { verb: input.verb, args: input.args, actor: PLAYGROUND_USER.id });
+    const { summary, effective } = await this.settingsOf(channelId);
+    const said = input.verb === 'show' ? `Settings here: ${summary}.` : describeSaved(entries, effective);
+    return `${said} Change them in the settings panel, or with \`/genconfig set temperature=0.7 sample\`, \`/genconfig preset creative\`, \`/genconfig reset\`.`;
   }
 
   /** The messages a request reads: its thread, a window of the channel with its threads, or the latest one. */
@@ -229,10 +229,10 @@ export class PlaygroundService {
   }
 
   /** Saves the panel's changes (null clears a field) through the settings store, audited to the playground user. */
-  async saveSettings(channelId: string, changes: unknown, reset: boolean): Promise<ChannelSettings> {
+  async saveSettings(channelId: string, changes: unknown, reset: boolean): Promise<ChannelSettings & { note: string }> {
     const scope = channelScope(channelId);
-    if (reset) await this.deps.settings.reset(scope, PLAYGROUND_USER.id);
-    else await this.deps.settings.set(scope, changes as SettingsChanges, PLAYGROUND_USER.id);
-    return this.settingsOf(channelId);
+    const entries = reset ? await this.deps.settings.reset(scope, PLAYGROUND_USER.id) : await this.deps.settings.set(scope, changes as SettingsChanges, PLAYGROUND_USER.id);
+    const now = await this.settingsOf(channelId);
+    return { ...now, note: samplingNote(entries, now.effective) };
   }
 }

@@ -1,7 +1,7 @@
 import { isCodedError } from '@parley/errors';
 import type { Logger } from '@parley/service-kit';
 import type { App } from '@slack/bolt';
-import { changeSettings, currentSettings, describeChange, isSettingsVerb, settingsHereLine } from '../../core/settings-command.js';
+import { changeSettings, currentSettings, describeSaved, isSettingsVerb, settingsHereLine } from '../../core/settings-command.js';
 import type { ChannelScope, SettingsStore } from '../../core/settings-store.js';
 import { buildGenconfigForm } from './genconfig-form.js';
 import { isSettingsAdmin, NOT_ADMIN } from './slack-admin.js';
@@ -63,7 +63,7 @@ export function registerGenconfigCommand(app: App, deps: GenconfigDeps): void {
       }
       const entries = await changeSettings(deps.settings, scope, { verb, args: args.join(' '), actor: command.user_id });
       deps.log.info({ user: command.user_id, verb, fields: entries.map((e) => e.field) }, 'settings changed');
-      await reply(describeChange(entries));
+      await reply(describeSaved(entries, (await deps.settings.effective(scope)).settings));
     } catch (err) {
       if (!isCodedError(err)) throw err;
       await reply(`:warning: ${err.userMessage}`);

@@ -3,7 +3,8 @@ import { isCodedError } from '@parley/errors';
 import { describeSettings, layerSettings, type Settings } from '@parley/settings';
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { ChannelScope, SettingsStore } from '../../core/settings-store.js';
+import { samplingNote } from '../../core/settings-command.js';
+import type { AuditEntry, ChannelScope, SettingsStore } from '../../core/settings-store.js';
 import { FORM_FIELDS, GENCONFIG_CALLBACK_ID } from './genconfig-fields.js';
 import { readFormTarget, readGenconfigForm } from './genconfig-submission.js';
 import { genconfigForm, noticeModal, type FormTarget } from './genconfig-view.js';
@@ -60,25 +61,26 @@ export function registerGenconfigForm(app: App, deps: GenconfigFormDeps): void {
       return;
     }
     const scope = scopeOf(target);
-    let changed: number;
+    let changed: AuditEntry[];
     try {
-      changed = (await deps.settings.set(scope, reading.changes, user, reading.preset ? `form+preset:${reading.preset}` : 'form')).length;
+      changed = await deps.settings.set(scope, reading.changes, user, reading.preset ? `form+preset:${reading.preset}` : 'form');
     } catch (err) {
       if (!isCodedError(err)) throw err;
       await ack({ response_action: 'errors', errors: { [FORM_FIELDS[0]!.blockId]: err.userMessage } });
       return;
     }
     await ack();
-    deps.log.info({ user, changed }, 'settings changed with the form');
+    deps.log.info({ user, changed: changed.length }, 'settings changed with the form');
     await confirm(client, deps, scope, user, changed);
   });
 }
 
-async function confirm(client: WebClient, deps: GenconfigFormDeps, scope: ChannelScope, user: string, changed: number): Promise<void> {
+async function confirm(client: WebClient, deps: GenconfigFormDeps, scope: ChannelScope, user: string, changed: readonly AuditEntry[]): Promise<void> {
   const { settings } = await deps.settings.effective(scope, { model: botDefaults(deps) });
-  const head = changed === 0 ? 'Nothing changed.' : `Saved ${changed} ${changed === 1 ? 'change' : 'changes'}.`;
+  const head = changed.length === 0 ? 'Nothing changed.' : `Saved ${changed.length} ${changed.length === 1 ? 'change' : 'changes'}.`;
+  const note = samplingNote(changed, settings);
   try {
-    await client.chat.postEphemeral({ channel: scope.channel, user, text: `${head} Settings in <#${scope.channel}> now: ${describeSettings(settings)}.` });
+    await client.chat.postEphemeral({ channel: scope.channel, user, text: `${head} Settings in <#${scope.channel}> now: ${describeSettings(settings)}.${note ? ` ${note}` : ''}` });
   } catch (err) {
     deps.log.warn({ code: (err as { data?: { error?: string } }).data?.error }, 'settings confirmation not delivered');
   }
