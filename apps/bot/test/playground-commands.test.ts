@@ -28,6 +28,12 @@ describe('playground input', () => {
     expect(parse('/summarize since 2h')).toMatchObject({ source: { kind: 'context', window: { kind: 'since', seconds: 7200 } } });
     expect(parse('/summarize private last 5')).toMatchObject({ source: { kind: 'context', window: { kind: 'last', count: 5 } }, private: true });
     expect(parse('/translate German private matters')).toMatchObject({ source: { kind: 'text', text: 'private matters' }, private: false });
+    // Every command takes `private` before its own text, as the README says.
+    expect(parse('/translate private German Good morning')).toMatchObject({ task: { language: 'German' }, source: { kind: 'text', text: 'Good morning' }, private: true });
+    expect(parse('/entities private Maya flies to Paris')).toMatchObject({ source: { kind: 'text', text: 'Maya flies to Paris' }, private: true });
+    expect(parse('/entities --private')).toMatchObject({ source: { kind: 'latest' }, private: true });
+    expect(parse('/summarize private')).toMatchObject({ source: { kind: 'context' }, private: true });
+    expect(parse('/ask temperature=0.3 private who owns it?')).toMatchObject({ task: { question: 'who owns it?' }, overrides: { temperature: 0.3 }, private: true });
     expect(parse('/translate German Good morning')).toMatchObject({ task: { task: 'translate', language: 'German' }, source: { kind: 'text', text: 'Good morning' } });
     expect(parse('/translate french')).toMatchObject({ task: { task: 'translate', language: 'french' }, source: { kind: 'latest' } });
     expect(parse('/entities Maya flies to Lisbon on Monday')).toMatchObject({ task: { task: 'entities' }, source: { kind: 'text', text: 'Maya flies to Lisbon on Monday' } });

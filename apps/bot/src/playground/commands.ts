@@ -1,6 +1,7 @@
 import type { TaskRequest } from '@parley/jobs';
-import { parseOverrides, type Settings } from '@parley/settings';
+import type { Settings } from '@parley/settings';
 import { BotError } from '../core/bot-error.js';
+import { isPrivateWord, readCommandPrefix } from '../core/command-prefix.js';
 import { takeWindow, type ChannelWindow } from '../core/channel-window.js';
 import { leadingLanguage } from '../core/leading-language.js';
 import { parseMentionRequest } from '../core/mention-intent.js';
@@ -25,8 +26,6 @@ function usage(why: string): BotError {
 }
 
 const MENTION = /(^|\s)@parley\b[,:]?/gi;
-/** `private` or `--private` as a word of its own keeps the answer to the requester, as in Slack. */
-const PRIVATE_WORD = /(^|\s)(?:--)?private(?=\s|$)/i;
 
 /**
  * Reads what was typed into the message box: a slash command (the same ones as in Slack and
@@ -48,10 +47,14 @@ export function parseInput(text: string, opts: { maxMessages: number }): Playgro
     return { kind: 'genconfig', verb, args: rest.join(' ') };
   }
   if (name === 'help') return { kind: 'help' };
-  const privately = name !== 'translate' && name !== 'entities' && PRIVATE_WORD.test(rawBody);
-  const body = privately ? rawBody.replace(PRIVATE_WORD, '$1') : rawBody;
-  const { overrides, rest } = parseOverrides(body);
-  const words = rest.split(/\s+/).filter(Boolean);
+  const prefix = readCommandPrefix(rawBody);
+  const { overrides } = prefix;
+  // Summaries and questions read no typed text, so `private` may stand anywhere among their words;
+  // for translate and entities only before the text (readCommandPrefix), where it cannot be part of it.
+  const anywhere = name === 'summarize' || name === 'ask';
+  const all = prefix.rest.split(/\s+/).filter(Boolean);
+  const words = anywhere ? all.filter((w) => !isPrivateWord(w)) : all;
+  const privately = prefix.private || (anywhere && words.length < all.length);
   const task = (task: TaskRequest, source: PlaygroundSource): PlaygroundInput => ({ kind: 'task', task, source, overrides, private: privately });
   switch (name) {
     case 'summarize': {
@@ -67,7 +70,7 @@ export function parseInput(text: string, opts: { maxMessages: number }): Playgro
       return task({ task: 'translate', language }, typed ? { kind: 'text', text: typed } : { kind: 'latest' });
     }
     case 'entities':
-      return task({ task: 'entities' }, rest.trim() ? { kind: 'text', text: rest.trim() } : { kind: 'latest' });
+      return task({ task: 'entities' }, prefix.rest.trim() ? { kind: 'text', text: prefix.rest.trim() } : { kind: 'latest' });
     case 'ask': {
       const taken = takeWindow(words, opts.maxMessages, { loose: true });
       const question = words.slice(taken?.used ?? 0).join(' ');

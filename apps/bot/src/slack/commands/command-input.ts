@@ -1,6 +1,7 @@
 import type { TaskRequest } from '@parley/jobs';
-import { parseOverrides, type Settings } from '@parley/settings';
+import type { Settings } from '@parley/settings';
 import { BotError } from '../../core/bot-error.js';
+import { isPrivateWord, readCommandPrefix } from '../../core/command-prefix.js';
 import { leadingLanguage } from '../../core/leading-language.js';
 import { defaultWindow, takeWindow, type ChannelWindow } from '../../core/channel-window.js';
 import { parseThreadLink, type ThreadRef } from '../reading/thread-link.js';
@@ -45,19 +46,6 @@ function tokenize(text: string): Token[] {
   return [...text.matchAll(/\S+/g)].map((m) => ({ word: m[0], at: m.index }));
 }
 
-const isPrivateWord = (word: string) => /^(?:--)?private$/i.test(word);
-
-/** `--private` anywhere; a bare `private` only where it cannot be part of the user's own text. */
-function dropDashedPrivate(text: string): { text: string; found: boolean } {
-  const stripped = text.replace(/(^|\s)--private(?=\s|$)/gi, '$1');
-  return { text: stripped, found: stripped !== text };
-}
-
-function dropLeadingPrivate(text: string): { text: string; found: boolean } {
-  const match = /^\s*private(?:\s+|$)/i.exec(text);
-  return match ? { text: text.slice(match[0].length), found: true } : { text, found: false };
-}
-
 function usageError(command: CommandName, lead?: string): BotError {
   const why = lead ?? 'I need more to go on.';
   return new BotError('USAGE', `${why} Usage: ${USAGE[command]}. ${PRIVATE_HINT}`);
@@ -70,13 +58,9 @@ function usageError(command: CommandName, lead?: string): BotError {
  * Every problem throws a coded error that says what is accepted.
  */
 export function parseCommand(command: CommandName, text: string, opts: { maxMessages: number }): CommandRequest {
-  const dashed = dropDashedPrivate(text);
-  const leading = dropLeadingPrivate(dashed.text);
-  const { overrides, rest } = parseOverrides(leading.text);
-  const afterSettings = dropLeadingPrivate(rest);
-  const flagged = dashed.found || leading.found || afterSettings.found;
-  const parsed = PARSERS[command](afterSettings.text, opts.maxMessages);
-  return { ...parsed, overrides, private: flagged || parsed.private };
+  const prefix = readCommandPrefix(text);
+  const parsed = PARSERS[command](prefix.rest, opts.maxMessages);
+  return { ...parsed, overrides: prefix.overrides, private: prefix.private || parsed.private };
 }
 
 type Parsed = { task: TaskRequest; source: CommandSource; private: boolean };
