@@ -1,62 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { queuedJob } from '../helpers/playground.js';
-import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { CHROMIUM, haveChromium, openPlayground, startParley, type StartedParley } from '../helpers/start-parley.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = `${REPO_ROOT}test-artifacts/playground.png`;
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`[playground-browser] skipped: ${CHROMIUM} is absent; install it with scripts/install-test-tools.sh (README, setup)`);
-
-/** `npm start` as a user runs it (after the build `npm test` already did), on a free port and its own queue prefix. */
-function startParley(prefix: string): { child: ChildProcess; url: Promise<string>; output: () => string } {
-  const child = spawn(process.execPath, [`${REPO_ROOT}.build/scripts/start.js`], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      REDIS_URL,
-      PARLEY_QUEUE_PREFIX: prefix,
-      PLAYGROUND_PORT: '0',
-      BOT_OPS_PORT: '0',
-      BOT_OPS_HOST: '127.0.0.1',
-      OPS_PORT: '0',
-      OPS_HOST: '127.0.0.1',
-      PROGRESS_INTERVAL_MS: '25',
-      ORT_INTRA_OP_THREADS: '1',
-      RATE_LIMIT_USER_PER_MINUTE: '100',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      out += c.toString();
-      const found = /Parley playground: (\S+)/.exec(err);
-      if (found) resolve(found[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`npm start exited (${code}) before printing the URL: ${err}`)));
-  });
-  return { child, url, output: () => out };
-}
 
 describe.skipIf(!haveChromium)(`playground in headless Chromium (${CHROMIUM}; skipped when absent)`, () => {
   const prefix = uniquePrefix('pg-browser');
-  let parley: ReturnType<typeof startParley>;
+  let parley: StartedParley;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     parley = startParley(prefix);
-    const url = await parley.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(url);
-    await page.waitForSelector('body[data-live="true"]');
+    ({ browser, page } = await openPlayground(await parley.url));
     // Records every state a reply passes through, so the test can tell that it streamed.
     // (A string: this runs in the page, and the tests compile without DOM types.)
     await page.evaluate(`
@@ -72,10 +33,7 @@ describe.skipIf(!haveChromium)(`playground in headless Chromium (${CHROMIUM}; sk
 
   afterAll(async () => {
     await browser?.close();
-    if (parley?.child.exitCode === null) {
-      parley.child.kill('SIGTERM');
-      await new Promise((r) => parley.child.once('exit', r));
-    }
+    await parley?.stop();
     await dropPrefix(prefix);
   });
 

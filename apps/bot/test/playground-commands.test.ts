@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCodedError } from '@parley/errors';
 import { parseInput } from '../src/playground/commands.js';
 import { SETTING_RANGES } from '@parley/settings';
-import { escapeHtml, ONLY_YOU, renderMessages, renderPage } from '../src/playground/page.js';
+import { escapeHtml, ONLY_YOU, renderMessages, renderPage, textHtml } from '../src/playground/page.js';
 
 const parse = (text: string) => parseInput(text, { maxMessages: 1000 });
 const refusal = (text: string): string => {
@@ -81,6 +81,12 @@ describe('playground page', () => {
     expect(html.indexOf('data-id="m2"')).toBeGreaterThan(html.indexOf('<div class="replies">'));
     expect(html).not.toContain(ONLY_YOU);
     expect(renderMessages([{ id: 'm3', channelId: 'general', author: 'Parley', text: 'summary', isBot: true, at: 3, private: true }])).toContain(ONLY_YOU);
+  });
+
+  it('shows `inline code` as code, and nothing else becomes markup', () => {
+    expect(textHtml('Try `/summarize last 10` or `<b>`')).toBe('Try <code>/summarize last 10</code> or <code>&lt;b&gt;</code>');
+    expect(textHtml('a lone ` backtick & <i>x</i>')).toBe('a lone ` backtick &amp; &lt;i&gt;x&lt;/i&gt;');
+    expect(renderMessages([{ id: 'm4', channelId: 'general', author: 'Parley', text: 'Use `/help`', isBot: true, at: 4 }])).toContain('<span class="text">Use <code>/help</code></span>');
   });
 
   it("bounds the settings panel's fields by the settings contract, so the panel accepts what /genconfig accepts", () => {

@@ -18,7 +18,7 @@ export type PlaygroundInput =
 
 export const PLAYGROUND_USAGE =
   'Commands: `/summarize [last N | since 2h]`, `/translate <language> [text]`, `/entities [text]`, `/ask <question>`, ' +
-  '`/genconfig [show | set temperature=0.7 sample | preset creative | reset]`; settings go first, e.g. `/summarize temperature=0.3 sample last 20`. ' +
+  '`/genconfig [show | set temperature=0.7 sample | preset creative | reset]`; settings go first, e.g. `/summarize temperature=0.3 sample last 20`; add `private` to any command to be the only one who sees the answer. ' +
   'Or mention me: `@Parley summarize`, `@Parley translate to French`, `@Parley who owns the rollback?`';
 
 function usage(why: string): BotError {

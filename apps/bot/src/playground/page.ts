@@ -7,6 +7,14 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/**
+ * Escaped text with `inline code` shown as code, as Slack and Discord show it: replies and help
+ * write commands that way. The text is escaped first, so a backtick cannot open any other markup.
+ */
+export function textHtml(text: string): string {
+  return escapeHtml(text).replace(/`([^`\n]+)`/g, '<code>$1</code>');
+}
+
 type PanelKey = 'temperature' | 'topK' | 'topP' | 'maxNewTokens' | 'shots';
 
 /** What the panel starts a number field with when nothing is set: the value the model would use. */
@@ -33,7 +41,7 @@ function messageHtml(m: PlaygroundMessage): string {
   const threadButton = m.threadId ? '' : '<button type="button" class="reply-in-thread">Reply in thread</button>';
   return (
     `<div class="msg${m.isBot ? ' bot' : ''}" ${attrs}><span class="author">${escapeHtml(m.author)}</span> ` +
-    `<span class="text">${escapeHtml(m.text)}</span>${footer}${only}${threadButton}</div>`
+    `<span class="text">${textHtml(m.text)}</span>${footer}${only}${threadButton}</div>`
   );
 }
 
@@ -82,6 +90,8 @@ nav a{display:block;padding:2px 4px;color:inherit;text-decoration:none}nav a.cur
 .msg{padding:2px 0;white-space:pre-wrap}.author{font-weight:600}.bot .author{color:#1164a3}.footer{font-size:12px;color:#616061}
 .msg[data-state=waiting] .text,.msg[data-state=streaming] .text{color:#616061}.reply-in-thread{font-size:11px;margin-left:8px}
 form#composer{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}#text{flex:1;padding:6px}#thread-chip{padding:4px 8px;font-size:12px}
+code{font:12px ui-monospace,monospace;background:#f0eef0;border:1px solid #e2dfe2;border-radius:3px;padding:0 3px}
+.top.active-thread{background:#eef5fb;outline:2px solid #1164a3;outline-offset:-2px}#thread-chip{background:#eef5fb;border-radius:4px}
 .banner{background:#fff3cd;margin:0;padding:6px 12px}.setting{display:block;margin:10px 0}.setting input{width:100%}.setting small{display:block;color:#616061}
 header{padding:8px 12px;border-bottom:1px solid #ddd;display:flex;gap:8px;align-items:center}h1{font-size:16px;margin:0;flex:1}
 </style></head>
@@ -94,10 +104,10 @@ ${model.channels.map((c) => `<a href="/c/${encodeURIComponent(c)}"${c === model.
 ${banner}
 <header><h1>#${escapeHtml(model.channelId)}</h1><button type="button" id="load-sample">Load sample thread</button></header>
 <div id="messages">${renderMessages(model.messages)}</div>
-<form id="composer"><span id="thread-chip" hidden>in thread <button type="button" id="leave-thread">×</button></span>
+<form id="composer"><span id="thread-chip" hidden>in thread: <a href="#" id="thread-name"></a> <button type="button" id="leave-thread" title="Back to the channel">×</button></span>
 <input id="text" name="text" autocomplete="off" placeholder="Message #${escapeHtml(model.channelId)}, /summarize, /ask …, @Parley summarize" maxlength="4000">
 <button id="send">Send</button></form>
-<p class="footer" style="padding:0 8px">${escapeHtml(PLAYGROUND_USAGE)}</p>
+<p class="footer" style="padding:0 8px">${textHtml(PLAYGROUND_USAGE)}</p>
 </main>
 <aside><h2 style="font-size:15px">Settings for #${escapeHtml(model.channelId)}</h2>
 <form id="settings">
@@ -108,6 +118,7 @@ ${banner}
 ${SETTING_CONTROLS.map((c) => control(c, model.effective)).join('\n')}
 <button id="save-settings">Save</button> <button type="button" id="reset-settings">Reset</button>
 <p id="settings-summary" class="footer">Now: ${escapeHtml(model.summary)}</p>
+<p id="settings-note" class="footer" hidden></p>
 </form></aside>
 <script src="/static/app.js" defer></script>
 </body></html>`;

@@ -5,6 +5,8 @@ const api = (path) => `/api/c/${encodeURIComponent(channel)}/${path}`;
 const list = document.getElementById('messages');
 const text = document.getElementById('text');
 const chip = document.getElementById('thread-chip');
+const threadName = document.getElementById('thread-name');
+/** The top-level message the composer replies to, or null for the channel. */
 let threadId = null;
 
 async function call(method, url, body) {
@@ -21,12 +23,19 @@ function el(tag, cls, content) {
   return node;
 }
 
+/** Text with `inline code` as <code>, built from text nodes only (as Slack and Discord show it). */
+function richText(cls, text) {
+  const node = el('span', cls);
+  text.split(/`([^`\n]+)`/).forEach((part, i) => node.append(i % 2 ? el('code', '', part) : part));
+  return node;
+}
+
 function render(m) {
   const node = el('div', m.isBot ? 'msg bot' : 'msg');
   node.dataset.id = m.id;
   if (m.requestId) node.dataset.request = m.requestId;
   if (m.state) node.dataset.state = m.state;
-  node.append(el('span', 'author', m.author), ' ', el('span', 'text', m.text));
+  node.append(el('span', 'author', m.author), ' ', richText('text', m.text));
   if (m.footer) node.append(el('div', 'footer', m.footer));
   if (m.private) node.append(el('div', 'footer private', 'Only visible to you'));
   if (!m.threadId) node.append(el('button', 'reply-in-thread', 'Reply in thread'));
@@ -35,25 +44,57 @@ function render(m) {
 
 /** Adds a message, or replaces the one with its id; a finished reply never goes back to streaming. */
 function upsert(m) {
+  // Where the view goes: while replying in a thread, to what arrives in that thread, and nowhere
+  // else; in the channel, to the bottom only when the reader was already there.
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const inActiveThread = threadId !== null && (m.threadId === threadId || m.id === threadId);
   const old = list.querySelector(`.msg[data-id="${CSS.escape(m.id)}"]`);
+  let node;
   if (old) {
     const finished = old.dataset.state === 'done' || old.dataset.state === 'failed';
     if ((finished && m.state === 'streaming') || (finished && m.state === 'waiting') || (old.dataset.state === 'streaming' && m.state === 'waiting')) return;
-    old.replaceWith(render(m));
-    list.scrollTop = list.scrollHeight;
-    return;
-  }
-  if (m.threadId) {
+    node = render(m);
+    old.replaceWith(node);
+  } else if (m.threadId) {
     const top = list.querySelector(`.top[data-top="${CSS.escape(m.threadId)}"] .replies`);
-    if (top) top.append(render(m));
+    if (!top) return;
+    node = render(m);
+    top.append(node);
   } else {
     const top = el('div', 'top');
     top.dataset.top = m.id;
-    top.append(render(m), el('div', 'replies'));
+    node = render(m);
+    top.append(node, el('div', 'replies'));
     list.append(top);
   }
-  list.scrollTop = list.scrollHeight;
+  if (inActiveThread) node.scrollIntoView({ block: 'nearest' });
+  else if (threadId === null && atBottom) list.scrollTop = list.scrollHeight;
 }
+
+/** The composer replies in this thread: the chip names it, the thread is marked and kept in view. */
+function enterThread(id) {
+  leaveThread();
+  const top = list.querySelector(`.top[data-top="${CSS.escape(id)}"]`);
+  if (!top) return;
+  threadId = id;
+  const first = top.querySelector('.msg');
+  const words = first.querySelector('.text').textContent.trim();
+  // The thread's first words, cut at a word, so the chip says which thread this is.
+  const cut = words.slice(0, 48);
+  const shown = words.length > 48 ? `${cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : 48)}…` : words;
+  threadName.textContent = `${first.querySelector('.author').textContent}: ${shown}`;
+  top.classList.add('active-thread');
+  chip.hidden = false;
+  top.scrollIntoView({ block: 'nearest' });
+}
+
+function leaveThread() {
+  list.querySelector('.top.active-thread')?.classList.remove('active-thread');
+  threadId = null;
+  chip.hidden = true;
+}
+
+list.scrollTop = list.scrollHeight;
 
 const events = new EventSource(api('events'));
 events.addEventListener('message', (e) => upsert(JSON.parse(e.data)));
@@ -66,13 +107,13 @@ events.addEventListener('open', async () => {
 
 list.addEventListener('click', (e) => {
   if (!e.target.classList.contains('reply-in-thread')) return;
-  threadId = e.target.closest('.msg').dataset.id;
-  chip.hidden = false;
+  enterThread(e.target.closest('.msg').dataset.id);
   text.focus();
 });
-document.getElementById('leave-thread').addEventListener('click', () => {
-  threadId = null;
-  chip.hidden = true;
+document.getElementById('leave-thread').addEventListener('click', leaveThread);
+threadName.addEventListener('click', (e) => {
+  e.preventDefault();
+  if (threadId) list.querySelector(`.top[data-top="${CSS.escape(threadId)}"]`)?.scrollIntoView({ block: 'start' });
 });
 
 document.getElementById('composer').addEventListener('submit', async (e) => {
@@ -111,6 +152,9 @@ settings.addEventListener('input', (e) => {
 });
 function showSettings(result) {
   document.getElementById('settings-summary').textContent = `Now: ${result.summary}`;
+  const note = document.getElementById('settings-note');
+  note.replaceChildren(richText('', result.note || ''));
+  note.hidden = !result.note;
   touched.clear();
 }
 settings.addEventListener('submit', async (e) => {

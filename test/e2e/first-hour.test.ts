@@ -1,0 +1,210 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { SETTING_RANGES } from '@parley/settings';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { CHROMIUM, haveChromium, openPlayground, startParley, type StartedParley } from '../helpers/start-parley.js';
+
+const SHOTS = `${REPO_ROOT}test-artifacts/first-hour`;
+if (!haveChromium) console.warn(`[first-hour] skipped: ${CHROMIUM} is absent; install it with scripts/install-test-tools.sh (README, setup)`);
+
+/** A bot message as the page shows it. */
+interface Shown {
+  id: string;
+  state: string | undefined;
+  text: string;
+  footer: string;
+  private: boolean;
+  /** Whether any of it is inside the visible part of the message list. */
+  inView: boolean;
+}
+
+/**
+ * A newcomer's first hour in the playground, in one browser session on `npm start` with no model
+ * configured: the sample, each command, the settings panel, a thread reply and its summary. Every
+ * stage leaves a screenshot in test-artifacts/first-hour/.
+ */
+describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHROMIUM})`, () => {
+  const prefix = uniquePrefix('first-hour');
+  let parley: StartedParley;
+  let browser: Browser;
+  let page: Page;
+  let stage = 0;
+
+  const shot = async (name: string) => {
+    stage++;
+    const path = `${SHOTS}/${String(stage).padStart(2, '0')}-${name}.png`;
+    await page.screenshot({ path });
+    expect(existsSync(path)).toBe(true);
+  };
+
+  beforeAll(async () => {
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+    parley = startParley(prefix);
+    ({ browser, page } = await openPlayground(await parley.url));
+    // Every message node the page adds (a placeholder, each streamed version, the answer), so the
+    // test can read what a reply said while it waited. A string: it runs in the page.
+    await page.evaluate(`
+      window.seen = [];
+      new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) {
+          if (!n.querySelectorAll) continue;
+          for (const m of [n, ...n.querySelectorAll('.msg')]) if (m.classList.contains('msg')) window.seen.push({ id: m.dataset.id, state: m.dataset.state, text: m.querySelector('.text').textContent });
+        }
+      }).observe(document.getElementById('messages'), { childList: true, subtree: true });
+    `);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await parley?.stop();
+    await dropPrefix(prefix);
+  });
+
+  const botIds = async () => (await page.$$eval('.msg.bot', (nodes) => nodes.map((n) => (n as unknown as { dataset: { id: string } }).dataset.id))) as string[];
+
+  const read = async (id: string): Promise<Shown> =>
+    (await page.evaluate(`(() => {
+      const m = document.querySelector('.msg[data-id="${id}"]');
+      const list = document.getElementById('messages').getBoundingClientRect();
+      const box = m.getBoundingClientRect();
+      return {
+        id: m.dataset.id,
+        state: m.dataset.state,
+        text: m.querySelector('.text').textContent,
+        footer: [...m.querySelectorAll('.footer:not(.private)')].map((f) => f.textContent).join(' '),
+        private: !!m.querySelector('.footer.private'),
+        inView: box.bottom > list.top && box.top < list.bottom,
+      };
+    })()`)) as Shown;
+
+  /** Types a line as a user does and returns the bot's answer once it is final (or, with `final: false`, as soon as it appears). */
+  const ask = async (line: string, opts: { final?: boolean } = {}): Promise<Shown> => {
+    const before = new Set(await botIds());
+    await page.fill('#text', line);
+    await page.press('#text', 'Enter');
+    let id: string | undefined;
+    await expect.poll(async () => (id = (await botIds()).find((i) => !before.has(i))), { timeout: 30_000, message: `an answer to ${line}` }).toBeDefined();
+    if (opts.final !== false) {
+      await page.waitForSelector(`.msg[data-id="${id}"][data-state="done"], .msg[data-id="${id}"][data-state="failed"]`, { timeout: 90_000 });
+    }
+    return read(id!);
+  };
+
+  /** What a reply said while it waited for a worker. */
+  const waitingText = async (id: string) => ((await page.evaluate('window.seen')) as { id: string; state?: string; text: string }[]).find((s) => s.id === id && s.state === 'waiting')?.text;
+
+  it('walks the first hour: sample, every command, the settings panel, a thread and its summary', async () => {
+    // 1. The page says plainly that the model is the random test model.
+    expect(await page.locator('#test-model').textContent()).toContain('random test model');
+    await shot('start');
+
+    // 2. The sample: a 45-message thread.
+    await page.click('#load-sample');
+    await page.waitForFunction(`document.querySelectorAll('.msg').length >= 45`);
+    await shot('sample-loaded');
+
+    // 3. Each command answers, with a footer naming what it did.
+    const summary = await ask('/summarize');
+    expect(await waitingText(summary.id)).toBe('⏳ Summarizing 45 messages…');
+    expect(summary.state).toBe('done');
+    expect(summary.footer).toMatch(/^summarize · (45 messages|last \d+ of 45 messages \(the rest did not fit the model\)) · .*random test model/);
+    await shot('summarize');
+
+    const translated = await ask('/translate German Good morning, team!');
+    expect(translated.state).toBe('done');
+    expect(translated.footer).toMatch(/^translated to German · 1 message · /);
+    await shot('translate');
+
+    // The default set-up has no token classifier: entities come from the model's prompt and the patterns, and the footer says so.
+    const entities = await ask('/entities Maya meets Omar in Berlin on Friday to sign the $300 order');
+    expect(entities.state).toBe('done');
+    expect(entities.text).not.toContain('No model');
+    expect(entities.text).toMatch(/DATE: .*Friday/);
+    expect(entities.text).toMatch(/AMOUNT: .*\$300/);
+    expect(entities.footer).toMatch(/^entities \(generative prompt \+ date\/amount patterns\) · 1 message · /);
+    await shot('entities');
+
+    const answer = await ask('/ask who owns the invoices migration?');
+    expect(answer.state).toBe('done');
+    expect(answer.footer).toMatch(/^ask · /);
+    await shot('ask');
+
+    // `private` works on any command, as the README says.
+    const privateSummary = await ask('/summarize private');
+    expect(privateSummary).toMatchObject({ state: 'done', private: true });
+    expect(privateSummary.text).not.toContain("don't understand");
+    const privateTranslation = await ask('/translate private German See you tomorrow');
+    expect(privateTranslation).toMatchObject({ state: 'done', private: true });
+    await shot('private');
+
+    // Help shows commands as code, not as literal backticks.
+    const help = await ask('/help');
+    expect(help.text).toContain('/summarize [last N | since 2h]');
+    expect(help.text).not.toContain('`');
+    expect(await page.locator(`.msg[data-id="${help.id}"] .text code`).count()).toBeGreaterThan(5);
+    await shot('help');
+
+    // A sampling-only setting under greedy: echoed, and said to change nothing until `sample`.
+    const saved = await ask('/genconfig set temperature=2.5');
+    expect(saved.text).toContain('Saved: temperature unset → 2.5. Settings here now: greedy, max 128 tokens.');
+    expect(saved.text).toContain('This channel decodes greedily, so temperature changes nothing until you add sample.');
+    await shot('genconfig-greedy');
+    await ask('/genconfig reset');
+
+    // 4. Commands and Parley's own replies do not fill the window: after 25 more, the sample is still what is read.
+    for (let i = 0; i < 25; i++) await ask('/genconfig show');
+    const again = await ask('/summarize', { final: false });
+    await expect.poll(() => waitingText(again.id)).toBe('⏳ Summarizing 45 messages…');
+    const lastTen = await ask('/summarize last 10');
+    expect(lastTen.text).not.toContain('There are no messages');
+    expect(await waitingText(lastTen.id)).toBe('⏳ Summarizing 45 messages…');
+    expect(lastTen.state).toBe('done');
+    await shot('window-after-many-commands');
+
+    // 5. The settings panel: the same bounds as the command, a label that follows the field, the same word on greedy.
+    expect(await page.getAttribute('#s-temperature', 'max')).toBe(String(SETTING_RANGES.temperature.max));
+    await page.fill('#s-temperature', '2.5');
+    expect(await page.locator('output[for="s-temperature"]').textContent()).toBe('2.5');
+    await page.click('#save-settings');
+    await page.locator('#settings-note', { hasText: 'temperature changes nothing until you add sample' }).waitFor();
+    await shot('settings-greedy-note');
+    await page.check('input[name="doSample"][value="true"]');
+    await page.click('#save-settings');
+    await page.locator('#settings-summary', { hasText: 'sampling, temperature 2.5' }).waitFor();
+    expect(await page.isHidden('#settings-note')).toBe(true);
+    await shot('settings-sampling');
+
+    // 6. Reply in thread: the chip names the thread, the view stays on it, and its summary is in sight.
+    const sampleTop = page.locator('.top').first();
+    await sampleTop.locator('.reply-in-thread').click();
+    expect(await page.locator('#thread-chip').isVisible()).toBe(true);
+    expect(await page.locator('#thread-name').textContent()).toBe('Maya: Release 3.2 planning thread: we are aiming to…');
+    expect(await sampleTop.getAttribute('class')).toContain('active-thread');
+    await page.fill('#text', 'Who is on call for the invoices migration?');
+    await page.press('#text', 'Enter');
+    const typed = page.locator('.top.active-thread .replies .msg:not(.bot)', { hasText: 'Who is on call for the invoices migration?' });
+    await typed.waitFor();
+    expect((await read((await typed.getAttribute('data-id'))!)).inView).toBe(true);
+    await shot('thread-reply');
+
+    const threadSummary = await ask('/summarize');
+    expect(await page.locator(`.top.active-thread .replies .msg[data-id="${threadSummary.id}"]`).count()).toBe(1);
+    expect(await waitingText(threadSummary.id)).toBe('⏳ Summarizing 46 messages…');
+    expect(threadSummary.state).toBe('done');
+    expect(threadSummary.inView).toBe(true);
+    expect(threadSummary.footer).toMatch(/^summarize · (46 messages|last \d+ of 46 messages \(the rest did not fit the model\)) · .*sampling, temperature 2\.5/);
+    await shot('thread-summary');
+
+    // Leaving the thread clears the chip and the mark.
+    await page.click('#leave-thread');
+    expect(await page.locator('#thread-chip').isHidden()).toBe(true);
+    expect(await page.locator('.top.active-thread').count()).toBe(0);
+
+    // No log line carries message text.
+    expect(parley.output()).not.toContain('invoices migration');
+    expect(parley.output()).not.toContain('Good morning, team');
+  });
+});

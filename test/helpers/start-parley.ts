@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT } from './paths.js';
+import { REDIS_URL } from './redis.js';
+
+/** Debian's Chromium, which scripts/install-test-tools.sh installs; browser tests are skipped without it. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const haveChromium = existsSync(CHROMIUM);
+
+export interface StartedParley {
+  child: ChildProcess;
+  /** The playground URL `npm start` prints. */
+  url: Promise<string>;
+  /** Everything the processes wrote, stdout and stderr. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** `npm start` as a user runs it (after the build `npm test` already did), on free ports and its own queue prefix. */
+export function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): StartedParley {
+  const child = spawn(process.execPath, [`${REPO_ROOT}.build/scripts/start.js`], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      REDIS_URL,
+      PARLEY_QUEUE_PREFIX: prefix,
+      PLAYGROUND_PORT: '0',
+      BOT_OPS_PORT: '0',
+      BOT_OPS_HOST: '127.0.0.1',
+      OPS_PORT: '0',
+      OPS_HOST: '127.0.0.1',
+      PROGRESS_INTERVAL_MS: '25',
+      ORT_INTRA_OP_THREADS: '1',
+      RATE_LIMIT_USER_PER_MINUTE: '100',
+      RATE_LIMIT_CHANNEL_PER_MINUTE: '100',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  const url = new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      out += c.toString();
+      const found = /Parley playground: (\S+)/.exec(err);
+      if (found) resolve(found[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`npm start exited (${code}) before printing the URL: ${err}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  return { child, url, output: () => out, stop };
+}
+
+/** Headless Chromium on `url`, once the page's event stream is live. */
+export async function openPlayground(url: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(url);
+  await page.waitForSelector('body[data-live="true"]');
+  return { browser, page };
+}
