@@ -132,6 +132,12 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
     expect(answer.footer).toMatch(/^ask · /);
     await shot('ask');
 
+    // A mention is a request too.
+    const mentioned = await ask('@Parley summarize');
+    expect(mentioned.state).toBe('done');
+    expect(mentioned.footer).toMatch(/^summarize · /);
+    await shot('mention');
+
     // `private` works on any command, as the README says.
     const privateSummary = await ask('/summarize private');
     expect(privateSummary).toMatchObject({ state: 'done', private: true });
