@@ -99,6 +99,8 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
   it('walks the first hour: sample, every command, the settings panel, a thread and its summary', async () => {
     // 1. The page says plainly that the model is the random test model.
     expect(await page.locator('#test-model').textContent()).toContain('random test model');
+    // …and what to do for real answers.
+    expect(await page.locator('#test-model').textContent()).toContain('npm run models -- pull flan-t5-small');
     await shot('start');
 
     // 2. The sample: a 45-message thread.

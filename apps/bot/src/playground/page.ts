@@ -77,7 +77,7 @@ function control(c: (typeof SETTING_CONTROLS)[number], effective: Record<string,
 export function renderPage(model: PageModel): string {
   const sampling = model.effective['doSample'] === true;
   const banner = model.randomTestModel
-    ? '<p class="banner" id="test-model">The worker runs the tiny <strong>random test model</strong>: replies are random words, not real summaries. Set MODEL_DIR or MODEL_REGISTRY for a real model.</p>'
+    ? '<p class="banner" id="test-model">The worker runs the tiny <strong>random test model</strong>: replies are random words, not real summaries. For real answers, stop Parley and run <code>npm run models -- pull flan-t5-small</code> (no access to the Hugging Face hub? copy an export in and run <code>npm run models -- import &lt;folder or .tar&gt;</code>), then <code>npm start</code> again.</p>'
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
