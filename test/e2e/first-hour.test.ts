@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { CHROMIUM, haveChromium, openPlayground, startParley, type StartedParley } from '../helpers/start-parley.js';
+import { CHROMIUM, haveChromium, openPlayground, recordMessages, seenMessages, startParley, type StartedParley } from '../helpers/start-parley.js';
 
 const SHOTS = `${REPO_ROOT}test-artifacts/first-hour`;
 if (!haveChromium) console.warn(`[first-hour] skipped: ${CHROMIUM} is absent; install it with scripts/install-test-tools.sh (README, setup)`);
@@ -44,17 +44,7 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
     mkdirSync(SHOTS, { recursive: true });
     parley = startParley(prefix);
     ({ browser, page } = await openPlayground(await parley.url));
-    // Every message node the page adds (a placeholder, each streamed version, the answer), so the
-    // test can read what a reply said while it waited. A string: it runs in the page.
-    await page.evaluate(`
-      window.seen = [];
-      new MutationObserver((records) => {
-        for (const r of records) for (const n of r.addedNodes) {
-          if (!n.querySelectorAll) continue;
-          for (const m of [n, ...n.querySelectorAll('.msg')]) if (m.classList.contains('msg')) window.seen.push({ id: m.dataset.id, state: m.dataset.state, text: m.querySelector('.text').textContent });
-        }
-      }).observe(document.getElementById('messages'), { childList: true, subtree: true });
-    `);
+    await recordMessages(page);
   });
 
   afterAll(async () => {
@@ -94,7 +84,7 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
   };
 
   /** What a reply said while it waited for a worker. */
-  const waitingText = async (id: string) => ((await page.evaluate('window.seen')) as { id: string; state?: string; text: string }[]).find((s) => s.id === id && s.state === 'waiting')?.text;
+  const waitingText = async (id: string) => (await seenMessages(page)).find((s) => s.id === id && s.state === 'waiting')?.text;
 
   it('walks the first hour: sample, every command, the settings panel, a thread and its summary', async () => {
     // 1. The page says plainly that the model is the random test model.

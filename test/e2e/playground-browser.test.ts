@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { queuedJob } from '../helpers/playground.js';
 import { dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { CHROMIUM, haveChromium, openPlayground, startParley, type StartedParley } from '../helpers/start-parley.js';
+import { CHROMIUM, haveChromium, openPlayground, recordMessages, seenMessages, startParley, type StartedParley } from '../helpers/start-parley.js';
 
 const SCREENSHOT = `${REPO_ROOT}test-artifacts/playground.png`;
 if (!haveChromium) console.warn(`[playground-browser] skipped: ${CHROMIUM} is absent; install it with scripts/install-test-tools.sh (README, setup)`);
@@ -18,17 +18,8 @@ describe.skipIf(!haveChromium)(`playground in headless Chromium (${CHROMIUM}; sk
   beforeAll(async () => {
     parley = startParley(prefix);
     ({ browser, page } = await openPlayground(await parley.url));
-    // Records every state a reply passes through, so the test can tell that it streamed.
-    // (A string: this runs in the page, and the tests compile without DOM types.)
-    await page.evaluate(`
-      window.seenStates = [];
-      new MutationObserver((records) => {
-        for (const r of records) for (const n of r.addedNodes) {
-          if (!n.querySelectorAll) continue;
-          for (const m of [n, ...n.querySelectorAll('[data-state]')]) if (m.dataset.state) window.seenStates.push(m.dataset.request + ':' + m.dataset.state);
-        }
-      }).observe(document.getElementById('messages'), { childList: true, subtree: true });
-    `);
+    // Every state a reply passes through, so the test can tell that it streamed.
+    await recordMessages(page);
   });
 
   afterAll(async () => {
@@ -64,7 +55,7 @@ describe.skipIf(!haveChromium)(`playground in headless Chromium (${CHROMIUM}; sk
     await send('/summarize max_new_tokens=300');
     const first = await nextFinal(0);
     expect(first.footer).toMatch(/^summarize · \d+ messages · .*random test model.* · greedy, max 300 tokens$/);
-    const states = (await page.evaluate('window.seenStates')) as string[];
+    const states = (await seenMessages(page)).filter((m) => m.request).map((m) => `${m.request}:${m.state}`);
     expect(states).toContain(`${first.requestId}:waiting`);
     expect(states).toContain(`${first.requestId}:streaming`);
     expect(states.at(-1)).toBe(`${first.requestId}:done`);

@@ -65,3 +65,34 @@ export async function openPlayground(url: string): Promise<{ browser: Browser; p
   await page.waitForSelector('body[data-live="true"]');
   return { browser, page };
 }
+
+/** A message node the page added: a placeholder, each streamed version, an answer. */
+export interface SeenMessage {
+  id: string;
+  request?: string;
+  state?: string;
+  text: string;
+}
+
+/**
+ * Records every message node the page adds from now on, so a test can tell what a reply said
+ * while it waited and that it streamed; read them with `seenMessages`. (A string: it runs in the
+ * page, and the tests compile without DOM types.)
+ */
+export async function recordMessages(page: Page): Promise<void> {
+  await page.evaluate(`
+    window.seen = [];
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) {
+        if (!n.querySelectorAll) continue;
+        for (const m of [n, ...n.querySelectorAll('.msg')]) {
+          if (m.classList.contains('msg')) window.seen.push({ id: m.dataset.id, request: m.dataset.request, state: m.dataset.state, text: m.querySelector('.text').textContent });
+        }
+      }
+    }).observe(document.getElementById('messages'), { childList: true, subtree: true });
+  `);
+}
+
+export async function seenMessages(page: Page): Promise<SeenMessage[]> {
+  return (await page.evaluate('window.seen')) as SeenMessage[];
+}
