@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Makes sure a Redis answers for Parley's tests and demo.
+# Makes sure a Redis answers for Parley's tests and demo: when none answers at REDIS_URL it starts
+# a throwaway one (no persistence, a temp folder, a free port) that runs until you stop it.
 # Prints the REDIS_URL to use on stdout (and, when it started a server, the pid file that stops
 # it as PARLEY_STARTED_REDIS_PIDFILE); explanations go to stderr.
 #   eval "$(scripts/ensure-redis.sh)"    # exports REDIS_URL
+# `npm start` does not use this: it runs a redis-server of its own, with its data in .cache/redis,
+# and stops it when it stops (scripts/local-redis.ts).
 set -euo pipefail
 
 url="${REDIS_URL:-redis://127.0.0.1:6379}"
@@ -19,6 +22,12 @@ ping() { # host port -> 0 if a Redis answers PONG
 hostport="${url#redis://}"; hostport="${hostport##*@}"; hostport="${hostport%%/*}"
 host="${hostport%%:*}"; port="${hostport##*:}"; [[ "$port" == "$host" ]] && port=6379
 if ping "$host" "$port"; then
+  # The Redis a running `npm start` keeps for the playground: usable (tests use their own key
+  # prefixes), but it goes away when that npm start stops.
+  own="$(dirname "$0")/../.cache/redis"
+  if [[ -f "$own/redis.pid" && -f "$own/npm-start.json" && "$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$own/npm-start.json")" == "$port" ]]; then
+    echo "Using the Redis npm start runs for the playground at $url (data in .cache/redis); it stops when npm start stops." >&2
+  fi
   echo "export REDIS_URL=$url"
   exit 0
 fi

@@ -1,14 +1,16 @@
 // `npm start`: the bot and a worker together, for trying Parley on one machine. Without Slack or
 // Discord credentials the bot serves the web playground; without MODEL_DIR or MODEL_REGISTRY the
 // worker runs what `npm run models -- pull` installed (models/registry.json), else the tiny
-// random-weight test model, and the page says so. No Redis answering at
-// REDIS_URL? scripts/ensure-redis.sh starts a throwaway one.
+// random-weight test model, and the page says so. No Redis answering at REDIS_URL? It runs a
+// redis-server of its own with its data in .cache/redis (PARLEY_REDIS_DIR), and stops it last
+// (local-redis.ts).
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { redisForStart, type OwnRedis } from './local-redis.js';
 
 // Compiled to .build/scripts/start.js: the repository is two folders up.
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,38 +19,56 @@ function say(line: string): void {
   process.stderr.write(`[parley] ${line}\n`);
 }
 
-function redisUrl(): string {
-  // ensure-redis.sh prints `export REDIS_URL=…` for a Redis that answers, starting one if it must.
-  const out = execFileSync(`${root}scripts/ensure-redis.sh`, { env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = /export REDIS_URL=(\S+)/.exec(out)?.[1];
-  if (!url) throw new Error('scripts/ensure-redis.sh printed no REDIS_URL');
-  return url;
-}
-
 async function main(): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl() };
-  // What `npm run models -- pull` installed, when nothing else is configured.
-  const pulled = resolve(root, env['MODELS_DIR'] ?? 'models', 'registry.json');
-  if (!env['MODEL_DIR'] && !env['MODEL_REGISTRY'] && existsSync(pulled)) {
-    env['MODEL_REGISTRY'] = pulled;
-    say(`using the models pulled into ${pulled}`);
-  }
-  if (!env['MODEL_DIR'] && !env['MODEL_REGISTRY']) {
-    env['MODEL_DIR'] = await ensureTinySeq2Seq({ cacheDir: `${root}.cache/models` });
-    env['PLAYGROUND_RANDOM_TEST_MODEL'] = 'true';
-    say('MODEL_DIR and MODEL_REGISTRY are not set: the worker runs the tiny RANDOM TEST MODEL. Its replies are random words.');
-  }
-  const children: ChildProcess[] = [];
+  // npm start's own Redis keeps its data here (when it has to run one).
+  const redisDir = resolve(root, process.env['PARLEY_REDIS_DIR'] || '.cache/redis');
+  const shownRedisDir = redisDir.startsWith(root) ? relative(root, redisDir) || '.' : redisDir;
+  const children: { child: ChildProcess; exited: Promise<void> }[] = [];
+  let redis: OwnRedis | undefined = undefined; // set once it runs; stopAll may come first
   let stopping = false;
-  const stopAll = (code: number) => {
+  // The bot and the worker first (they finish their work and close their connections), then Redis.
+  const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
     process.exitCode = code;
+    for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => c.exited));
+    if (redis) {
+      await redis.stop();
+      say(`stopped redis-server; its data stays in ${shownRedisDir}`);
+    }
   };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
+
+  const found = await redisForStart(process.env['REDIS_URL'] || 'redis://127.0.0.1:6379', redisDir, say, shownRedisDir);
+  redis = found.own;
+  if (stopping) return void (await redis?.stop());
+  void redis?.exited.then(() => {
+    if (stopping) return;
+    say('redis-server exited; stopping');
+    void stopAll(1);
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: found.url };
+  try {
+    // What `npm run models -- pull` installed, when nothing else is configured.
+    const pulled = resolve(root, env['MODELS_DIR'] ?? 'models', 'registry.json');
+    if (!env['MODEL_DIR'] && !env['MODEL_REGISTRY'] && existsSync(pulled)) {
+      env['MODEL_REGISTRY'] = pulled;
+      say(`using the models pulled into ${pulled}`);
+    }
+    if (!env['MODEL_DIR'] && !env['MODEL_REGISTRY']) {
+      env['MODEL_DIR'] = await ensureTinySeq2Seq({ cacheDir: `${root}.cache/models` });
+      env['PLAYGROUND_RANDOM_TEST_MODEL'] = 'true';
+      say('MODEL_DIR and MODEL_REGISTRY are not set: the worker runs the tiny RANDOM TEST MODEL. Its replies are random words.');
+    }
+  } catch (err) {
+    await redis?.stop();
+    throw err;
+  }
+  if (stopping) return;
   const start = (app: 'worker' | 'bot') => {
     const child = spawn(process.execPath, [`${root}apps/${app}/dist/main.js`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
+    children.push({ child, exited: new Promise((resolve) => child.once('exit', () => resolve())) });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       process.stdout.write(`${line}\n`);
       try {
@@ -60,12 +80,11 @@ async function main(): Promise<void> {
     });
     child.on('exit', (code, signal) => {
       if (!stopping) say(`the ${app} exited (${signal ?? code}); stopping`);
-      stopAll(code ?? 1);
+      void stopAll(code ?? 1);
     });
   };
   start('worker');
   start('bot');
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stopAll(0));
 }
 
 main().catch((err: unknown) => {
