@@ -34,8 +34,8 @@ COPY --from=build /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 ENV NODE_ENV=production ORT_EXECUTION_PROVIDER=cuda
 COPY --from=build /app /app
-# A fresh models volume takes this folder's owner, so the non-root user can fill it.
-RUN useradd --uid 10001 --create-home parley && mkdir /models && chown parley:parley /models
+# /models is where compose mounts the host's ./models (read-only); the image holds no model.
+RUN useradd --uid 10001 --create-home parley && mkdir /models
 USER parley
 CMD ["node", "apps/worker/dist/main.js"]
 
@@ -43,6 +43,6 @@ FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app /app
-RUN mkdir /models && chown node:node /models
+RUN mkdir /models
 USER node
 CMD ["node", "apps/worker/dist/main.js"]
