@@ -8,7 +8,7 @@ import { HubClient, type RepoFile } from './hub-client.js';
 import { readManifest, recorded, writeManifest } from './manifest.js';
 import { resolveModelRef } from './model-ref.js';
 import { servesOf } from './model-tasks.js';
-import { assignModel, readRegistry, writeRegistry, type TaskChange } from './registry-file.js';
+import { readRegistry, registerModel, type TaskChange } from './registry-file.js';
 import type { ModelsSettings } from './settings.js';
 import type { Serves } from './tasks.js';
 
@@ -103,9 +103,7 @@ export async function pull(settings: ModelsSettings, request: PullRequest, progr
   await writeManifest(folder, { repo, revision: request.revision, dtype: request.dtype, pulledAt: new Date().toISOString(), files: [...merged.values()] });
 
   const serves = await servesOf(folder, repo, name);
-  const registered = serves.primary.length + serves.fallback.length > 0;
-  const changes = registered ? assignModel(registry, settings.registryFile, name, folder, request.dtype, serves) : [];
-  if (registered) await writeRegistry(settings.registryFile, registry);
+  const { registered, changes } = await registerModel(settings.registryFile, registry, name, folder, request.dtype, serves);
   return {
     name,
     repo,

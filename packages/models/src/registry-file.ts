@@ -62,6 +62,25 @@ export function assignModel(registry: ModelRegistryJson, registryFile: string, n
   return changes;
 }
 
+/**
+ * What `pull` and `import` end with: adds model `name` to the registry file and points its tasks at
+ * it (`assignModel`), unless it serves nothing, when the file is left as it is.
+ */
+export async function registerModel(
+  registryFile: string,
+  registry: ModelRegistryJson,
+  name: string,
+  folder: string,
+  dtype: Dtype,
+  serves: Serves,
+): Promise<{ registered: boolean; changes: TaskChange[] }> {
+  const registered = serves.primary.length + serves.fallback.length > 0;
+  if (!registered) return { registered, changes: [] };
+  const changes = assignModel(registry, registryFile, name, folder, dtype, serves);
+  await writeRegistry(registryFile, registry);
+  return { registered, changes };
+}
+
 /** The tasks a registry points at `name`, as `list` shows them. */
 export function tasksOf(registry: ModelRegistryJson, name: string): string[] {
   const { translate, ...rest } = registry.tasks;
