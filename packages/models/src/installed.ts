@@ -31,7 +31,8 @@ export async function listInstalled(settings: ModelsSettings): Promise<Installed
   if (existsSync(settings.modelsDir)) {
     for (const entry of await readdir(settings.modelsDir, { withFileTypes: true })) {
       const folder = join(settings.modelsDir, entry.name);
-      if (entry.isDirectory() && existsSync(join(folder, 'config.json'))) folders.set(entry.name, folder);
+      // Dot folders are an import's unpacking and staging, never a model.
+      if (entry.isDirectory() && !entry.name.startsWith('.') && existsSync(join(folder, 'config.json'))) folders.set(entry.name, folder);
     }
   }
   for (const [name, model] of Object.entries(registry.models)) {
