@@ -4,6 +4,7 @@ import { CATALOG, CATALOG_NAMES } from './catalog.js';
 import { ModelsError } from './errors.js';
 import { DTYPES } from './export-files.js';
 import { formatBytes, table } from './format.js';
+import { importExport, type ImportResult } from './import-export.js';
 import { listInstalled } from './installed.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { pull, type PullOptions, type PullResult } from './pull.js';
@@ -24,6 +25,9 @@ const USAGE = `Usage: npm run models -- <command>
   pull <name|owner/repo> [--dtype fp32|fp16|q8] [--revision main]
       Download a Hugging Face ONNX export (only the files Parley needs) into MODELS_DIR and
       point the worker's model registry at it.
+  import <folder|file.tar> [--name <short name>] [--dtype fp32|fp16|q8]
+      Without hub access: check an export copied in by hand (a folder, or a .tar / .tar.gz of
+      one), copy it into MODELS_DIR and point the worker's model registry at it, as pull does.
   list
       The installed models: size, what they serve, what the registry uses them for.
 
@@ -54,7 +58,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { dtype: { type: 'string' }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { dtype: { type: 'string' }, revision: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     throw new ModelsError('BAD_ARGUMENTS', `${(err as Error).message}\n\n${USAGE}`);
@@ -78,12 +82,34 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(pullSummary(result));
     return 0;
   }
+  if (command === 'import') {
+    if (rest.length !== 1) throw new ModelsError('BAD_ARGUMENTS', `import takes one folder or .tar file.\n\n${USAGE}`);
+    const dtype = pullFlags.shape.dtype.unwrap().optional().safeParse(parsed.values.dtype);
+    if (!dtype.success) throw new ModelsError('BAD_ARGUMENTS', dtype.error.issues[0]!.message);
+    // npm runs scripts from the repo root; a path the user typed is relative to where they typed it.
+    const cwd = io.env['INIT_CWD'] || io.cwd;
+    const result = await importExport(settings, { source: rest[0]!, cwd, name: parsed.values.name, dtype: dtype.data });
+    io.stdout.write(importSummary(result));
+    return 0;
+  }
   throw new ModelsError('BAD_ARGUMENTS', `Unknown command "${command}".\n\n${USAGE}`);
+}
+
+function importSummary(r: ImportResult): string {
+  const where = r.copied ? `copied to ${r.folder}${r.replaced ? ' (replacing the folder there)' : ''}` : `already in ${r.folder}`;
+  const lines = [`${r.name}: ${r.files.length} files, ${formatBytes(r.totalBytes)} ${where}`, `  from ${r.source}, ${r.dtype}; serves ${describeServes(r.serves)}`];
+  return `${[...lines, ...registryLines(r)].join('\n')}\n`;
 }
 
 function pullSummary(r: PullResult): string {
   const fetched = r.fetchedBytes === 0 ? 'already up to date' : `fetched ${formatBytes(r.fetchedBytes)}`;
   const lines = [`${r.name}: ${r.files.length} files, ${formatBytes(r.totalBytes)} (${fetched}) in ${r.folder}`, `  from ${r.repo}, ${r.dtype}; serves ${describeServes(r.serves)}`];
+  return `${[...lines, ...registryLines(r)].join('\n')}\n`;
+}
+
+/** What a pull or an import did to the registry, and how the worker is pointed at it. */
+function registryLines(r: Pick<PullResult, 'registered' | 'registryFile' | 'changes'>): string[] {
+  const lines: string[] = [];
   if (!r.registered) {
     lines.push(`  not added to ${r.registryFile}: its config.json does not say what Parley could use it for.`);
   } else {
@@ -91,7 +117,7 @@ function pullSummary(r: PullResult): string {
     lines.push(`  registry ${r.registryFile}: ${changes.length > 0 ? changes.join(', ') : 'no task changed'}`);
     lines.push(`  the worker uses it with MODEL_REGISTRY=${r.registryFile}`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 async function listText(settings: ReturnType<typeof settingsFromEnv>): Promise<string> {

@@ -79,3 +79,13 @@ export function hubPerTest(...repos: string[]): { hub: FakeHub; dir: TempDir; fi
   });
   return state;
 }
+
+/** A stdout or stderr the CLI writes to, off a terminal. */
+export class Capture {
+  text = '';
+  isTTY = false;
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
