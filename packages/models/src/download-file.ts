@@ -1,6 +1,6 @@
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { IntegrityError, ModelsError } from './errors.js';
+import { HubUnreachableError, IntegrityError, ModelsError } from './errors.js';
 import { hashMismatch } from './file-hash.js';
 import type { HubClient, RepoFile } from './hub-client.js';
 
@@ -44,7 +44,8 @@ export async function downloadFile(hub: HubClient, request: DownloadRequest, opt
       await transfer(hub, request, onDisk, options.onProgress);
     } catch (err) {
       if (!(err instanceof ModelsError && err.code === 'HUB_UNREACHABLE')) throw err;
-      lastFailure = err.message;
+      // The hub dropping out part-way: a re-run resumes, so the advice for no hub at all is left out.
+      lastFailure = err instanceof HubUnreachableError ? err.failure : err.message;
     }
     const now = await sizeOf(part);
     if (now === file.size) break;

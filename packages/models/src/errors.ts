@@ -51,6 +51,30 @@ export class UnknownModelError extends ModelsError {
   }
 }
 
+/**
+ * No answer from the hub at all (DNS, refused, offline). The message says what works without it:
+ * a mirror, or an export copied in by hand and imported.
+ */
+export class HubUnreachableError extends ModelsError {
+  constructor(
+    readonly endpoint: string,
+    /** The network error's code (ENOTFOUND, ECONNREFUSED) or message. */
+    readonly reason: string,
+    options: ErrorOptions = {},
+  ) {
+    super(
+      'HUB_UNREACHABLE',
+      `Cannot reach the hub at ${endpoint} (${reason}). Set HF_ENDPOINT to a mirror, or copy an export in by hand and run: npm run models -- import <folder or .tar>`,
+      options,
+    );
+  }
+
+  /** The failure without the advice, for a message that embeds it. */
+  get failure(): string {
+    return `Cannot reach the hub at ${this.endpoint} (${this.reason})`;
+  }
+}
+
 /** A downloaded file does not match the size or hash the hub lists for it. */
 export class IntegrityError extends ModelsError {
   constructor(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelsError, NotFoundError } from './errors.js';
+import { HubUnreachableError, ModelsError, NotFoundError } from './errors.js';
 
 /** One file of a repo as the hub lists it. */
 export interface RepoFile {
@@ -67,7 +67,7 @@ export class HubClient {
     try {
       response = await fetch(url, { headers: { ...this.authHeader(), ...headers }, redirect: 'follow' });
     } catch (err) {
-      throw new ModelsError('HUB_UNREACHABLE', `Cannot reach the hub at ${this.options.endpoint} (${describeCause(err)}).`, { cause: err });
+      throw new HubUnreachableError(this.options.endpoint, describeCause(err), { cause: err });
     }
     if (response.ok || response.status === 416) return response;
     await response.body?.cancel();

@@ -1,7 +1,8 @@
 export { CATALOG, CATALOG_NAMES, type CatalogEntry, type CatalogName } from './catalog.js';
-export { IntegrityError, ModelsError, NotFoundError, UnknownModelError, type ModelsErrorCode } from './errors.js';
+export { HubUnreachableError, IntegrityError, ModelsError, NotFoundError, UnknownModelError, type ModelsErrorCode } from './errors.js';
 export { DTYPES, selectExportFiles, type Dtype } from './export-files.js';
 export { HubClient, type RepoFile } from './hub-client.js';
+export { importExport, type ImportedFile, type ImportRequest, type ImportResult } from './import-export.js';
 export { listInstalled, type InstalledModel } from './installed.js';
 export { createProgress } from './progress.js';
 export { modelRegistrySchema, registryModelSchema, type ModelRegistryJson, type RegistryModel, type RegistryTasks } from './registry-schema.js';

@@ -75,11 +75,30 @@ describe('models pull failures', () => {
     expect(hub.requests).toEqual([]);
   });
 
-  it('reports an unreachable hub in one sentence', async () => {
+  it('reports an unreachable hub in one line that says what to do without it', async () => {
     const url = hub.url;
     await hub.close();
     const err = await pull(settingsFor({ url } as FakeHub, dir.path), { model: REPO, dtype: 'fp32', revision: 'main' }, new RecordedProgress(), FAST_RETRY).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'HUB_UNREACHABLE', message: `Cannot reach the hub at ${url} (ECONNREFUSED).` });
+    expect(err).toMatchObject({
+      code: 'HUB_UNREACHABLE',
+      message: `Cannot reach the hub at ${url} (ECONNREFUSED). Set HF_ENDPOINT to a mirror, or copy an export in by hand and run: npm run models -- import <folder or .tar>`,
+    });
+    hub = await FakeHub.start();
+  });
+
+  it('a hub that drops out mid-download ends in the resume advice, without the no-hub advice', async () => {
+    // The listing answers; the hub goes away before the first file is asked for.
+    let closing: Promise<void> | undefined;
+    const progress = new (class extends RecordedProgress {
+      override plan(...args: Parameters<RecordedProgress['plan']>): void {
+        super.plan(...args);
+        closing = hub.close();
+      }
+    })();
+    const err = await pull(settingsFor(hub, dir.path), { model: REPO, dtype: 'fp32', revision: 'main' }, progress, { attempts: 2, retryDelayMs: 1 }).catch((e: unknown) => e);
+    await closing;
+    expect(err).toMatchObject({ code: 'DOWNLOAD_FAILED' });
+    expect((err as Error).message).toMatch(new RegExp(`^config\\.json from ${REPO} stopped at 0 of \\d+ bytes after 2 tries \\(Cannot reach the hub at ${hub.url.replace(/\./g, '\\.')} \\(ECONNREFUSED\\)\\); run pull again to resume\\.$`));
     hub = await FakeHub.start();
   });
 });

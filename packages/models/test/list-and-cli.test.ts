@@ -2,20 +2,13 @@ import { ensureTinyTokenClassifier } from '@parley/tiny-models';
 import { spawn } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/run-cli.js';
 import { FakeHub } from './fake-hub.js';
-import { FAST_RETRY, hubPerTest, MODEL_CACHE, type TempDir } from './helpers.js';
-
-class Capture {
-  text = '';
-  isTTY = false;
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
+import { Capture, FAST_RETRY, hubPerTest, MODEL_CACHE, type TempDir } from './helpers.js';
 
 describe('models CLI', () => {
   const per = hubPerTest('Xenova/distilbart-cnn-6-6', 'Xenova/opus-mt-en-de', 'Xenova/flan-t5-small');
@@ -97,6 +90,21 @@ describe('models CLI', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^models: Unknown command "frobnicate"\.\n\nUsage: npm run models/);
     expect((await cli('--help')).code).toBe(0);
+  });
+
+  it('with no hub at HF_ENDPOINT, pull says in one line how to go on without one', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const code = await runCli(['pull', 'flan-t5-small'], { stdout, stderr, env: { MODELS_DIR: dir.path, HF_ENDPOINT: endpoint }, cwd: dir.path, pullOptions: FAST_RETRY });
+    expect({ code, stdout: stdout.text, stderr: stderr.text }).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `models: Cannot reach the hub at ${endpoint} (ECONNREFUSED). Set HF_ENDPOINT to a mirror, or copy an export in by hand and run: npm run models -- import <folder or .tar>\n`,
+    });
   });
 
   it('runs as a process: the built entry point exits 1 with one line and no stack trace', async () => {

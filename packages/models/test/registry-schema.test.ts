@@ -1,7 +1,7 @@
 import { isCodedError, ParleyError } from '@parley/errors';
 import { SETTING_RANGES } from '@parley/settings';
 import { describe, expect, it } from 'vitest';
-import { IntegrityError, modelRegistrySchema, ModelsError, NotFoundError, UnknownModelError } from '../src/index.js';
+import { HubUnreachableError, IntegrityError, modelRegistrySchema, ModelsError, NotFoundError, UnknownModelError } from '../src/index.js';
 
 describe('the MODEL_REGISTRY schema', () => {
   it('keeps fields it does not know, at every level', () => {
@@ -35,6 +35,7 @@ describe('ModelsError', () => {
       new NotFoundError('o/r', null, 'main'),
       new UnknownModelError('nope', ['flan-t5-base']),
       new ModelsError('BAD_FILE', 'not a registry'),
+      new HubUnreachableError('https://huggingface.co', 'ENOTFOUND'),
     ];
     for (const e of errors) {
       expect(e).toBeInstanceOf(ParleyError);
@@ -49,6 +50,7 @@ describe('ModelsError', () => {
       ['NOT_FOUND', true],
       ['UNKNOWN_MODEL', true],
       ['BAD_FILE', true],
+      ['HUB_UNREACHABLE', false],
     ]);
     expect(new ModelsError('HUB_UNREACHABLE', 'x', { cause: 'why' }).cause).toBe('why');
   });
