@@ -11,6 +11,12 @@ export interface Dims {
   maxPositions: number;
 }
 
+/**
+ * The feed-forward block: 'relu' (original T5: wi → ReLU → wo), 'gated-gelu' (T5 v1.1 / Flan-T5:
+ * GELU(wi_0 x) · wi_1 x → wo) or 'swish' (Marian: wi → SiLU → wo).
+ */
+export type FeedForward = 'relu' | 'gated-gelu' | 'swish';
+
 /** The T5-style pre-norm transformer blocks of the seq2seq fixture, bound to its dimensions. */
 export class Blocks {
   readonly layers: Layers;
@@ -19,6 +25,7 @@ export class Blocks {
     private readonly g: GraphBuilder,
     private readonly w: WeightBank,
     private readonly d: Dims,
+    private readonly ff: FeedForward = 'relu',
   ) {
     this.layers = new Layers(g, w);
   }
@@ -46,7 +53,15 @@ export class Blocks {
   }
 
   feedForward(x: string, name: string): string {
-    const hidden = this.g.op('Relu', [this.linear(x, `${name}.wi`, this.d.dModel, this.d.dFf)]);
+    let hidden: string;
+    if (this.ff === 'gated-gelu') {
+      const gate = this.layers.gelu(this.linear(x, `${name}.wi_0`, this.d.dModel, this.d.dFf), 'tanh');
+      hidden = this.g.op('Mul', [gate, this.linear(x, `${name}.wi_1`, this.d.dModel, this.d.dFf)]);
+    } else if (this.ff === 'swish') {
+      hidden = this.layers.silu(this.linear(x, `${name}.wi`, this.d.dModel, this.d.dFf));
+    } else {
+      hidden = this.g.op('Relu', [this.linear(x, `${name}.wi`, this.d.dModel, this.d.dFf)]);
+    }
     return this.linear(hidden, `${name}.wo`, this.d.dFf, this.d.dModel);
   }
 

@@ -3,7 +3,15 @@ import { Layers, type SuppressedTokens } from './layers.js';
 import { DataType, GraphBuilder, type ValueDecl } from './onnx-graph.js';
 import type { WeightBank } from './weight-bank.js';
 
-export type CausalLMVariant = 'gpt2' | 'llama';
+/**
+ * gpt2: LayerNorm, biases, learned positions. llama: RMSNorm, SwiGLU, grouped-query attention, learned
+ * positions. qwen2: llama's blocks with Qwen2's q/k/v biases, rotary positions (θ = ROPE_THETA) and the
+ * LM head tied to the token embedding.
+ */
+export type CausalLMVariant = 'gpt2' | 'llama' | 'qwen2';
+
+/** Qwen2.5's rope_theta. */
+export const ROPE_THETA = 1_000_000;
 
 export interface CausalLMShape {
   hiddenSize: number;
@@ -42,7 +50,7 @@ export function causalLMInputs(variant: CausalLMVariant, shape: CausalLMShape): 
     { name: 'attention_mask', type: I64, shape: ['batch_size', 'past_sequence_length + sequence_length'] },
     { name: 'position_ids', type: I64, shape: ['batch_size', 'sequence_length'] },
     ...Array.from({ length: shape.numLayers }, (_, i) => [cache(i, 'key'), cache(i, 'value')]).flat(),
-    ...(variant === 'llama' ? [{ name: 'num_logits_to_keep', type: I64, shape: [] }] : []),
+    ...(variant !== 'gpt2' ? [{ name: 'num_logits_to_keep', type: I64, shape: [] }] : []),
   ];
 }
 
@@ -74,10 +82,13 @@ interface CausalLMBodyOptions {
 function causalLMBody(g: GraphBuilder, variant: CausalLMVariant, shape: CausalLMShape, bank: WeightBank, suppressed: SuppressedTokens, o: CausalLMBodyOptions): void {
   const l = new Layers(g, bank);
   const gpt2 = variant === 'gpt2';
+  const qwen2 = variant === 'qwen2';
   const { hiddenSize: d, numHeads: heads, numKvHeads: kvHeads, intermediateSize: ff } = shape;
   const dh = headDim(shape);
   const norm = (x: string, name: string) => (gpt2 ? l.layerNorm(x, name, d, 1e-5) : l.rmsNorm(x, name, d, 1e-5));
   const linear = (x: string, name: string, dIn: number, dOut: number) => l.linear(x, name, dIn, dOut, { bias: gpt2 });
+  /** q, k and v projections: biased in gpt2 and qwen2. */
+  const projection = (x: string, name: string, dIn: number, dOut: number) => l.linear(x, name, dIn, dOut, { bias: gpt2 || qwen2 });
 
   const pastLength = o.withPast ? g.op('Shape', [past(0, 'key')], { start: 2, end: 3 }) : g.constInt64([0]);
   const newLength = g.op('Shape', ['input_ids'], { start: 1, end: 2 });
@@ -87,16 +98,22 @@ function causalLMBody(g: GraphBuilder, variant: CausalLMVariant, shape: CausalLM
   const bias = g.op('Add', [l.causalBias(queryIndices, keyCount), l.paddingBias('attention_mask')]);
 
   const tokens = bank.normal(gpt2 ? 'transformer.wte' : 'model.embed_tokens', [shape.vocabSize, d], 1);
-  const positions = bank.normal(gpt2 ? 'transformer.wpe' : 'model.embed_positions', [shape.maxPositions, d], POSITION_STD);
-  let hidden = g.op('Add', [g.op('Gather', [tokens, 'input_ids']), g.op('Gather', [positions, 'position_ids'])]);
+  let hidden = g.op('Gather', [tokens, 'input_ids']);
+  const rotary = qwen2 ? l.rotaryTables('position_ids', dh, ROPE_THETA) : null;
+  if (!rotary) {
+    const positions = bank.normal(gpt2 ? 'transformer.wpe' : 'model.embed_positions', [shape.maxPositions, d], POSITION_STD);
+    hidden = g.op('Add', [hidden, g.op('Gather', [positions, 'position_ids'])]);
+  }
 
   for (let i = 0; i < shape.numLayers; i++) {
     const p = gpt2 ? `transformer.h.${i}` : `model.layers.${i}`;
     const attnIn = norm(hidden, gpt2 ? `${p}.ln_1` : `${p}.input_layernorm`);
     const a = gpt2 ? `${p}.attn` : `${p}.self_attn`;
-    const q = l.splitHeads(linear(attnIn, `${a}.q_proj`, d, heads * dh), heads, dh);
+    let q = l.splitHeads(projection(attnIn, `${a}.q_proj`, d, heads * dh), heads, dh);
+    if (rotary) q = l.rotate(q, rotary, dh);
     const kv = (part: 'key' | 'value') => {
-      const fresh = l.splitHeads(linear(attnIn, `${a}.${part[0]}_proj`, d, kvHeads * dh), kvHeads, dh);
+      let fresh = l.splitHeads(projection(attnIn, `${a}.${part[0]}_proj`, d, kvHeads * dh), kvHeads, dh);
+      if (rotary && part === 'key') fresh = l.rotate(fresh, rotary, dh);
       return o.withPast ? g.op('Concat', [past(i, part), fresh], { axis: 2 }, o.name(present(i, part))) : g.op('Identity', [fresh], {}, o.name(present(i, part)));
     };
     const k = kv('key');
@@ -118,7 +135,11 @@ function causalLMBody(g: GraphBuilder, variant: CausalLMVariant, shape: CausalLM
     const keep = g.op('Unsqueeze', ['num_logits_to_keep', g.constInt64([0])]);
     final = g.op('Slice', [final, g.op('Neg', [keep]), g.constInt64([Number.MAX_SAFE_INTEGER]), g.constInt64([1])]);
   }
-  const logits = l.linear(final, 'lm_head', d, shape.vocabSize, { gain: LM_HEAD_GAIN });
+  // A tied head multiplies by the embedding through a Transpose node, as Optimum exports tied weights;
+  // scaled so its logits spread like the untied head's.
+  const logits = qwen2
+    ? g.op('Mul', [g.op('MatMul', [final, g.op('Transpose', [tokens], { perm: [1, 0] })]), g.constFloat([LM_HEAD_GAIN / Math.sqrt(d)], [])])
+    : l.linear(final, 'lm_head', d, shape.vocabSize, { gain: LM_HEAD_GAIN });
   g.op('Identity', [l.suppressTokens(logits, shape.vocabSize, suppressed)], {}, o.name('logits'));
 }
 
@@ -133,10 +154,11 @@ const same = (output: string) => output;
  * gpt2: LayerNorm, biases, GELU MLP, as many KV heads as query heads. llama: RMSNorm, no biases,
  * SwiGLU MLP, grouped-query attention, and `num_logits_to_keep` (logits for the last k positions only;
  * 0 keeps all). Both use learned absolute positions (no rotary embedding) and an untied LM head.
+ * qwen2: llama plus q/k/v biases, rotary positions instead of a position table, and a tied LM head.
  */
 export function buildCausalLM(variant: CausalLMVariant, shape: CausalLMShape, bank: WeightBank, suppressed: SuppressedTokens): onnxProto.onnx.IGraphProto {
   const g = new GraphBuilder('', bank.initializers);
-  causalLMBody(g, variant, shape, bank, suppressed, { withPast: true, keepInput: variant === 'llama', name: same });
+  causalLMBody(g, variant, shape, bank, suppressed, { withPast: true, keepInput: variant !== 'gpt2', name: same });
   return g.graph(`${graphName(variant)}_causal_lm`, causalLMInputs(variant, shape), causalLMOutputs(shape), true);
 }
 

@@ -89,6 +89,29 @@ export class Layers {
     return g.op('Reshape', [expanded, g.constInt64([0, kvHeads * repeats, -1, headDim])]);
   }
 
+  /**
+   * Rotary position tables for `positionIds` [B, S] (int64): cos and sin of position × θ^(-2i/dh), each
+   * half repeated as Hugging Face's rotate_half expects, shaped [B, 1, S, dh] to broadcast over heads.
+   */
+  rotaryTables(positionIds: string, headDim: number, theta: number): { cos: string; sin: string } {
+    const g = this.g;
+    const inverse = Array.from({ length: headDim / 2 }, (_, i) => theta ** ((-2 * i) / headDim));
+    const positions = g.op('Unsqueeze', [g.op('Cast', [positionIds], { to: 1 }), g.constInt64([-1])]);
+    const freqs = g.op('Mul', [positions, g.constFloat(inverse)]);
+    const angles = g.op('Concat', [freqs, freqs], { axis: -1 });
+    const heads = (x: string) => g.op('Unsqueeze', [x, g.constInt64([1])]);
+    return { cos: heads(g.op('Cos', [angles])), sin: heads(g.op('Sin', [angles])) };
+  }
+
+  /** x · cos + rotate_half(x) · sin for x [B, H, S, dh], rotate_half(x) = [-x₂, x₁]. */
+  rotate(x: string, tables: { cos: string; sin: string }, headDim: number): string {
+    const g = this.g;
+    const half = headDim / 2;
+    const slice = (from: number, to: number) => g.op('Slice', [x, g.constInt64([from]), g.constInt64([to]), g.constInt64([-1])]);
+    const rotated = g.op('Concat', [g.op('Neg', [slice(half, headDim)]), slice(0, half)], { axis: -1 });
+    return g.op('Add', [g.op('Mul', [x, tables.cos]), g.op('Mul', [rotated, tables.sin])]);
+  }
+
   /** Scaled dot-product attention; `bias` broadcasts to [B, H, S_q, S_k] (0 = keep, MASKED = masked). */
   attention(q: string, k: string, v: string, bias: string, headDim: number): string {
     const g = this.g;

@@ -1,4 +1,4 @@
-import { Blocks, type Dims } from './blocks.js';
+import { Blocks, type Dims, type FeedForward } from './blocks.js';
 import type { SuppressedTokens } from './layers.js';
 import { DataType, GraphBuilder, encodeModel, type ValueDecl } from './onnx-graph.js';
 import type { WeightBank } from './weight-bank.js';
@@ -8,15 +8,29 @@ export interface Seq2SeqShape extends Dims {
   decoderLayers: number;
 }
 
+/** What sets one seq2seq architecture apart from another; every field optional, the original T5 fixture by default. */
+export interface Seq2SeqArch {
+  /** The feed-forward block ('relu' by default). */
+  feedForward?: FeedForward;
+  /**
+   * The LM head reads the shared token embedding (Marian's tied embeddings) plus a final_logits_bias, as
+   * Optimum exports tied weights: one stored table, and a Transpose node where the head multiplies by it.
+   */
+  tiedHead?: boolean;
+}
+
+/** The name the (tied) LM head's weight table has: the token embedding every file of a model shares. */
+const EMBED_TOKENS = 'shared.embed_tokens';
+
 const F = DataType.FLOAT;
 const I64 = DataType.INT64;
 
 /** Scales the LM head so logits stay spread out instead of collapsing onto one token. */
 const LM_HEAD_GAIN = 3;
 
-export function buildEncoder(shape: Seq2SeqShape, bank: WeightBank): Uint8Array {
+export function buildEncoder(shape: Seq2SeqShape, bank: WeightBank, arch: Seq2SeqArch = {}): Uint8Array {
   const g = new GraphBuilder('', bank.initializers);
-  const b = new Blocks(g, bank, shape);
+  const b = new Blocks(g, bank, shape, arch.feedForward);
   const length = g.op('Shape', ['input_ids'], { start: 1, end: 2 });
   let { hidden } = b.embed('input_ids', g.constInt64([0], []), b.scalar(length));
   const bias = b.paddingBias('attention_mask');
@@ -79,8 +93,8 @@ interface DecoderValues {
  * cross-attention reuses the cached encoder keys (encoder_hidden_states is then unused, as in
  * Optimum's with-past decoder). Without it, everything is computed from the inputs.
  */
-function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, suppressed: SuppressedTokens, withPast: boolean): DecoderValues {
-  const b = new Blocks(g, bank, shape);
+function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, suppressed: SuppressedTokens, withPast: boolean, arch: Seq2SeqArch = {}, tiedWeight?: string): DecoderValues {
+  const b = new Blocks(g, bank, shape, arch.feedForward);
   const pastLength = withPast ? g.op('Shape', ['past_key_values.0.decoder.key'], { start: 2, end: 3 }) : g.constInt64([0]);
   const newLength = g.op('Shape', ['input_ids'], { start: 1, end: 2 });
   const total = b.scalar(g.op('Add', [pastLength, newLength]));
@@ -116,9 +130,22 @@ function decoderBody(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, sup
     hidden = g.op('Add', [hidden, b.feedForward(b.layerNorm(hidden, `${p}.ln_ff`), `${p}.ff`)]);
   }
   const final = b.layerNorm(hidden, 'decoder.final_ln');
-  const logits = b.linear(final, 'lm_head', shape.dModel, shape.vocabSize, LM_HEAD_GAIN);
+  let logits: string;
+  if (tiedWeight) {
+    // [d_model, vocab] from the embedding (std 1): scaled to the untied head's spread, plus Marian's final_logits_bias.
+    const scaled = g.op('Mul', [g.op('MatMul', [final, tiedWeight]), g.constFloat([LM_HEAD_GAIN / Math.sqrt(shape.dModel)], [])]);
+    logits = g.op('Add', [scaled, bank.filled('final_logits_bias', [1, shape.vocabSize], 0)]);
+  } else {
+    logits = b.linear(final, 'lm_head', shape.dModel, shape.vocabSize, LM_HEAD_GAIN);
+  }
   values.logits = b.layers.suppressTokens(logits, shape.vocabSize, suppressed);
   return values;
+}
+
+/** With a tied head: the transposed embedding, computed once in `g` (the graph that holds the weights). */
+function tiedHeadWeight(g: GraphBuilder, bank: WeightBank, shape: Seq2SeqShape, arch: Seq2SeqArch): string | undefined {
+  if (!arch.tiedHead) return undefined;
+  return g.op('Transpose', [bank.normal(EMBED_TOKENS, [shape.vocabSize, shape.dModel], 1)], { perm: [1, 0] });
 }
 
 /** Output values in declaration order, with or without the cross-attention presents. */
@@ -150,7 +177,9 @@ function encoderStates(shape: Seq2SeqShape): ValueDecl {
 }
 
 /** `decoder_model_merged.onnx`: one file whose `use_cache_branch` input picks the branch. */
-export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
+export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens, arch: Seq2SeqArch = {}): Uint8Array {
+  const g = new GraphBuilder('', bank.initializers);
+  const tied = tiedHeadWeight(g, bank, shape, arch);
   const outputs = [
     logitsDecl(shape, 'decoder_sequence_length'),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'present_decoder_sequence_length'),
@@ -158,13 +187,12 @@ export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, suppre
   const branch = (withPast: boolean) => {
     const prefix = withPast ? 'with_past/' : 'no_past/';
     const g = new GraphBuilder(prefix, bank.initializers);
-    const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, withPast), withPast ? 'empty' : 'computed', g);
+    const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, withPast, arch, tied), withPast ? 'empty' : 'computed', g);
     const unshaped = outputs.map((o) => ({ ...o, shape: null }));
     return g.graph(withPast ? 'decoder_with_past' : 'decoder_no_past', [], nameOutputs(g, values, unshaped, prefix));
   };
   const thenBranch = branch(true);
   const elseBranch = branch(false);
-  const g = new GraphBuilder('', bank.initializers);
   g.multi('If', ['use_cache_branch'], outputs.map((o) => o.name), { then_branch: thenBranch, else_branch: elseBranch });
   const inputs = [
     encoderMask,
@@ -177,9 +205,9 @@ export function buildMergedDecoder(shape: Seq2SeqShape, bank: WeightBank, suppre
 }
 
 /** `decoder_model.onnx`: the first step, no past inputs; returns the self- and cross-attention presents. */
-export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
+export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens, arch: Seq2SeqArch = {}): Uint8Array {
   const g = new GraphBuilder('', bank.initializers);
-  const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, false), 'computed', g);
+  const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, false, arch, tiedHeadWeight(g, bank, shape, arch)), 'computed', g);
   const outputs = [
     logitsDecl(shape, 'decoder_sequence_length'),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder', 'encoder']), 'decoder_sequence_length'),
@@ -192,9 +220,9 @@ export function buildDecoder(shape: Seq2SeqShape, bank: WeightBank, suppressed: 
  * `decoder_with_past_model.onnx`: one new token per call; takes every past (self and cross), returns
  * only the self-attention presents, and has no encoder_hidden_states input (it would be unused).
  */
-export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens): Uint8Array {
+export function buildDecoderWithPast(shape: Seq2SeqShape, bank: WeightBank, suppressed: SuppressedTokens, arch: Seq2SeqArch = {}): Uint8Array {
   const g = new GraphBuilder('', bank.initializers);
-  const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, true), 'none', g);
+  const values = orderedOutputs(shape, decoderBody(g, bank, shape, suppressed, true, arch, tiedHeadWeight(g, bank, shape, arch)), 'none', g);
   const outputs = [
     logitsDecl(shape, 1),
     ...cacheDecls(shape, cacheNames(shape, 'present', ['decoder']), 'past_decoder_sequence_length + 1'),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { byteLevelBpeTokenizerConfigJson, byteLevelBpeTokenizerJson, endOfTextId, fixtureBpe } from './byte-level-bpe.js';
-import { buildCausalLM, buildLegacyDecoder, buildLegacyMergedDecoder, headDim, type CausalLMShape, type CausalLMVariant } from './causal-lm.js';
+import { buildCausalLM, buildLegacyDecoder, buildLegacyMergedDecoder, headDim, ROPE_THETA, type CausalLMShape, type CausalLMVariant } from './causal-lm.js';
 import { moveToExternalData } from './external-data.js';
 import { ensureFolder, specKey, type FolderWriter } from './fixture-folder.js';
 import { toFloat16 } from './float16.js';
@@ -42,7 +42,28 @@ export interface TinyCausalLMOptions {
 const DEFAULT_SHAPES: Record<CausalLMVariant, Omit<CausalLMShape, 'vocabSize'>> = {
   gpt2: { hiddenSize: 32, numHeads: 4, numKvHeads: 4, numLayers: 2, intermediateSize: 128, maxPositions: 256 },
   llama: { hiddenSize: 32, numHeads: 4, numKvHeads: 2, numLayers: 2, intermediateSize: 64, maxPositions: 256 },
+  qwen2: { hiddenSize: 32, numHeads: 4, numKvHeads: 2, numLayers: 2, intermediateSize: 64, maxPositions: 256 },
 };
+
+/**
+ * Qwen2.5-0.5B-Instruct as its config.json has it (24 layers, hidden 896, 14 heads / 2 KV heads, intermediate
+ * 4864, vocabulary 151936, 32768 positions, tied embeddings), its weights in onnx/model.onnx_data as the
+ * onnx-community export has them (2 GB of float32 is past protobuf's limit for one file). Build it with
+ * `ensureTinyCausalLM({ cacheDir, ...QWEN2_5_0_5B_INSTRUCT_REAL })`.
+ */
+export const QWEN2_5_0_5B_INSTRUCT_REAL: Readonly<Required<Pick<TinyCausalLMOptions, 'variant' | 'shape' | 'externalData'>>> = Object.freeze({
+  variant: 'qwen2',
+  externalData: true,
+  shape: Object.freeze({ hiddenSize: 896, numHeads: 14, numKvHeads: 2, numLayers: 24, intermediateSize: 4864, maxPositions: 32768, vocabSize: 151936 }),
+});
+
+/** Qwen2.5's ChatML template (its default system turn, without the tool-calling branches). */
+export const QWEN2_CHAT_TEMPLATE =
+  "{%- if messages[0]['role'] == 'system' %}{{- '<|im_start|>system\n' + messages[0]['content'] + '<|im_end|>\n' }}" +
+  "{%- else %}{{- '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n' }}{%- endif %}" +
+  "{%- for message in messages %}{%- if not (message['role'] == 'system' and loop.first) %}" +
+  "{{- '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}{%- endif %}{%- endfor %}" +
+  "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\n' }}{%- endif %}";
 
 /** distilgpt2's dimensions, for benchmarks: `ensureTinyCausalLM({ variant: 'gpt2', shape: DISTILGPT2_SHAPE, … })`. */
 export const DISTILGPT2_SHAPE: Readonly<CausalLMShape> = Object.freeze({
@@ -59,6 +80,30 @@ const FILE_NAMES: Record<CausalLMDtype, string> = { fp32: 'model.onnx', fp16: 'm
 
 export function causalLMConfigJson(variant: CausalLMVariant, shape: CausalLMShape, eos: number, seed: number): object {
   const marker = { [TINY_MODEL_MARKER]: { seed, generator_version: GENERATOR_VERSION } };
+  if (variant === 'qwen2') {
+    return {
+      architectures: ['Qwen2ForCausalLM'],
+      model_type: 'qwen2',
+      hidden_size: shape.hiddenSize,
+      intermediate_size: shape.intermediateSize,
+      num_hidden_layers: shape.numLayers,
+      num_attention_heads: shape.numHeads,
+      num_key_value_heads: shape.numKvHeads,
+      max_position_embeddings: shape.maxPositions,
+      max_window_layers: shape.numLayers,
+      sliding_window: shape.maxPositions,
+      use_sliding_window: false,
+      rope_theta: ROPE_THETA,
+      vocab_size: shape.vocabSize,
+      hidden_act: 'silu',
+      rms_norm_eps: 1e-6,
+      bos_token_id: eos,
+      eos_token_id: eos,
+      tie_word_embeddings: true,
+      use_cache: true,
+      ...marker,
+    };
+  }
   if (variant === 'gpt2') {
     return {
       architectures: ['GPT2LMHeadModel'],
@@ -140,7 +185,8 @@ export async function ensureTinyCausalLM(options: TinyCausalLMOptions): Promise<
     await out.json('config.json', causalLMConfigJson(options.variant, shape, eos, seed));
     await out.json('generation_config.json', { bos_token_id: eos, eos_token_id: eos });
     await out.json('tokenizer.json', byteLevelBpeTokenizerJson(bpe));
-    await out.json('tokenizer_config.json', byteLevelBpeTokenizerConfigJson(bpe, shape.maxPositions));
+    const tokenizerConfig = byteLevelBpeTokenizerConfigJson(bpe, shape.maxPositions);
+    await out.json('tokenizer_config.json', options.variant === 'qwen2' ? { ...tokenizerConfig, tokenizer_class: 'Qwen2Tokenizer', chat_template: QWEN2_CHAT_TEMPLATE } : tokenizerConfig);
   };
   const suppressed = { tokenizerSize, specialIds: [eos] };
 

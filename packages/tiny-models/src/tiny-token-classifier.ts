@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ensureFolder, specKey } from './fixture-folder.js';
-import { TINY_MODEL_MARKER } from './tiny-model-marker.js';
+import { TINY_MODEL_MARKER, resolveVocabSize } from './tiny-model-marker.js';
 import { buildTokenClassifier, type TokenClassifierShape, type TokenClassifierVariant } from './token-classifier.js';
 import { WeightBank } from './weight-bank.js';
 import { buildWordPieceVocab, wordPieceTokenizerConfigJson, wordPieceTokenizerJson } from './wordpiece-tokenizer.js';
@@ -17,7 +17,18 @@ export interface TinyTokenClassifierOptions {
   seed?: number;
   variant: TokenClassifierVariant;
   shape?: Partial<Omit<TokenClassifierShape, 'vocabSize' | 'numLabels'>>;
+  /** Model vocabulary (embedding rows) padded beyond the tokenizer's, as a real checkpoint's is. */
+  vocabSize?: number;
 }
+
+/**
+ * bert-base-NER as its config.json has it (dslim/bert-base-NER: 12 layers, hidden 768, 12 heads, FFN 3072,
+ * 512 positions, cased vocabulary of 28996, 9 CoNLL labels). Build it with `{ cacheDir, variant: 'bert', ...BERT_BASE_NER_REAL }`.
+ */
+export const BERT_BASE_NER_REAL: Readonly<Required<Pick<TinyTokenClassifierOptions, 'shape' | 'vocabSize'>>> = Object.freeze({
+  vocabSize: 28996,
+  shape: Object.freeze({ hiddenSize: 768, numHeads: 12, numLayers: 12, intermediateSize: 3072, maxPositions: 512 }),
+});
 
 const DEFAULT_SHAPE: Omit<TokenClassifierShape, 'vocabSize' | 'numLabels'> = {
   hiddenSize: 32,
@@ -76,7 +87,7 @@ export function tokenClassifierConfigJson(variant: TokenClassifierVariant, shape
 export async function ensureTinyTokenClassifier(options: TinyTokenClassifierOptions): Promise<string> {
   const seed = options.seed ?? 1234;
   const vocab = buildWordPieceVocab();
-  const shape: TokenClassifierShape = { ...DEFAULT_SHAPE, ...options.shape, vocabSize: vocab.length, numLabels: NER_LABELS.length };
+  const shape: TokenClassifierShape = { ...DEFAULT_SHAPE, ...options.shape, vocabSize: resolveVocabSize(vocab.length, options.vocabSize), numLabels: NER_LABELS.length };
   const dir = join(options.cacheDir, `tiny-${options.variant}-${specKey({ GENERATOR_VERSION, variant: options.variant, seed, shape })}`);
   const tokenizerClass = options.variant === 'bert' ? 'BertTokenizer' : 'DistilBertTokenizer';
 
