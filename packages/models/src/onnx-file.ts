@@ -20,6 +20,8 @@ const ENTRY = { key: 1, value: 2 } as const;
 const EXTERNAL = 1;
 
 const WINDOW = 1 << 16;
+/** What a repo cloned without Git LFS holds instead of each large file. */
+const LFS_POINTER = 'version https://git-lfs';
 
 /** Reads a file through a window that moves forward as the walk does. */
 class Reader {
@@ -163,7 +165,10 @@ export async function externalDataOf(path: string): Promise<string[]> {
     const { size } = await handle.stat();
     if (size === 0) throw new NotOnnxError('it is empty');
     const reader = new Reader(handle, size);
-    const { bytes, offset } = await reader.at(0, 1);
+    const { bytes, offset } = await reader.at(0, LFS_POINTER.length);
+    if (bytes.toString('latin1', offset, offset + LFS_POINTER.length) === LFS_POINTER) {
+      throw new NotOnnxError('it is a Git LFS pointer, not the file: run git lfs pull where it was cloned');
+    }
     if (bytes[offset] !== MODEL.irVersion * 8) throw new NotOnnxError('it does not start like an ONNX model');
     const found = new Set<string>();
     let graphs = 0;

@@ -139,8 +139,12 @@ describe('models import', () => {
     expect(await variant('no-tokenizer', (f) => rm(join(f, 'tokenizer.json')))).toBe('models: no-tokenizer is not a Hugging Face ONNX export: it has no tokenizer.json.\n');
     expect(await variant('bad-config', (f) => writeFile(join(f, 'config.json'), '{"model_type": "t5",'))).toMatch(/^models: bad-config: config\.json is not valid JSON \(.+\)\.\n$/);
     expect(await variant('empty-graph', (f) => writeFile(join(f, 'onnx', 'encoder_model.onnx'), ''))).toBe('models: empty-graph: onnx/encoder_model.onnx is not an ONNX model (it is empty).\n');
-    expect(await variant('text-graph', (f) => writeFile(join(f, 'onnx', 'encoder_model.onnx'), 'version https://git-lfs.github.com/spec/v1\n'))).toBe(
+    expect(await variant('text-graph', (f) => writeFile(join(f, 'onnx', 'encoder_model.onnx'), '<html>Rate limited</html>\n'))).toBe(
       'models: text-graph: onnx/encoder_model.onnx is not an ONNX model (it does not start like an ONNX model).\n',
+    );
+    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 141263006\n';
+    expect(await variant('lfs-clone', (f) => writeFile(join(f, 'onnx', 'encoder_model.onnx'), pointer))).toBe(
+      'models: lfs-clone: onnx/encoder_model.onnx is not an ONNX model (it is a Git LFS pointer, not the file: run git lfs pull where it was cloned).\n',
     );
     expect(await variant('cut-graph', (f) => truncate(join(f, 'onnx', 'decoder_model_merged.onnx'), 5000))).toBe(
       'models: cut-graph: onnx/decoder_model_merged.onnx is not an ONNX model (it is cut off).\n',
