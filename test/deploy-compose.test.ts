@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { schema as botEnv } from '../apps/bot/src/config.js';
 import { schema as workerEnv } from '../apps/worker/src/config.js';
@@ -37,8 +37,12 @@ function composeCli(): string[] | undefined {
 }
 
 /** The checkout as a fresh clone has it: the files git tracks or would track (this working tree's versions), no .env, no models. */
+const clones: string[] = [];
+afterAll(() => clones.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function freshClone(): string {
   const dir = mkdtempSync(join(tmpdir(), 'parley-clone-'));
+  clones.push(dir);
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\0');
   for (const file of files.filter((f) => f && existsSync(`${REPO_ROOT}${f}`))) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
