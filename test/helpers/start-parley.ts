@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT } from './paths.js';
 import { REDIS_URL } from './redis.js';
@@ -19,10 +21,13 @@ export interface StartedParley {
 
 /** `npm start` as a user runs it (after the build `npm test` already did), on free ports and its own queue prefix. */
 export function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): StartedParley {
+  // Its own folder for the Redis `npm start` would run, so a test never touches the developer's .cache/redis.
+  const redisDir = mkdtempSync(join(tmpdir(), 'parley-start-redis-'));
   const child = spawn(process.execPath, [`${REPO_ROOT}.build/scripts/start.js`], {
     env: {
       PATH: process.env['PATH'] ?? '',
       REDIS_URL,
+      PARLEY_REDIS_DIR: redisDir,
       PARLEY_QUEUE_PREFIX: prefix,
       PLAYGROUND_PORT: '0',
       BOT_OPS_PORT: '0',
@@ -50,9 +55,11 @@ export function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): Starte
     child.on('exit', (code) => reject(new Error(`npm start exited (${code}) before printing the URL: ${err}`)));
   });
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(redisDir, { recursive: true, force: true });
   };
   return { child, url, output: () => out, stop };
 }

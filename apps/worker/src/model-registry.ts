@@ -36,6 +36,12 @@ export class ModelRegistry {
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        // The newcomer's case (compose mounts ./models before anything was pulled): say what writes it.
+        throw new ConfigError(
+          `MODEL_REGISTRY ${path} does not exist: \`npm run models -- pull flan-t5-small\` (or \`npm run models -- import <folder or .tar>\`) writes it, into ./models by default`,
+        );
+      }
       throw new ConfigError(`MODEL_REGISTRY ${path} cannot be read as JSON: ${(err as Error).message}`);
     }
     const parsed = modelRegistrySchema.safeParse(raw);

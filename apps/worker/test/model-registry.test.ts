@@ -32,7 +32,7 @@ describe('model registry', () => {
   });
 
   it('refuses a file that is not JSON, a bad shape, or a task naming an unknown model, naming the problem', async () => {
-    expect(() => ModelRegistry.fromFile(join(tmpdir(), 'no-such-registry.json'))).toThrow(/cannot be read as JSON/);
+    expect(() => ModelRegistry.fromFile(join(tmpdir(), 'no-such-registry.json'))).toThrow(/no-such-registry.json does not exist: `npm run models -- pull flan-t5-small` \(or `npm run models -- import <folder or .tar>`\) writes it/);
     const broken = await registryFile('{ not json');
     expect(() => ModelRegistry.fromFile(broken)).toThrow(/cannot be read as JSON/);
     await expect(registryFile({ models: { a: {} }, tasks: {} }).then(ModelRegistry.fromFile)).rejects.toThrow(/models\.a\.path/);
