@@ -8,6 +8,7 @@ import { importExport, type ImportResult } from './import-export.js';
 import { listInstalled } from './installed.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { pull, type PullOptions, type PullResult } from './pull.js';
+import { readMeasured, recommendText } from './recommend.js';
 import { settingsFromEnv } from './settings.js';
 import { describeServes } from './tasks.js';
 
@@ -30,6 +31,9 @@ const USAGE = `Usage: npm run models -- <command>
       one), copy it into MODELS_DIR and point the worker's model registry at it, as pull does.
   list
       The installed models: size, what they serve, what the registry uses them for.
+  recommend
+      One line per task: the recommended model, its download, memory and seconds per unit of work
+      (measured with npm run bench:models on random weights at the real dimensions), and if installed.
 
 Names: ${CATALOG_NAMES.join(', ')}
 Environment: MODELS_DIR (default ./models), MODEL_REGISTRY (default MODELS_DIR/registry.json),
@@ -90,6 +94,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     const cwd = io.env['INIT_CWD'] || io.cwd;
     const result = await importExport(settings, { source: rest[0]!, cwd, name: parsed.values.name, dtype: dtype.data });
     io.stdout.write(importSummary(result));
+    return 0;
+  }
+  if (command === 'recommend') {
+    if (rest.length > 0) throw new ModelsError('BAD_ARGUMENTS', `recommend takes no arguments.\n\n${USAGE}`);
+    io.stdout.write(recommendText(await readMeasured(), await listInstalled(settings)));
     return 0;
   }
   throw new ModelsError('BAD_ARGUMENTS', `Unknown command "${command}".\n\n${USAGE}`);
