@@ -1,5 +1,5 @@
 import type { MemoryResult, TimingResult } from './models-child.js';
-import { CHARS_PER_TOKEN, MAX_NEW_TOKENS, sameWorkMode, TRANSLATION_LENGTH_RATIO, type ModelSubject, type Plan } from './models-plan.js';
+import { CHARS_PER_TOKEN, MAX_NEW_TOKENS, sameWorkMode, TRANSLATION_LENGTH_RATIO, WORKER_MODE, type ModelSubject, type Plan } from './models-plan.js';
 import { median } from './stats.js';
 
 /** When and where the run was made, and with which versions. */
@@ -101,7 +101,7 @@ export function modelsMarkdown(meta: Meta, rows: ModelRow[], data: Measured): st
     '- **Seconds**: both engines loaded in one more child process, their runs interleaved round by round (Parley then transformers.js, then the other way round), each engine warmed up with one short call first; the median of the rounds. ' +
       'Other processes shared the 2 cores during the run (other engineers\' test suites), so single runs vary by up to 2× here; the 1-minute load average at the start and end of each child is listed below.',
     '- **Ratio**: transformers.js seconds ÷ Parley seconds on the same work (same prompts, same decoding, one call at a time), the median of the per-round ratios: above 1, Parley is faster.',
-    '- **Counts**: "new" tokens below are what each engine returns: Parley leaves out a final </s> (opus-mt forces one at the last step), transformers.js counts it, so the same decoder steps read 1575 and 1625 there.',
+    '- **Counts**: "new" tokens below are what each engine returns: for opus-mt, which forces </s> at the last step, Parley leaves that </s> out and transformers.js counts it, so the same decoder steps read one fewer per message for Parley.',
     '',
     '## Figures',
     '',
@@ -156,6 +156,9 @@ export function modelsMarkdown(meta: Meta, rows: ModelRow[], data: Measured): st
         )
         .join('; ');
       const ratios = t.ratios.length ? `; per-round ratios ${t.ratios.map((x) => x.toFixed(2)).join(', ')}` : '';
+      const worker = t.modes.find((m) => m.engine === 'parley' && m.mode === WORKER_MODE);
+      const greedy = t.modes.find((m) => m.engine === 'parley' && m.mode === 'greedy');
+      if (worker && greedy) lines.push(`- Beam search: the worker's ${sub.task} runs the num_beams of generation_config.json, ${(median(worker.seconds) / median(greedy.seconds)).toFixed(1)}× the time of greedy decoding here.`);
       lines.push(`- Timing, interleaved: ${modes}${ratios}${t.peerError ? `; transformers.js could not load it: ${t.peerError}` : ''}; load average ${load(t)}.`);
     }
     lines.push('');

@@ -90,7 +90,8 @@ const round = (v: number, digits: number) => Number(v.toFixed(digits));
 function commitOf(): string {
   const head = execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
   const paths = ['bench', 'packages/engine', 'packages/tiny-models', 'packages/prompts'];
-  const dirty = execFileSync('git', ['status', '--porcelain', '--', ...paths], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+  // bench/results is what this run writes.
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', ...paths, ':(exclude)bench/results'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
   return dirty ? `${head} with uncommitted changes in ${paths.join(', ')}` : head;
 }
 
