@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { SETTING_RANGES } from '@parley/settings';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { CHROMIUM, haveChromium, openPlayground, recordMessages, seenMessages, startParley, type StartedParley } from '../helpers/start-parley.js';
+import { uniquePrefix } from '../helpers/redis.js';
+import { CHROMIUM, haveChromium, playgroundInBrowser, seenMessages } from '../helpers/start-parley.js';
 
 const SHOTS = `${REPO_ROOT}test-artifacts/first-hour`;
 if (!haveChromium) console.warn(`[first-hour] skipped: ${CHROMIUM} is absent; install it with scripts/install-test-tools.sh (README, setup)`);
@@ -27,36 +26,23 @@ interface Shown {
  */
 describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHROMIUM})`, () => {
   const prefix = uniquePrefix('first-hour');
-  let parley: StartedParley;
-  let browser: Browser;
-  let page: Page;
   let stage = 0;
+  const session = playgroundInBrowser(prefix, () => {
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+  });
 
   const shot = async (name: string) => {
     stage++;
     const path = `${SHOTS}/${String(stage).padStart(2, '0')}-${name}.png`;
-    await page.screenshot({ path });
+    await session.page.screenshot({ path });
     expect(existsSync(path)).toBe(true);
   };
 
-  beforeAll(async () => {
-    rmSync(SHOTS, { recursive: true, force: true });
-    mkdirSync(SHOTS, { recursive: true });
-    parley = startParley(prefix);
-    ({ browser, page } = await openPlayground(await parley.url));
-    await recordMessages(page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await parley?.stop();
-    await dropPrefix(prefix);
-  });
-
-  const botIds = async () => (await page.$$eval('.msg.bot', (nodes) => nodes.map((n) => (n as unknown as { dataset: { id: string } }).dataset.id))) as string[];
+  const botIds = async () => (await session.page.$$eval('.msg.bot', (nodes) => nodes.map((n) => (n as unknown as { dataset: { id: string } }).dataset.id))) as string[];
 
   const read = async (id: string): Promise<Shown> =>
-    (await page.evaluate(`(() => {
+    (await session.page.evaluate(`(() => {
       const m = document.querySelector('.msg[data-id="${id}"]');
       const list = document.getElementById('messages').getBoundingClientRect();
       const box = m.getBoundingClientRect();
@@ -73,29 +59,29 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
   /** Types a line as a user does and returns the bot's answer once it is final (or, with `final: false`, as soon as it appears). */
   const ask = async (line: string, opts: { final?: boolean } = {}): Promise<Shown> => {
     const before = new Set(await botIds());
-    await page.fill('#text', line);
-    await page.press('#text', 'Enter');
+    await session.page.fill('#text', line);
+    await session.page.press('#text', 'Enter');
     let id: string | undefined;
     await expect.poll(async () => (id = (await botIds()).find((i) => !before.has(i))), { timeout: 30_000, message: `an answer to ${line}` }).toBeDefined();
     if (opts.final !== false) {
-      await page.waitForSelector(`.msg[data-id="${id}"][data-state="done"], .msg[data-id="${id}"][data-state="failed"]`, { timeout: 90_000 });
+      await session.page.waitForSelector(`.msg[data-id="${id}"][data-state="done"], .msg[data-id="${id}"][data-state="failed"]`, { timeout: 90_000 });
     }
     return read(id!);
   };
 
   /** What a reply said while it waited for a worker. */
-  const waitingText = async (id: string) => (await seenMessages(page)).find((s) => s.id === id && s.state === 'waiting')?.text;
+  const waitingText = async (id: string) => (await seenMessages(session.page)).find((s) => s.id === id && s.state === 'waiting')?.text;
 
   it('walks the first hour: sample, every command, the settings panel, a thread and its summary', async () => {
     // 1. The page says plainly that the model is the random test model.
-    expect(await page.locator('#test-model').textContent()).toContain('random test model');
+    expect(await session.page.locator('#test-model').textContent()).toContain('random test model');
     // …and what to do for real answers.
-    expect(await page.locator('#test-model').textContent()).toContain('npm run models -- pull flan-t5-small');
+    expect(await session.page.locator('#test-model').textContent()).toContain('npm run models -- pull flan-t5-small');
     await shot('start');
 
     // 2. The sample: a 45-message thread.
-    await page.click('#load-sample');
-    await page.waitForFunction(`document.querySelectorAll('.msg').length >= 45`);
+    await session.page.click('#load-sample');
+    await session.page.waitForFunction(`document.querySelectorAll('.msg').length >= 45`);
     await shot('sample-loaded');
 
     // 3. Each command answers, with a footer naming what it did.
@@ -142,7 +128,7 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
     const help = await ask('/help');
     expect(help.text).toContain('/summarize [last N | since 2h]');
     expect(help.text).not.toContain('`');
-    expect(await page.locator(`.msg[data-id="${help.id}"] .text code`).count()).toBeGreaterThan(5);
+    expect(await session.page.locator(`.msg[data-id="${help.id}"] .text code`).count()).toBeGreaterThan(5);
     await shot('help');
 
     // A sampling-only setting under greedy: echoed, and said to change nothing until `sample`.
@@ -163,33 +149,33 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
     await shot('window-after-many-commands');
 
     // 5. The settings panel: the same bounds as the command, a label that follows the field, the same word on greedy.
-    expect(await page.getAttribute('#s-temperature', 'max')).toBe(String(SETTING_RANGES.temperature.max));
-    await page.fill('#s-temperature', '2.5');
-    expect(await page.locator('output[for="s-temperature"]').textContent()).toBe('2.5');
-    await page.click('#save-settings');
-    await page.locator('#settings-note', { hasText: 'temperature changes nothing until you add sample' }).waitFor();
+    expect(await session.page.getAttribute('#s-temperature', 'max')).toBe(String(SETTING_RANGES.temperature.max));
+    await session.page.fill('#s-temperature', '2.5');
+    expect(await session.page.locator('output[for="s-temperature"]').textContent()).toBe('2.5');
+    await session.page.click('#save-settings');
+    await session.page.locator('#settings-note', { hasText: 'temperature changes nothing until you add sample' }).waitFor();
     await shot('settings-greedy-note');
-    await page.check('input[name="doSample"][value="true"]');
-    await page.click('#save-settings');
-    await page.locator('#settings-summary', { hasText: 'sampling, temperature 2.5' }).waitFor();
-    expect(await page.isHidden('#settings-note')).toBe(true);
+    await session.page.check('input[name="doSample"][value="true"]');
+    await session.page.click('#save-settings');
+    await session.page.locator('#settings-summary', { hasText: 'sampling, temperature 2.5' }).waitFor();
+    expect(await session.page.isHidden('#settings-note')).toBe(true);
     await shot('settings-sampling');
 
     // 6. Reply in thread: the chip names the thread, the view stays on it, and its summary is in sight.
-    const sampleTop = page.locator('.top').first();
+    const sampleTop = session.page.locator('.top').first();
     await sampleTop.locator('.reply-in-thread').click();
-    expect(await page.locator('#thread-chip').isVisible()).toBe(true);
-    expect(await page.locator('#thread-name').textContent()).toBe('Maya: Release 3.2 planning thread: we are aiming to…');
+    expect(await session.page.locator('#thread-chip').isVisible()).toBe(true);
+    expect(await session.page.locator('#thread-name').textContent()).toBe('Maya: Release 3.2 planning thread: we are aiming to…');
     expect(await sampleTop.getAttribute('class')).toContain('active-thread');
-    await page.fill('#text', 'Who is on call for the invoices migration?');
-    await page.press('#text', 'Enter');
-    const typed = page.locator('.top.active-thread .replies .msg:not(.bot)', { hasText: 'Who is on call for the invoices migration?' });
+    await session.page.fill('#text', 'Who is on call for the invoices migration?');
+    await session.page.press('#text', 'Enter');
+    const typed = session.page.locator('.top.active-thread .replies .msg:not(.bot)', { hasText: 'Who is on call for the invoices migration?' });
     await typed.waitFor();
     expect((await read((await typed.getAttribute('data-id'))!)).inView).toBe(true);
     await shot('thread-reply');
 
     const threadSummary = await ask('/summarize');
-    expect(await page.locator(`.top.active-thread .replies .msg[data-id="${threadSummary.id}"]`).count()).toBe(1);
+    expect(await session.page.locator(`.top.active-thread .replies .msg[data-id="${threadSummary.id}"]`).count()).toBe(1);
     expect(await waitingText(threadSummary.id)).toBe('⏳ Summarizing 46 messages…');
     expect(threadSummary.state).toBe('done');
     expect(threadSummary.inView).toBe(true);
@@ -197,12 +183,12 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
     await shot('thread-summary');
 
     // Leaving the thread clears the chip and the mark.
-    await page.click('#leave-thread');
-    expect(await page.locator('#thread-chip').isHidden()).toBe(true);
-    expect(await page.locator('.top.active-thread').count()).toBe(0);
+    await session.page.click('#leave-thread');
+    expect(await session.page.locator('#thread-chip').isHidden()).toBe(true);
+    expect(await session.page.locator('.top.active-thread').count()).toBe(0);
 
     // No log line carries message text.
-    expect(parley.output()).not.toContain('invoices migration');
-    expect(parley.output()).not.toContain('Good morning, team');
+    expect(session.parley.output()).not.toContain('invoices migration');
+    expect(session.parley.output()).not.toContain('Good morning, team');
   });
 });

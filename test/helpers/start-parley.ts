@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT } from './paths.js';
-import { REDIS_URL } from './redis.js';
+import { dropPrefix, REDIS_URL } from './redis.js';
 
 /** Debian's Chromium, which scripts/install-test-tools.sh installs; browser tests are skipped without it. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -102,4 +103,25 @@ export async function recordMessages(page: Page): Promise<void> {
 
 export async function seenMessages(page: Page): Promise<SeenMessage[]> {
   return (await page.evaluate('window.seen')) as SeenMessage[];
+}
+
+/**
+ * For a describe block: `npm start` on its own queue prefix, a page open on the playground that
+ * records the message nodes it adds, and everything stopped and dropped afterwards. The fields are
+ * set once `beforeAll` has run.
+ */
+export function playgroundInBrowser(prefix: string, before?: () => void): { parley: StartedParley; browser: Browser; page: Page } {
+  const session = {} as { parley: StartedParley; browser: Browser; page: Page };
+  beforeAll(async () => {
+    before?.();
+    session.parley = startParley(prefix);
+    Object.assign(session, await openPlayground(await session.parley.url));
+    await recordMessages(session.page);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.parley?.stop();
+    await dropPrefix(prefix);
+  });
+  return session;
 }
