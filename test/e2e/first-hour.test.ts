@@ -135,8 +135,13 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
     const saved = await ask('/genconfig set temperature=2.5');
     expect(saved.text).toContain('Saved: temperature unset → 2.5. Settings here now: greedy, max 128 tokens.');
     expect(saved.text).toContain('This channel decodes greedily, so temperature changes nothing until you add sample.');
+    // The panel follows a typed /genconfig.
+    await session.page.locator('#settings-summary', { hasText: 'Now: greedy, max 128 tokens' }).waitFor();
+    expect(await session.page.inputValue('#s-temperature')).toBe('2.5');
+    expect(await session.page.locator('output[for="s-temperature"]').textContent()).toBe('2.5');
     await shot('genconfig-greedy');
     await ask('/genconfig reset');
+    await expect.poll(() => session.page.inputValue('#s-temperature')).toBe('1');
 
     // 4. Commands and Parley's own replies do not fill the window: after 25 more, the sample is still what is read.
     for (let i = 0; i < 25; i++) await ask('/genconfig show');
@@ -186,6 +191,12 @@ describe.skipIf(!haveChromium)(`the first hour in the playground (headless ${CHR
     await session.page.click('#leave-thread');
     expect(await session.page.locator('#thread-chip').isHidden()).toBe(true);
     expect(await session.page.locator('.top.active-thread').count()).toBe(0);
+
+    // In the channel, the user's own line and its answer come into view even when the reader had scrolled up.
+    await session.page.evaluate(`document.getElementById('messages').scrollTop = 0`);
+    const afterScroll = await ask('/translate German Thanks, everyone');
+    expect(afterScroll.inView).toBe(true);
+    await shot('own-request-in-view');
 
     // No log line carries message text.
     expect(session.parley.output()).not.toContain('invoices migration');

@@ -68,7 +68,7 @@ function control(c: (typeof SETTING_CONTROLS)[number], effective: Record<string,
   const value = typeof effective[c.key] === 'number' ? (effective[c.key] as number) : c.fallback;
   return (
     `<label class="setting"><span>${c.label} <output for="s-${c.key}">${value}</output></span>` +
-    `<input type="number" id="s-${c.key}" name="${c.key}"${c.min === undefined ? '' : ` min="${c.min}"`} max="${c.max}" step="${c.step}" value="${value}">` +
+    `<input type="number" id="s-${c.key}" name="${c.key}" data-fallback="${c.fallback}"${c.min === undefined ? '' : ` min="${c.min}"`} max="${c.max}" step="${c.step}" value="${value}">` +
     `<small>${escapeHtml(c.hint)}</small></label>`
   );
 }

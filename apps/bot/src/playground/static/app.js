@@ -8,6 +8,8 @@ const chip = document.getElementById('thread-chip');
 const threadName = document.getElementById('thread-name');
 /** The top-level message the composer replies to, or null for the channel. */
 let threadId = null;
+/** The user's latest line and the bot's answer to it: kept in view as they arrive and stream. */
+let followed = new Set();
 
 async function call(method, url, body) {
   const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -47,7 +49,7 @@ function upsert(m) {
   // Where the view goes: while replying in a thread, to what arrives in that thread, and nowhere
   // else; in the channel, to the bottom only when the reader was already there.
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  const inActiveThread = threadId !== null && (m.threadId === threadId || m.id === threadId);
+  const inActiveThread = followed.has(m.id) || (threadId !== null && (m.threadId === threadId || m.id === threadId));
   const old = list.querySelector(`.msg[data-id="${CSS.escape(m.id)}"]`);
   let node;
   if (old) {
@@ -124,7 +126,11 @@ document.getElementById('composer').addEventListener('submit', async (e) => {
   // One id per line sent: if the answer is lost and the page sends again, the bot knows it is the same line.
   const body = { text: value, clientId: crypto.randomUUID(), ...(threadId && { threadId }) };
   try {
-    await call('POST', api('messages'), body).catch((err) => (err instanceof TypeError ? call('POST', api('messages'), body) : Promise.reject(err)));
+    const sent = await call('POST', api('messages'), body).catch((err) => (err instanceof TypeError ? call('POST', api('messages'), body) : Promise.reject(err)));
+    followed = new Set([sent.message.id, ...(sent.reply ? [sent.reply.id] : [])]);
+    for (const id of followed) list.querySelector(`.msg[data-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
+    // A typed /genconfig changes what the panel shows.
+    if (/^\/genconfig\b/.test(value.trim())) showSettings(await call('GET', api('settings')), { fill: true });
   } catch (err) {
     alert(err.message);
   }
@@ -150,7 +156,17 @@ settings.addEventListener('input', (e) => {
   const out = settings.querySelector(`output[for="${e.target.id}"]`);
   if (out) out.textContent = e.target.value;
 });
-function showSettings(result) {
+/** The panel after a save, or (`fill`) refilled from settings changed elsewhere: the fields the channel does not set show what the model would use. */
+function showSettings(result, { fill = false } = {}) {
+  if (fill) {
+    for (const input of settings.querySelectorAll('input[type=number]')) {
+      const value = result.effective[input.name];
+      input.value = typeof value === 'number' ? String(value) : input.dataset.fallback;
+      const out = settings.querySelector(`output[for="${input.id}"]`);
+      if (out) out.textContent = input.value;
+    }
+    settings.querySelector(`input[name=doSample][value="${result.effective.doSample === true}"]`).checked = true;
+  }
   document.getElementById('settings-summary').textContent = `Now: ${result.summary}`;
   const note = document.getElementById('settings-note');
   note.replaceChildren(richText('', result.note || ''));
