@@ -92,6 +92,11 @@ describe('translate, entities and ask through the queue and a worker with a mode
     expect(outcome.details.groups.length).toBeGreaterThan(2);
   });
 
+  it('entities: with nothing to find (here only bot messages, which are skipped), the reply says so in words', async () => {
+    const outcome = await run({ task: 'entities', messages: [{ id: 'b1', author: 'CI bot', text: 'Maya deployed to Berlin on Friday for $300', isBot: true }] });
+    expect(outcome).toMatchObject({ ok: true, text: 'No people, organisations, places, dates or amounts found.', details: { kind: 'entities', groups: [] } });
+  });
+
   it('ask: answers from the thread with the ask template, or says plainly the thread does not say', async () => {
     const outcome = await run({ task: 'ask', question: 'When is the meeting?' });
     expect(outcome).toMatchObject({ ok: true, task: 'ask', messagesCovered: 2, prompt: { template: 'ask/t5@1' } });

@@ -54,7 +54,9 @@ export async function extractEntities(ctx: TaskContext, data: EntitiesJob): Prom
   const ordered = [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b));
   return successOutcome({
     task: 'entities',
-    text: ordered.map(([type, items]) => `${type}: ${[...items.values()].map((i) => i.text).join(', ')}`).join('\n'),
+    text: ordered.length
+      ? ordered.map(([type, items]) => `${type}: ${[...items.values()].map((i) => i.text).join(', ')}`).join('\n')
+      : 'No people, organisations, places, dates or amounts found.',
     details: {
       kind: 'entities',
       method: engine.info.family === 'token-classification' ? 'token-classifier' : 'generative',
