@@ -4,9 +4,9 @@
 // random-weight test model, and the page says so. No Redis answering at REDIS_URL? It runs a
 // redis-server of its own with its data in .cache/redis (PARLEY_REDIS_DIR), and stops it last
 // (local-redis.ts).
+import { configuredModels } from '@parley/models';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -50,16 +50,22 @@ async function main(): Promise<void> {
   });
   const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: found.url };
   try {
-    // What `npm run models -- pull` installed, when nothing else is configured.
-    const pulled = resolve(root, env['MODELS_DIR'] ?? 'models', 'registry.json');
-    if (!env['MODEL_DIR'] && !env['MODEL_REGISTRY'] && existsSync(pulled)) {
-      env['MODEL_REGISTRY'] = pulled;
-      say(`using the models pulled into ${pulled}`);
+    // The playground has one user trying every command: Slack's per-user default (10 a minute)
+    // would stop a newcomer mid-tour. Set either variable to keep your own.
+    if (!env['SLACK_BOT_TOKEN'] && !env['DISCORD_TOKEN']) {
+      env['RATE_LIMIT_USER_PER_MINUTE'] ||= '60';
+      env['RATE_LIMIT_CHANNEL_PER_MINUTE'] ||= '60';
     }
-    if (!env['MODEL_DIR'] && !env['MODEL_REGISTRY']) {
+    const models = configuredModels(env, root);
+    // What `npm run models -- pull` or `import` installed, when nothing else is configured.
+    if (models && !env['MODEL_DIR'] && !env['MODEL_REGISTRY']) {
+      Object.assign(env, models);
+      say(`using the models pulled into ${Object.values(models)[0]}`);
+    }
+    if (!models) {
       env['MODEL_DIR'] = await ensureTinySeq2Seq({ cacheDir: `${root}.cache/models` });
       env['PLAYGROUND_RANDOM_TEST_MODEL'] = 'true';
-      say('MODEL_DIR and MODEL_REGISTRY are not set: the worker runs the tiny RANDOM TEST MODEL. Its replies are random words.');
+      say('MODEL_DIR and MODEL_REGISTRY are not set: the worker runs the tiny RANDOM TEST MODEL. Its replies are random words. For real answers: npm run models -- pull flan-t5-small (no hub access? npm run models -- import <folder or .tar>), then npm start again.');
     }
   } catch (err) {
     await redis?.stop();

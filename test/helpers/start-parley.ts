@@ -24,11 +24,14 @@ export interface StartedParley {
 export function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): StartedParley {
   // Its own folder for the Redis `npm start` would run, so a test never touches the developer's .cache/redis.
   const redisDir = mkdtempSync(join(tmpdir(), 'parley-start-redis-'));
+  const modelsDir = mkdtempSync(join(tmpdir(), 'parley-start-models-'));
   const child = spawn(process.execPath, [`${REPO_ROOT}.build/scripts/start.js`], {
     env: {
       PATH: process.env['PATH'] ?? '',
       REDIS_URL,
       PARLEY_REDIS_DIR: redisDir,
+      // Nothing installed, whatever this checkout's ./models holds: the page shows the random test model.
+      MODELS_DIR: modelsDir,
       PARLEY_QUEUE_PREFIX: prefix,
       PLAYGROUND_PORT: '0',
       BOT_OPS_PORT: '0',
@@ -37,8 +40,6 @@ export function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): Starte
       OPS_HOST: '127.0.0.1',
       PROGRESS_INTERVAL_MS: '25',
       ORT_INTRA_OP_THREADS: '1',
-      RATE_LIMIT_USER_PER_MINUTE: '100',
-      RATE_LIMIT_CHANNEL_PER_MINUTE: '100',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,7 +61,7 @@ export function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): Starte
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    rmSync(redisDir, { recursive: true, force: true });
+    for (const dir of [redisDir, modelsDir]) rmSync(dir, { recursive: true, force: true });
   };
   return { child, url, output: () => out, stop };
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_QUEUE_PREFIX, INFERENCE_QUEUE, replyJobSchema, replyQueueName, requestJobId, type ReplyJob, type SummarizeJob } from '@parley/jobs';
+import { configuredModels } from '@parley/models';
 import { assertRedisReachable, connectRedis, exitOnStartupFailure, redisOptions } from '@parley/service-kit';
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
 import { Queue, Worker } from 'bullmq';
@@ -18,12 +19,14 @@ const workerMain = fileURLToPath(new URL('../../worker/dist/main.js', import.met
 async function main(): Promise<void> {
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   await assertRedisReachable(redisUrl);
-  let modelDir = process.env['MODEL_DIR'];
-  if (!modelDir) {
-    modelDir = await ensureTinySeq2Seq({ cacheDir: `${repoRoot}.cache/models` });
+  // The models `npm start` would use: MODEL_DIR, MODEL_REGISTRY, or what `npm run models` installed.
+  let models = configuredModels(process.env, repoRoot);
+  if (!models) {
+    const modelDir = await ensureTinySeq2Seq({ cacheDir: `${repoRoot}.cache/models` });
+    models = { MODEL_DIR: modelDir };
     process.stderr.write(
-      `WARNING: MODEL_DIR is not set, so the demo uses a tiny random-weight test model (${modelDir}).\n` +
-        '         Its output is random words, not a summary. Point MODEL_DIR at a real export for real text.\n',
+      `WARNING: no model is set up, so the demo uses a tiny random-weight test model (${modelDir}).\n` +
+        '         Its output is random words, not a summary. For real text: npm run models -- pull flan-t5-small\n',
     );
   }
   const prefix = `${process.env['PARLEY_QUEUE_PREFIX'] ?? DEFAULT_QUEUE_PREFIX}-demo-${randomUUID().slice(0, 8)}`;
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
 
   const worker = spawn(process.execPath, [workerMain], {
     // OPS_PORT 0: the demo's worker must not collide with a worker already serving /metrics.
-    env: { ...process.env, MODEL_DIR: modelDir, REDIS_URL: redisUrl, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'error', OPS_PORT: '0', OPS_HOST: '127.0.0.1' },
+    env: { ...process.env, ...models, REDIS_URL: redisUrl, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'error', OPS_PORT: '0', OPS_HOST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const workerExit = new Promise<number>((resolve) => worker.on('exit', (code) => resolve(code ?? 1)));

@@ -8,5 +8,5 @@ export { createProgress } from './progress.js';
 export { modelRegistrySchema, registryModelSchema, type ModelRegistryJson, type RegistryModel, type RegistryTasks } from './registry-schema.js';
 export { pull, type PullOptions, type PullProgress, type PullRequest, type PullResult } from './pull.js';
 export { runCli, type CliIo } from './run-cli.js';
-export { settingsFromEnv, type ModelsSettings } from './settings.js';
+export { configuredModels, settingsFromEnv, type ModelsSettings } from './settings.js';
 export type { Serves, Task } from './tasks.js';

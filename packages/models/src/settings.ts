@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ModelsError } from './errors.js';
@@ -36,4 +37,16 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, cwd: string): ModelsSett
     endpoint: (HF_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
     token: HF_TOKEN?.trim() || undefined,
   };
+}
+
+/**
+ * The models a worker started to try Parley (`npm start`, `npm run demo`) runs: MODEL_DIR or
+ * MODEL_REGISTRY when set, else the registry `pull` and `import` write (MODELS_DIR/registry.json,
+ * relative to `cwd`) when there is one; undefined when there is none.
+ */
+export function configuredModels(env: NodeJS.ProcessEnv, cwd: string): { MODEL_DIR: string } | { MODEL_REGISTRY: string } | undefined {
+  if (env['MODEL_DIR']) return { MODEL_DIR: env['MODEL_DIR'] };
+  if (env['MODEL_REGISTRY']) return { MODEL_REGISTRY: env['MODEL_REGISTRY'] };
+  const { registryFile } = settingsFromEnv(env, cwd);
+  return existsSync(registryFile) ? { MODEL_REGISTRY: registryFile } : undefined;
 }
