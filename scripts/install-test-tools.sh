@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what two tests use from Debian, each skipped without it:
-# - chromium, for the playground's browser test (test/e2e/playground-browser.test.ts), which drives
-#   /usr/bin/chromium through playwright-core;
+# Installs what three tests use from Debian, each skipped without it:
+# - chromium, for the playground's browser tests (test/e2e/playground-browser.test.ts and the
+#   first-hour walk, test/e2e/first-hour.test.ts), which drive /usr/bin/chromium through playwright-core;
 # - the docker-compose CLI, for `docker-compose config` on docker-compose.yml (test/deploy-compose.test.ts);
 #   the Docker engine is not needed for that.
 #   scripts/install-test-tools.sh
