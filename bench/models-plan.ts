@@ -11,6 +11,7 @@
  * prompt is then cut to exactly that many tokens of the random tokenizer before it is run, so the
  * model sees as many tokens as the real one would.
  */
+import { readJson, readModelConfig } from '@parley/engine/internals';
 import * as fixtures from '@parley/tiny-models';
 import {
   chunkMessages,
@@ -132,21 +133,11 @@ export interface ExportInfo {
   chat: ChatTemplateSpec | null;
 }
 
-export async function exportInfo(dir: string): Promise<ExportInfo> {
-  const json = async (name: string) => JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;
-  const config = await json('config.json');
-  const tokenizer = await json('tokenizer_config.json');
-  const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const template = text(tokenizer['chat_template']);
-  const bos = text(tokenizer['bos_token']);
-  const eos = text(tokenizer['eos_token']);
-  return {
-    modelType: String(config['model_type']),
-    // packages/engine/src/models/model-config.ts: the first of these that is set.
-    maxInputTokens: int(config['n_positions']) ?? int(config['max_position_embeddings']) ?? int(config['n_ctx']) ?? int(tokenizer['model_max_length']) ?? 512,
-    chat: template ? { source: template, ...(bos && { bosToken: bos }), ...(eos && { eosToken: eos }) } : null,
-  };
+/** Read with the engine's own reader of config.json and tokenizer_config.json, without loading the model. */
+export function exportInfo(dir: string): ExportInfo {
+  const config = readModelConfig(join(dir, 'config.json'), null, readJson(join(dir, 'tokenizer_config.json')));
+  const chat = config.chat && { source: config.chat.template, ...(config.chat.bosToken && { bosToken: config.chat.bosToken }), ...(config.chat.eosToken && { eosToken: config.chat.eosToken }) };
+  return { modelType: config.modelType, maxInputTokens: config.maxInputTokens, chat };
 }
 
 /** apps/worker/src/tasks/prompting.ts templateOptions, from ExportInfo. */

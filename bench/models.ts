@@ -171,7 +171,7 @@ async function main(): Promise<void> {
       omitted.push({ task: s.task, model: s.model, reason: `the random-weight model could not be built here: ${(err as Error).message}` });
       continue;
     }
-    const plan = await planFor(s, await exportInfo(dir), messages);
+    const plan = await planFor(s, exportInfo(dir), messages);
     console.log(`  unit: ${plan.unit}`);
     rows.push(await measure(s, dir, plan));
   }
