@@ -39,7 +39,7 @@ const VIOLATIONS: [file: string, importLine: string][] = [
   ['apps/bot/src/playground/service.ts', "import { Worker } from 'bullmq';"],
   ['apps/bot/src/playground/service.ts', "import { Intake } from '../core/intake';"],
   ['apps/bot/src/slack/replies/slack-delivery.ts', "import ort from 'onnxruntime-node';"],
-  ['packages/errors/src/coded-error.ts', "import { SETTINGS_LIMITS } from '@parley/settings';"],
+  ['packages/errors/src/coded-error.ts', "import { SETTING_RANGES } from '@parley/settings';"],
   ['packages/jobs/src/queues.ts', "import { renderSummarizePrompt } from '@parley/prompts';"],
   ['packages/settings/src/presets.ts', "import { LIMITS } from '@parley/jobs';"],
   // Inside the engine only models/session.ts imports onnxruntime; the others take Tensor and the session types from it.

@@ -1,4 +1,5 @@
-import { SETTINGS_LIMITS, type SettingKey } from './settings.js';
+import { SETTING_RANGES } from './ranges.js';
+import type { SettingKey } from './settings.js';
 
 /** What each decoding setting is called and does, in one line, for every surface that edits settings. */
 export const SETTING_HELP: Readonly<Record<Exclude<SettingKey, 'targetLanguage'>, { label: string; hint: string }>> = {
@@ -14,7 +15,7 @@ export const SETTING_HELP: Readonly<Record<Exclude<SettingKey, 'targetLanguage'>
   topP: { label: 'Top-p', hint: 'Sampling only. Draws among the fewest likely words whose odds add up to p (0.9 = 90%); 1 turns this off.' },
   maxNewTokens: {
     label: 'Max new tokens',
-    hint: `The longest answer, in tokens (word pieces), up to ${SETTINGS_LIMITS.maxNewTokens}. Longer answers take longer.`,
+    hint: `The longest answer, in tokens (word pieces), up to ${SETTING_RANGES.maxNewTokens.max}. Longer answers take longer.`,
   },
   repetitionPenalty: { label: 'Repetition penalty', hint: 'Above 1 makes words already used less likely, against loops; 1 is off.' },
   seed: { label: 'Seed', hint: 'Sampling only. With a seed, the same thread and settings give the same answer again.' },

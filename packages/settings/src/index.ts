@@ -6,7 +6,6 @@ export {
   SETTING_FIELDS,
   SETTING_KEYS,
   SETTING_NAMES,
-  SETTINGS_LIMITS,
   settingKeyOf,
   settingsChangesSchema,
   settingsSchema,

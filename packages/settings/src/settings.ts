@@ -3,17 +3,6 @@ import { SettingsError, shown } from './errors.js';
 import { describeRange, inRange, SETTING_RANGES, type SettingRange } from './ranges.js';
 import { closest } from './suggest.js';
 
-/** Each setting's maximum (and the language's length), read off SETTING_RANGES; kept for the names UIs already use. */
-export const SETTINGS_LIMITS = {
-  maxTemperature: SETTING_RANGES.temperature.max,
-  maxTopK: SETTING_RANGES.topK.max,
-  maxNewTokens: SETTING_RANGES.maxNewTokens.max,
-  maxRepetitionPenalty: SETTING_RANGES.repetitionPenalty.max,
-  maxSeed: SETTING_RANGES.seed.max,
-  maxShots: SETTING_RANGES.shots.max,
-  maxLanguageChars: SETTING_RANGES.targetLanguage.maxLength,
-} as const;
-
 export const SETTING_KEYS = ['doSample', 'temperature', 'topK', 'topP', 'maxNewTokens', 'repetitionPenalty', 'seed', 'shots', 'targetLanguage'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 

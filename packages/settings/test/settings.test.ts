@@ -11,7 +11,6 @@ import {
   SETTING_KEYS,
   SETTING_RANGES,
   SettingsError,
-  SETTINGS_LIMITS,
   settingKeyOf,
   settingsSchema,
 } from '../src/index.js';
@@ -114,15 +113,6 @@ describe('SETTING_RANGES', () => {
         else expect(parseSetting(key, range.min)).toBe(range.min);
       }
     }
-    expect(SETTINGS_LIMITS).toEqual({
-      maxTemperature: SETTING_RANGES.temperature.max,
-      maxTopK: SETTING_RANGES.topK.max,
-      maxNewTokens: SETTING_RANGES.maxNewTokens.max,
-      maxRepetitionPenalty: SETTING_RANGES.repetitionPenalty.max,
-      maxSeed: SETTING_RANGES.seed.max,
-      maxShots: SETTING_RANGES.shots.max,
-      maxLanguageChars: SETTING_RANGES.targetLanguage.maxLength,
-    });
   });
 
   it('reads inclusive and exclusive bounds in words and in checks', () => {
