@@ -1,3 +1,4 @@
+import type { Measured } from '@parley/models';
 import type { MemoryResult, TimingResult } from './models-child.js';
 import { CHARS_PER_TOKEN, MAX_NEW_TOKENS, sameWorkMode, TRANSLATION_LENGTH_RATIO, WORKER_MODE, type ModelSubject, type Plan } from './models-plan.js';
 import { median } from './stats.js';
@@ -10,37 +11,6 @@ export interface Meta {
   versions: Record<'onnxruntime-node' | '@huggingface/transformers', string>;
   /** The commit of an earlier run whose rows this one kept. */
   mergedWith?: string;
-}
-
-/**
- * packages/models/data/measured.json as `npm run models -- recommend` reads it (its zod schema,
- * measuredSchema in packages/models/src/recommend.ts, checks the file: bench/models.ts runs
- * `recommend` on what it wrote).
- */
-export interface Measured {
-  version: 1;
-  label: string;
-  measuredWith: string;
-  date: string;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string };
-  onnxruntimeNode: string;
-  peer: string;
-  charsPerToken: number;
-  tasks: {
-    task: ModelSubject['task'];
-    model: string;
-    repo: string;
-    dtype: 'fp32' | 'fp16' | 'q8';
-    downloadBytes: number;
-    resident: { afterLoadBytes: number; afterRunBytes: number; peakBytes: number };
-    unit: string;
-    unitDetail: string;
-    seconds: number;
-    peer: { seconds: number; ratio: number; comparedWith: string } | null;
-    peerNote?: string;
-    window: Plan['window'];
-  }[];
-  omitted: { task: ModelSubject['task']; model: string; reason: string }[];
 }
 
 /** One model's measurement: what ran, its files, and each engine's child result (or why it has none). */

@@ -13,13 +13,14 @@
  * the earlier rows of the others (BENCH_MODELS=none writes the earlier figures again); BENCH_ROUNDS=1 times
  * one round per engine.
  */
+import { parseMeasured, type Measured } from '@parley/models';
 import { execFileSync, execSync, spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import type { ChildRequest, MemoryResult, TimingResult } from './models-child.js';
 import { CHARS_PER_TOKEN, exportInfo, fiftyMessages, PEER_MODE, planFor, sameWorkMode, SUBJECTS, WORKER_MODE, type ModelSubject, type Plan } from './models-plan.js';
-import { modelsMarkdown, type Measured, type Meta, type ModelRow } from './models-report.js';
+import { modelsMarkdown, type Meta, type ModelRow } from './models-report.js';
 import { median } from './stats.js';
 import { ROOT } from './subjects.js';
 
@@ -95,7 +96,7 @@ function commitOf(): string {
   return dirty ? `${head} with uncommitted changes in ${paths.join(', ')}` : head;
 }
 
-/** The compact figures `npm run models -- recommend` prints. */
+/** The compact figures `npm run models -- recommend` prints, checked against its own schema before they are written. */
 function measured(meta: Meta, rows: ModelRow[], omitted: Measured['omitted']): Measured {
   const tasks = rows.flatMap((row) => {
     const { subject: s, plan, parleyMemory: memory, timing } = row;
@@ -126,7 +127,7 @@ function measured(meta: Meta, rows: ModelRow[], omitted: Measured['omitted']): M
       },
     ];
   });
-  return {
+  return parseMeasured({
     version: 1,
     label: 'random weights at the real dimensions',
     measuredWith: 'npm run bench:models',
@@ -137,7 +138,7 @@ function measured(meta: Meta, rows: ModelRow[], omitted: Measured['omitted']): M
     charsPerToken: CHARS_PER_TOKEN,
     tasks,
     omitted,
-  };
+  });
 }
 
 async function main(): Promise<void> {

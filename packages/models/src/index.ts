@@ -6,6 +6,7 @@ export { importExport, type ImportedFile, type ImportRequest, type ImportResult 
 export { listInstalled, type InstalledModel } from './installed.js';
 export { createProgress } from './progress.js';
 export { modelRegistrySchema, registryModelSchema, type ModelRegistryJson, type RegistryModel, type RegistryTasks } from './registry-schema.js';
+export { measuredSchema, parseMeasured, type Measured, type MeasuredTask } from './recommend.js';
 export { pull, type PullOptions, type PullProgress, type PullRequest, type PullResult } from './pull.js';
 export { runCli, type CliIo } from './run-cli.js';
 export { configuredModels, settingsFromEnv, type ModelsSettings } from './settings.js';
