@@ -57,12 +57,11 @@ async function main(): Promise<void> {
       env['RATE_LIMIT_CHANNEL_PER_MINUTE'] ||= '60';
     }
     const models = configuredModels(env, root);
-    // What `npm run models -- pull` or `import` installed, when nothing else is configured.
     if (models && !env['MODEL_DIR'] && !env['MODEL_REGISTRY']) {
+      // What `npm run models -- pull` or `import` installed, when nothing else is configured.
       Object.assign(env, models);
       say(`using the models pulled into ${Object.values(models)[0]}`);
-    }
-    if (!models) {
+    } else if (!models) {
       env['MODEL_DIR'] = await ensureTinySeq2Seq({ cacheDir: `${root}.cache/models` });
       env['PLAYGROUND_RANDOM_TEST_MODEL'] = 'true';
       say('MODEL_DIR and MODEL_REGISTRY are not set: the worker runs the tiny RANDOM TEST MODEL. Its replies are random words. For real answers: npm run models -- pull flan-t5-small (no hub access? npm run models -- import <folder or .tar>), then npm start again.');

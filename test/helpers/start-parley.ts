@@ -11,7 +11,7 @@ import { dropPrefix, REDIS_URL } from './redis.js';
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
 
-export interface StartedParley {
+interface StartedParley {
   child: ChildProcess;
   /** The playground URL `npm start` prints. */
   url: Promise<string>;
@@ -21,7 +21,7 @@ export interface StartedParley {
 }
 
 /** `npm start` as a user runs it (after the build `npm test` already did), on free ports and its own queue prefix. */
-export function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): StartedParley {
+function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): StartedParley {
   // Its own folder for the Redis `npm start` would run, so a test never touches the developer's .cache/redis.
   const redisDir = mkdtempSync(join(tmpdir(), 'parley-start-redis-'));
   const modelsDir = mkdtempSync(join(tmpdir(), 'parley-start-models-'));
@@ -67,7 +67,7 @@ export function startParley(prefix: string, env: NodeJS.ProcessEnv = {}): Starte
 }
 
 /** Headless Chromium on `url`, once the page's event stream is live. */
-export async function openPlayground(url: string): Promise<{ browser: Browser; page: Page }> {
+async function openPlayground(url: string): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(url);
@@ -88,7 +88,7 @@ export interface SeenMessage {
  * while it waited and that it streamed; read them with `seenMessages`. (A string: it runs in the
  * page, and the tests compile without DOM types.)
  */
-export async function recordMessages(page: Page): Promise<void> {
+async function recordMessages(page: Page): Promise<void> {
   await page.evaluate(`
     window.seen = [];
     new MutationObserver((records) => {

@@ -9,7 +9,7 @@ const threadName = document.getElementById('thread-name');
 /** The top-level message the composer replies to, or null for the channel. */
 let threadId = null;
 /** The user's latest line and the bot's answer to it: kept in view as they arrive and stream. */
-let followed = new Set();
+let keepInView = new Set();
 
 async function call(method, url, body) {
   const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -46,10 +46,11 @@ function render(m) {
 
 /** Adds a message, or replaces the one with its id; a finished reply never goes back to streaming. */
 function upsert(m) {
-  // Where the view goes: while replying in a thread, to what arrives in that thread, and nowhere
-  // else; in the channel, to the bottom only when the reader was already there.
+  // Where the view goes: to the user's latest line and its answer; while replying in a thread, to
+  // what arrives in that thread and nowhere else; in the channel, to the bottom only when the
+  // reader was already there.
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  const inActiveThread = followed.has(m.id) || (threadId !== null && (m.threadId === threadId || m.id === threadId));
+  const inView = keepInView.has(m.id) || (threadId !== null && (m.threadId === threadId || m.id === threadId));
   const old = list.querySelector(`.msg[data-id="${CSS.escape(m.id)}"]`);
   let node;
   if (old) {
@@ -69,7 +70,7 @@ function upsert(m) {
     top.append(node, el('div', 'replies'));
     list.append(top);
   }
-  if (inActiveThread) node.scrollIntoView({ block: 'nearest' });
+  if (inView) node.scrollIntoView({ block: 'nearest' });
   else if (threadId === null && atBottom) list.scrollTop = list.scrollHeight;
 }
 
@@ -127,8 +128,8 @@ document.getElementById('composer').addEventListener('submit', async (e) => {
   const body = { text: value, clientId: crypto.randomUUID(), ...(threadId && { threadId }) };
   try {
     const sent = await call('POST', api('messages'), body).catch((err) => (err instanceof TypeError ? call('POST', api('messages'), body) : Promise.reject(err)));
-    followed = new Set([sent.message.id, ...(sent.reply ? [sent.reply.id] : [])]);
-    for (const id of followed) list.querySelector(`.msg[data-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
+    keepInView = new Set([sent.message.id, ...(sent.reply ? [sent.reply.id] : [])]);
+    for (const id of keepInView) list.querySelector(`.msg[data-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
     // A typed /genconfig changes what the panel shows.
     if (/^\/genconfig\b/.test(value.trim())) showSettings(await call('GET', api('settings')), { fill: true });
   } catch (err) {
