@@ -2,6 +2,7 @@ import { assertRedisReachable, connectRedis, createLogger, exitOnStartupFailure,
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from './config.js';
 import type { AdapterContext } from './core/adapter-context.js';
+import { FeedbackStore } from './core/feedback.js';
 import { Intake } from './core/intake.js';
 import { RequestPipeline } from './core/request-pipeline.js';
 import { SettingsStore } from './core/settings-store.js';
@@ -38,9 +39,12 @@ async function main(): Promise<void> {
   settingsRedis.on('error', (err) => log.error({ err: err.message }, 'settings redis error'));
   // The store WATCHes its keys, so it gets a connection of its own.
   const settings = new SettingsStore(settingsRedis, config.PARLEY_QUEUE_PREFIX, { onCorrupt: (c) => log.warn({ corrupt: c.field }, 'corrupted setting ignored') });
+  const feedbackRedis = connectRedis(config.REDIS_URL, 'consumer');
+  feedbackRedis.on('error', (err) => log.error({ err: err.message }, 'feedback redis error'));
   const context: AdapterContext = {
     pipeline: new RequestPipeline({ intake, settings, log, maxNewTokens: config.MAX_NEW_TOKENS }),
     settings,
+    feedback: new FeedbackStore(feedbackRedis, config.PARLEY_QUEUE_PREFIX),
     log,
     metrics: ops.metrics,
     replyDeps: { redisUrl: config.REDIS_URL, prefix: config.PARLEY_QUEUE_PREFIX, instanceId: randomUUID(), log, metrics: ops.metrics },
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
       for (const stop of stops) await stop();
       await intake.close();
       settingsRedis.disconnect();
+      feedbackRedis.disconnect();
       await ops.close();
     },
     config.SHUTDOWN_DEADLINE_MS,

@@ -235,3 +235,24 @@ export const progressSchema = z.object({
 });
 export type Progress = z.infer<typeof progressSchema>;
 export type ReplyOutcome = ReplyJob['outcome'];
+
+/** A vote on an answer: 👍 or 👎. */
+export const feedbackVoteSchema = z.enum(['up', 'down']);
+export type FeedbackVote = z.infer<typeof feedbackVoteSchema>;
+
+/**
+ * The votes on answers of one platform, workspace, channel, task, model and prompt template
+ * version, as the bot keeps them in Redis and exports them (App Home, `/feedback` on the ops
+ * port) for the evaluation harness to read beside its offline scores.
+ */
+export const feedbackTallySchema = z.object({
+  platform: z.string(),
+  workspace: z.string(),
+  channel: z.string(),
+  task: z.string(),
+  model: z.string(),
+  template: z.string(),
+  up: z.number().int().min(0),
+  down: z.number().int().min(0),
+});
+export type FeedbackTally = z.infer<typeof feedbackTallySchema>;

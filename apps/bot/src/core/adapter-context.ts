@@ -1,5 +1,6 @@
 import type { Logger } from '@parley/service-kit';
 import type { PlatformMetrics } from './bot-metrics.js';
+import type { FeedbackStore } from './feedback.js';
 import type { ReplyConsumerDeps } from './reply-consumer.js';
 import type { RequestPipeline } from './request-pipeline.js';
 import type { SettingsStore } from './settings-store.js';
@@ -8,6 +9,8 @@ import type { SettingsStore } from './settings-store.js';
 export interface AdapterContext {
   pipeline: RequestPipeline;
   settings: SettingsStore;
+  /** Votes on answers: adapters record their platform's 👍/👎 clicks here. */
+  feedback: FeedbackStore;
   log: Logger;
   metrics: PlatformMetrics;
   /** The reply consumer's dependencies but its Redis connection, which each adapter opens for itself. */

@@ -5,6 +5,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PlatformMetrics } from './bot-metrics.js';
 import type { ChatPlatform } from './chat-request.js';
+import { FeedbackStore } from './feedback.js';
 import type { StillStreaming } from './frozen-keys.js';
 import { startProgressStream, streamKeys } from './progress-stream.js';
 
@@ -71,6 +72,7 @@ export interface ReplyConsumerDeps {
 export function startReplyConsumer<P extends ChatPlatform>(platform: P, delivery: ReplyDelivery<P>, deps: ReplyConsumerDeps): { close(): Promise<void> } {
   const { redis, prefix, log } = deps;
   const ours = (target: ReplyTarget): target is TargetOf<P> => target.platform === platform;
+  const feedback = new FeedbackStore(redis, prefix);
 
   const stream =
     delivery.stream &&
@@ -110,6 +112,8 @@ export function startReplyConsumer<P extends ChatPlatform>(platform: P, delivery
       if (!parsed.success || !ours(parsed.data.target)) throw new UnrecoverableError('invalid_payload');
       const reply = parsed.data as ReplyFor<P>;
       await redis.set(streamKeys.final(prefix, reply.requestId), '1', 'EX', 3600);
+      // Before the answer is out, so a vote on it is never on an answer Parley does not know.
+      await feedback.rememberAnswer(reply);
       try {
         const delivered = await delivery.deliver(reply, attemptOf(job, reply.requestId));
         deps.metrics.replyDelivered(platform, reply);
