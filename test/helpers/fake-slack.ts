@@ -26,11 +26,13 @@ export interface FakeSlackMessage {
   reply_count?: number;
   username?: string;
   blocks?: unknown[];
+  /** A message opened by chat.startStream and not yet stopped. */
+  streaming?: boolean;
 }
 
 /** A message as Parley finished it: posted, or edited into its placeholder. */
 export interface SlackAnswer {
-  method: 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral';
+  method: 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral' | 'chat.stopStream';
   channel: string;
   /** The thread it is in, if any. */
   threadTs: string | undefined;
@@ -87,6 +89,22 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   /** Channels whose reads answer `missing_scope`, with the scope Slack names as `needed`. */
   readonly missingScopes = new Map<string, string>();
+  /**
+   * What chat.startStream answers instead of opening a stream (e.g. `missing_scope`,
+   * `not_allowed_token_type`, `method_not_supported_for_channel_type`), for a workspace that
+   * does not offer the stream methods; undefined to stream.
+   */
+  streamRefusal: string | undefined;
+  /** Per-minute limits per workspace and method (Slack's tiers), enforced with HTTP 429 over a rolling minute. */
+  readonly tierLimits = new Map<string, number>();
+  /** The workspace a channel belongs to, for per-workspace limits; FAKE_TEAM otherwise. */
+  readonly channelTeams = new Map<string, string>();
+  /** assistant.threads.setStatus calls as Slack shows them, by `channel/thread_ts`; cleared when the app replies there. */
+  readonly statuses = new Map<string, { status: string; loadingMessages: string[] }[]>();
+  /** The status each thread shows now, by `channel/thread_ts` (absent once cleared). */
+  readonly currentStatus = new Map<string, string>();
+  readonly titles = new Map<string, string>();
+  readonly suggestedPrompts = new Map<string, { title?: string; prompts: { title: string; message: string }[] }>();
   /** Methods served by a sibling fake (e.g. Socket Mode's apps.connections.open); they check their own token. */
   readonly extraMethods = new Map<string, (args: Record<string, unknown>, token: string | undefined) => object>();
   private server: Server | undefined;
@@ -107,16 +125,22 @@ export class FakeSlack {
    */
   answers(): SlackAnswer[] {
     return this.calls
-      .filter((c) => c.status === 200 && ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method) && !isPlaceholderText(String(c.args['text'])))
+      .filter(
+        (c) =>
+          c.status === 200 &&
+          c.answer?.['ok'] === true &&
+          (c.method === 'chat.stopStream' || (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method) && !isPlaceholderText(String(c.args['text'])))),
+      )
       .map((c) => {
         const channel = String(c.args['channel']);
-        const threadTs = c.method === 'chat.update' ? this.find(channel, String(c.args['ts']))?.thread_ts : (c.args['thread_ts'] as string | undefined);
+        const edits = c.method === 'chat.update' || c.method === 'chat.stopStream';
+        const threadTs = edits ? this.find(channel, String(c.args['ts']))?.thread_ts : (c.args['thread_ts'] as string | undefined);
         return {
           method: c.method as SlackAnswer['method'],
           channel,
           threadTs,
           user: c.args['user'] as string | undefined,
-          text: String(c.args['text']),
+          text: c.method === 'chat.stopStream' ? String((c.answer?.['message'] as { text?: string } | undefined)?.text ?? '') : String(c.args['text']),
           blocks: c.args['blocks'] as unknown[] | undefined,
           at: c.at,
         };
@@ -150,10 +174,11 @@ export class FakeSlack {
     const args = parseForm(raw, req.headers['content-type']);
     const token = req.headers.authorization?.replace(/^Bearer /, '');
     const limited = this.rateLimits.get(method);
-    if (limited && limited.remaining > 0) {
-      limited.remaining--;
+    const overTier = this.overTier(method, args);
+    if ((limited && limited.remaining > 0) || overTier !== undefined) {
+      if (limited && limited.remaining > 0) limited.remaining--;
       this.calls.push({ method, args, token, status: 429, at: Date.now() });
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limited.retryAfterSec) });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(overTier ?? limited!.retryAfterSec) });
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
@@ -177,8 +202,36 @@ export class FakeSlack {
     send(res, 200, answer);
   }
 
+  /** Seconds until a call fits its method's per-workspace tier, or undefined when it fits now (and is counted). */
+  private readonly tierCalls = new Map<string, number[]>();
+  private overTier(method: string, args: Record<string, unknown>): number | undefined {
+    const perMinute = this.tierLimits.get(method);
+    if (perMinute === undefined) return undefined;
+    const channel = String(args['channel'] ?? args['channel_id'] ?? '');
+    const key = `${this.channelTeams.get(channel) ?? FAKE_TEAM.id}/${method}`;
+    const now = Date.now();
+    const recent = (this.tierCalls.get(key) ?? []).filter((t) => t > now - 60_000);
+    this.tierCalls.set(key, recent);
+    if (recent.length >= perMinute) return Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000));
+    recent.push(now);
+    return undefined;
+  }
+
+  /** The app replied in a thread: Slack clears the status it showed there. */
+  private repliedIn(channel: string, threadTs: string | undefined): void {
+    if (threadTs) this.currentStatus.delete(`${channel}/${threadTs}`);
+  }
+
   private answer(method: string, args: Record<string, unknown>): object {
     switch (method) {
+      case 'chat.startStream':
+      case 'chat.appendStream':
+      case 'chat.stopStream':
+        return this.streamCall(method, args);
+      case 'assistant.threads.setStatus':
+      case 'assistant.threads.setTitle':
+      case 'assistant.threads.setSuggestedPrompts':
+        return this.assistantCall(method, args);
       case 'auth.test':
         return { ok: true, url: 'https://parley-test.slack.invalid/', team: FAKE_TEAM.name, user: 'parley', team_id: FAKE_TEAM.id, user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId };
       case 'users.info': {
@@ -200,6 +253,7 @@ export class FakeSlack {
         const invalid = blockKitError(args['blocks']);
         if (invalid) return { ok: false, error: 'invalid_blocks', errors: [invalid] };
         const channel = String(args['channel']);
+        this.repliedIn(channel, args['thread_ts'] as string | undefined);
         if (args['thread_ts']) {
           message.thread_ts = String(args['thread_ts']);
           (this.threads.get(`${channel}/${message.thread_ts}`) ?? this.threadOf(channel, message.thread_ts))?.push(message);
@@ -235,6 +289,83 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /**
+   * The stream methods as Slack documents them: startStream opens a bot message in a thread
+   * (outside DMs only with `recipient_user_id` and `recipient_team_id`), appendStream adds
+   * markdown to a message still streaming, stopStream adds the last text and up to 50 blocks and
+   * ends it; a stopped message answers `message_not_in_streaming_state`.
+   */
+  private streamCall(method: string, args: Record<string, unknown>): object {
+    const channel = String(args['channel'] ?? '');
+    const text = streamedText(args);
+    if (text.length > 12_000) return { ok: false, error: 'msg_too_long' };
+    if (method === 'chat.startStream') {
+      if (this.streamRefusal) return { ok: false, error: this.streamRefusal, ...(this.streamRefusal === 'missing_scope' && { needed: 'chat:write' }) };
+      const threadTs = args['thread_ts'];
+      if (!threadTs) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: thread_ts'] } };
+      if (!channel.startsWith('D')) {
+        for (const field of ['recipient_user_id', 'recipient_team_id']) {
+          if (!args[field]) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [`[ERROR] missing required field: ${field}`] } };
+        }
+      }
+      const thread = this.threads.get(`${channel}/${String(threadTs)}`) ?? this.threadOf(channel, String(threadTs));
+      if (!thread) return { ok: false, error: 'thread_not_found' };
+      const ts = `${this.nextTs++}.000100`;
+      const message: FakeSlackMessage = { ts, text, bot_id: FAKE_BOT.botId, user: FAKE_BOT.userId, thread_ts: String(threadTs), streaming: true };
+      thread.push(message);
+      this.repliedIn(channel, String(threadTs));
+      return { ok: true, channel, ts };
+    }
+    const message = this.find(channel, String(args['ts'] ?? ''));
+    if (!message) return { ok: false, error: 'message_not_found' };
+    if (message.bot_id !== FAKE_BOT.botId) return { ok: false, error: 'message_not_owned_by_app' };
+    if (!message.streaming) return { ok: false, error: 'message_not_in_streaming_state' };
+    if (method === 'chat.appendStream' && !text) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] markdown_text or chunks is required'] } };
+    if (method === 'chat.stopStream') {
+      const invalid = blockKitError(args['blocks']);
+      if (invalid) return { ok: false, error: 'invalid_blocks', errors: [invalid] };
+      if (Array.isArray(args['blocks'])) message.blocks = args['blocks'];
+      if (args['metadata']) message.metadata = args['metadata'] as FakeSlackMessage['metadata'] & object;
+      message.streaming = false;
+    }
+    message.text += text;
+    return { ok: true, channel, ts: message.ts, ...(method === 'chat.stopStream' && { message: { ts: message.ts, text: message.text, blocks: message.blocks } }) };
+  }
+
+  /** Slack ends a stream by itself (it timed out, or another client stopped it). */
+  endStream(channel: string, ts: string): void {
+    const message = this.find(channel, ts);
+    if (message) message.streaming = false;
+  }
+
+  /** assistant.threads.*: a thread's status (up to 10 loading messages; empty clears it), title and up to 4 suggested prompts. */
+  private assistantCall(method: string, args: Record<string, unknown>): object {
+    const channel = String(args['channel_id'] ?? '');
+    const threadTs = String(args['thread_ts'] ?? '');
+    if (!channel || !threadTs) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: channel_id or thread_ts'] } };
+    const key = `${channel}/${threadTs}`;
+    if (method === 'assistant.threads.setStatus') {
+      if (typeof args['status'] !== 'string') return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: status'] } };
+      const loadingMessages = (args['loading_messages'] as string[] | undefined) ?? [];
+      if (!Array.isArray(loadingMessages) || loadingMessages.length > 10) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] loading_messages: at most 10 items'] } };
+      this.statuses.set(key, [...(this.statuses.get(key) ?? []), { status: args['status'], loadingMessages }]);
+      if (args['status'] === '') this.currentStatus.delete(key);
+      else this.currentStatus.set(key, args['status']);
+      return { ok: true };
+    }
+    if (method === 'assistant.threads.setTitle') {
+      if (typeof args['title'] !== 'string' || !args['title']) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: title'] } };
+      this.titles.set(key, args['title']);
+      return { ok: true };
+    }
+    const prompts = args['prompts'] as { title?: unknown; message?: unknown }[] | undefined;
+    if (!Array.isArray(prompts) || prompts.length < 1 || prompts.length > 4 || prompts.some((p) => typeof p.title !== 'string' || typeof p.message !== 'string')) {
+      return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] prompts: 1 to 4 items of {title, message}'] } };
+    }
+    this.suggestedPrompts.set(key, { ...(typeof args['title'] === 'string' && { title: args['title'] }), prompts: prompts as { title: string; message: string }[] });
+    return { ok: true };
   }
 
   /** Any message of a channel: in a thread, or posted at its top level. */
@@ -328,13 +459,48 @@ function inRange(ts: string, args: Record<string, unknown>): boolean {
   return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
 }
 
-/** Block Kit's limits, checked as Slack checks them: 50 blocks, 3,000 characters of section text. */
+/** The markdown a stream call carries: `markdown_text`, or its `chunks`' markdown_text chunks. */
+function streamedText(args: Record<string, unknown>): string {
+  const chunks = Array.isArray(args['chunks']) ? (args['chunks'] as { type?: string; text?: string }[]) : [];
+  return String(args['markdown_text'] ?? '') + chunks.filter((c) => c.type === 'markdown_text').map((c) => c.text ?? '').join('');
+}
+
+type AnyBlock = { type?: string; text?: string | { text?: string }; elements?: Record<string, unknown>[] };
+
+/**
+ * Block Kit's limits, checked as Slack checks them: 50 blocks, 3,000 characters of section text,
+ * 12,000 characters of `markdown` text in one payload, and a `context_actions` block of 1 to 5
+ * feedback or icon buttons, each feedback button with plain text and a value.
+ */
 function blockKitError(blocks: unknown): string | undefined {
   if (!Array.isArray(blocks)) return undefined;
   if (blocks.length > 50) return 'must provide an array with at most 50 items [json-pointer:/blocks]';
-  for (const [i, block] of (blocks as { type?: string; text?: { text?: string }; elements?: { text?: string }[] }[]).entries()) {
-    if ((block.text?.text?.length ?? 0) > 3000) return `must be less than 3001 characters [json-pointer:/blocks/${i}/text/text]`;
-    if (block.elements?.some((e) => (e.text?.length ?? 0) > 3000)) return `must be less than 3001 characters [json-pointer:/blocks/${i}/elements]`;
+  let markdownChars = 0;
+  for (const [i, block] of (blocks as AnyBlock[]).entries()) {
+    if (block.type === 'markdown') {
+      if (typeof block.text !== 'string' || !block.text) return `must provide a string [json-pointer:/blocks/${i}/text]`;
+      markdownChars += block.text.length;
+      if (markdownChars > 12_000) return `markdown blocks must total at most 12000 characters [json-pointer:/blocks/${i}/text]`;
+      continue;
+    }
+    if (block.type === 'context_actions') {
+      const elements = block.elements ?? [];
+      if (elements.length < 1 || elements.length > 5) return `must provide an array with 1 to 5 items [json-pointer:/blocks/${i}/elements]`;
+      for (const [j, e] of elements.entries()) {
+        if (e['type'] !== 'feedback_buttons' && e['type'] !== 'icon_button') return `must be feedback_buttons or icon_button [json-pointer:/blocks/${i}/elements/${j}/type]`;
+        if (e['type'] === 'feedback_buttons') {
+          for (const side of ['positive_button', 'negative_button']) {
+            const button = e[side] as { text?: { type?: string; text?: string }; value?: string } | undefined;
+            if (button?.text?.type !== 'plain_text' || !button.text.text) return `must provide plain_text [json-pointer:/blocks/${i}/elements/${j}/${side}/text]`;
+            if (typeof button.value !== 'string' || !button.value || button.value.length > 2000) return `must provide a value of 1 to 2000 characters [json-pointer:/blocks/${i}/elements/${j}/${side}/value]`;
+          }
+        }
+      }
+      continue;
+    }
+    const text = typeof block.text === 'object' ? block.text?.text : undefined;
+    if ((text?.length ?? 0) > 3000) return `must be less than 3001 characters [json-pointer:/blocks/${i}/text/text]`;
+    if (block.elements?.some((e) => (String(e['text'] ?? '').length ?? 0) > 3000)) return `must be less than 3001 characters [json-pointer:/blocks/${i}/elements]`;
   }
   return undefined;
 }

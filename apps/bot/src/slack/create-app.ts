@@ -1,13 +1,16 @@
 import type { Logger } from '@parley/service-kit';
 import bolt from '@slack/bolt';
 import type { SlackTransport } from '../config.js';
+import type { FeedbackStore } from '../core/feedback.js';
 import type { SettingsStore } from '../core/settings-store.js';
+import { registerAssistant } from './assistant/assistant.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerMentions } from './commands/mentions.js';
 import { registerShortcuts } from './commands/shortcuts.js';
 import type { SlackRequestDeps } from './commands/slack-request.js';
 import { registerTaskCommands } from './commands/task-commands.js';
 import { dedupeEvents, type EventClaims } from './event-dedupe.js';
+import { registerFeedbackAction } from './feedback/feedback-action.js';
 import { registerGenconfigCommand } from './genconfig/genconfig-command.js';
 import { registerGenconfigForm } from './genconfig/genconfig-form.js';
 import { registerAppHome } from './home/app-home.js';
@@ -21,6 +24,7 @@ export interface SlackAppOptions extends SlackRequestDeps {
   token: string;
   apiUrl: string | undefined;
   settings: SettingsStore;
+  feedback: FeedbackStore;
   log: Logger;
   adminUserIds: readonly string[];
   /** The bot's own length limit, shown where nothing else is set (MAX_NEW_TOKENS). */
@@ -47,6 +51,8 @@ export function createSlackApp(opts: SlackAppOptions): { app: bolt.App; receiver
   registerGenconfigCommand(app, opts);
   registerGenconfigForm(app, opts);
   registerAppHome(app, opts);
+  registerFeedbackAction(app, opts);
+  registerAssistant(app, opts);
   registerTaskCommands(app, opts);
   app.error(async (err) => {
     opts.log.error({ code: err.code, name: err.name }, 'unhandled Slack listener error');

@@ -48,6 +48,7 @@ export async function startSlack(config: BotConfig, slack: { token: string; tran
     names: new UserNames(client),
     adminUserIds: config.PARLEY_ADMIN_USER_IDS.split(',').map((s) => s.trim()).filter(Boolean),
     settings: shared.settings,
+    feedback: shared.feedback,
     pipeline: shared.pipeline,
     log,
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,
