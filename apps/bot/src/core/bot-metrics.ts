@@ -20,6 +20,8 @@ export interface PlatformMetrics {
   deliveryFailed(platform: string, code: string): void;
   /** The platform answered HTTP 429 to `method`. */
   rateLimited(platform: string, method: string): void;
+  /** A user's 👍/👎 on an answer was counted (a new vote, or a changed one). */
+  feedbackVoted(platform: string, answer: { task: string; model: string; template: string }, vote: 'up' | 'down'): void;
 }
 
 /**
@@ -32,6 +34,7 @@ export class BotMetrics implements PlatformMetrics {
   private readonly requests: Counter<'platform' | 'task' | 'result'>;
   private readonly failures: Counter<'platform' | 'stage' | 'code'>;
   private readonly rateLimits: Counter<'platform' | 'method'>;
+  private readonly votes: Counter<'platform' | 'task' | 'model' | 'template' | 'vote'>;
   private readonly queueWait: Histogram<'platform' | 'task'>;
   private readonly latency: Histogram<'platform' | 'task'>;
   private readonly tokensPerSecond: Histogram<'platform' | 'task'>;
@@ -60,6 +63,12 @@ export class BotMetrics implements PlatformMetrics {
       labelNames: ['platform', 'method'],
       registers,
     });
+    this.votes = new Counter({
+      name: 'parley_feedback_votes_total',
+      help: "Votes on answers counted by this bot instance, by the answer's task, model and prompt template version; a changed vote counts again under its new value.",
+      labelNames: ['platform', 'task', 'model', 'template', 'vote'],
+      registers,
+    });
     // Every timing and speed is observed per platform and task.
     const perTask = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, labelNames: ['platform', 'task'], buckets, registers });
     this.queueWait = perTask(
@@ -85,6 +94,10 @@ export class BotMetrics implements PlatformMetrics {
 
   rateLimited(platform: string, method: string): void {
     this.rateLimits.inc({ platform, method });
+  }
+
+  feedbackVoted(platform: string, answer: { task: string; model: string; template: string }, vote: 'up' | 'down'): void {
+    this.votes.inc({ platform, task: answer.task, model: answer.model, template: answer.template, vote });
   }
 
   async scrape(): Promise<{ contentType: string; body: string }> {
