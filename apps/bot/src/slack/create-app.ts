@@ -1,6 +1,7 @@
 import type { Logger } from '@parley/service-kit';
 import bolt from '@slack/bolt';
 import type { SlackTransport } from '../config.js';
+import type { PlatformMetrics } from '../core/bot-metrics.js';
 import type { FeedbackStore } from '../core/feedback.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { registerAssistant } from './assistant/assistant.js';
@@ -25,6 +26,7 @@ export interface SlackAppOptions extends SlackRequestDeps {
   apiUrl: string | undefined;
   settings: SettingsStore;
   feedback: FeedbackStore;
+  metrics: PlatformMetrics;
   log: Logger;
   adminUserIds: readonly string[];
   /** The bot's own length limit, shown where nothing else is set (MAX_NEW_TOKENS). */

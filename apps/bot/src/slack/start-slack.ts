@@ -49,6 +49,7 @@ export async function startSlack(config: BotConfig, slack: { token: string; tran
     adminUserIds: config.PARLEY_ADMIN_USER_IDS.split(',').map((s) => s.trim()).filter(Boolean),
     settings: shared.settings,
     feedback: shared.feedback,
+    metrics: shared.metrics,
     pipeline: shared.pipeline,
     log,
     maxMessages: config.SUMMARIZE_MAX_MESSAGES,

@@ -1,3 +1,4 @@
+import type { FeedbackTally } from '@parley/jobs';
 import { describeSettings, type Settings } from '@parley/settings';
 import type { types } from '@slack/bolt';
 import type { AuditEntry } from '../../core/settings-store.js';
@@ -6,6 +7,13 @@ import { lastChangeText } from '../genconfig/settings-text.js';
 /** Channels listed on the home tab; the rest are counted. Keeps the view far below Slack's 100 blocks. */
 export const HOME_CHANNEL_LIMIT = 20;
 const SECTION_TEXT_MAX = 3000;
+/** Feedback rows listed (most votes first); with the channels, the view stays under 70 blocks. */
+export const HOME_FEEDBACK_LIMIT = 40;
+/** Rows per section: ten short lines stay far below a section's 3000 characters. */
+const FEEDBACK_ROWS_PER_SECTION = 10;
+
+/** This workspace's votes on answers, or why they cannot be read now. */
+export type HomeFeedback = { tallies: readonly FeedbackTally[] } | { unavailable: string };
 
 export interface ChannelSettingsSummary {
   channel: string;
@@ -60,8 +68,31 @@ function settingsBlocks(settings: HomeSettings): types.KnownBlock[] {
   return blocks;
 }
 
-/** The App Home tab: how to use Parley, the workspace defaults, and the channels that differ. */
-export function homeView(settings: HomeSettings): types.HomeView {
+/** Model names and template ids come from the worker's reply; Slack must not read them as markup. */
+const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const channelRef = (id: string) => (/^[CDG][A-Z0-9]{1,20}$/.test(id) ? `<#${id}>` : escapeMrkdwn(id));
+const votes = (up: number, down: number) => `👍 ${up} · 👎 ${down}`;
+
+function feedbackBlocks(feedback: HomeFeedback): types.KnownBlock[] {
+  const blocks: types.KnownBlock[] = [header('Feedback')];
+  if ('unavailable' in feedback) return [...blocks, section(`:warning: ${feedback.unavailable}`)];
+  const { tallies } = feedback;
+  if (tallies.length === 0) return [...blocks, section('No votes yet. Everyone can rate an answer with the 👍 and 👎 buttons under it.')];
+  const up = tallies.reduce((n, t) => n + t.up, 0);
+  const down = tallies.reduce((n, t) => n + t.down, 0);
+  blocks.push(context(`All answers in this workspace: ${votes(up, down)}. By channel, task, model and prompt template:`));
+  const rows = [...tallies]
+    .sort((a, b) => b.up + b.down - (a.up + a.down) || a.channel.localeCompare(b.channel) || a.task.localeCompare(b.task))
+    .slice(0, HOME_FEEDBACK_LIMIT)
+    .map((t) => `${channelRef(t.channel)} · ${escapeMrkdwn(t.task)} · \`${escapeMrkdwn(t.model).replace(/`/g, "'")}\` · ${escapeMrkdwn(t.template)}: ${votes(t.up, t.down)}`);
+  for (let i = 0; i < rows.length; i += FEEDBACK_ROWS_PER_SECTION) blocks.push(section(rows.slice(i, i + FEEDBACK_ROWS_PER_SECTION).join('\n')));
+  const more = tallies.length - rows.length;
+  if (more > 0) blocks.push(context(`…and ${more} more with fewer votes.`));
+  return blocks;
+}
+
+/** The App Home tab: how to use Parley, the workspace defaults, the channels that differ, and the votes on answers. */
+export function homeView(settings: HomeSettings, feedback: HomeFeedback = { tallies: [] }): types.HomeView {
   return {
     type: 'home',
     blocks: [
@@ -73,6 +104,8 @@ export function homeView(settings: HomeSettings): types.HomeView {
       section(PRIVATE),
       { type: 'divider' },
       ...settingsBlocks(settings),
+      { type: 'divider' },
+      ...feedbackBlocks(feedback),
     ],
   };
 }
