@@ -69,6 +69,10 @@ export const schema = z
     FAIR_SHARE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
     /** Edits of placeholders (queue position, streamed text) per workspace; chat.update is Tier 3, about 50 a minute. */
     SLACK_UPDATES_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(50),
+    /** Appends to streamed answers per workspace; chat.appendStream is Tier 4, 100 and more a minute. */
+    SLACK_APPENDS_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(100),
+    /** Status lines (assistant.threads.setStatus) per workspace while requests wait; a status that does not fit is skipped. */
+    SLACK_STATUS_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(50),
     /** How long SIGTERM may take to finish in-flight work before the process exits anyway. */
     SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
     /** Port of the bot's /healthz, /metrics and queue board; 0 picks a free one (logged at startup). */

@@ -61,14 +61,14 @@ describe('summary citations', () => {
 
   it('links each point to its source messages, numbered by first citation; a message without a link is left out', () => {
     const text = formatReply(summary, 'r', links);
-    expect(text).toContain('*Decisions*\n• Ship on Friday &lt;!here&gt; <https://x.slack.invalid/archives/C1/p1790000001000200|[1]><https://x.slack.invalid/archives/C1/p1790000000000100|[2]>');
-    expect(text).toContain('• Write notes (Lena) <https://x.slack.invalid/archives/C1/p1790000000000100|[2]>\n');
+    expect(text).toContain('**Decisions**\n- Ship on Friday &lt;!here&gt; [[1]](https://x.slack.invalid/archives/C1/p1790000001000200)[[2]](https://x.slack.invalid/archives/C1/p1790000000000100)');
+    expect(text).toContain('- Write notes (Lena) [[2]](https://x.slack.invalid/archives/C1/p1790000000000100)\n');
     expect(text).not.toContain('1790000009');
   });
 
   it('a single untitled summary with links shows its points without a heading', () => {
     const single = { ...summary, details: { kind: 'summary' as const, sections: [{ title: 'Summary', points: summary.details.sections[0]!.points }] } };
-    expect(formatReply(single, 'r', links).startsWith('• Ship on Friday')).toBe(true);
+    expect(formatReply(single, 'r', links).startsWith('- Ship on Friday')).toBe(true);
     expect(formatReply(single, 'r')).toContain(success.text);
   });
 });

@@ -19,7 +19,7 @@ describe('splitText', () => {
   it('never cuts inside an escape or a link, even in text without spaces', () => {
     const escaped = '&amp;'.repeat(1000);
     for (const p of splitText(escaped, 3000)) expect(p).toMatch(/^(&amp;)+$/);
-    const link = '<https://parley-test.slack.invalid/archives/C1/p1|[1]>';
+    const link = '[[1]](https://parley-test.slack.invalid/archives/C1/p1)';
     const linked = `${'x'.repeat(2990)}${link}${'y'.repeat(100)}`;
     const pieces = splitText(linked, 3000);
     expect(pieces.some((p) => p.includes(link))).toBe(true);
@@ -28,31 +28,31 @@ describe('splitText', () => {
 });
 
 describe('toMessages', () => {
-  it('puts a short reply in one message: its sections, then the footer as context', () => {
-    const [message, ...rest] = toMessages('Ship on Friday.', '_summarize · 6 messages_');
+  it('puts a short reply in one message: a markdown block, the footer as context, then the closing blocks', () => {
+    const closing = [{ type: 'context_actions' as const, elements: [{ type: 'feedback_buttons' }] }];
+    const [message, ...rest] = toMessages('Ship on **Friday**.', '_summarize · 6 messages_', closing);
     expect(rest).toEqual([]);
     expect(message!.blocks).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: 'Ship on Friday.' } },
+      { type: 'markdown', text: 'Ship on **Friday**.' },
       { type: 'context', elements: [{ type: 'mrkdwn', text: '_summarize · 6 messages_' }] },
+      ...closing,
     ]);
-    expect(message!.text).toBe('Ship on Friday.\n\n_summarize · 6 messages_');
+    expect(message!.text).toBe('Ship on **Friday**.\n\n_summarize · 6 messages_');
   });
 
   it("splits a very long reply into messages within Block Kit's limits, the footer on the last only", () => {
-    const body = Array.from({ length: 400 }, (_, i) => `• point ${i}: ${words(60)}`).join('\n');
+    const body = Array.from({ length: 400 }, (_, i) => `- point ${i}: ${words(60)}`).join('\n');
     const messages = toMessages(body, '_footer_');
     expect(messages.length).toBeGreaterThan(5);
     for (const [i, m] of messages.entries()) {
       expect(m.blocks.length).toBeLessThanOrEqual(BLOCK_LIMITS.blocksPerMessage);
-      expect(m.text.length).toBeLessThanOrEqual(BLOCK_LIMITS.charsPerMessage + 200);
-      for (const b of m.blocks) {
-        const text = b.type === 'section' ? b.text.text : b.elements[0]!.text;
-        expect(text.length).toBeLessThanOrEqual(BLOCK_LIMITS.sectionChars);
-      }
+      const markdown = m.blocks.flatMap((b) => (b.type === 'markdown' ? [b.text] : []));
+      expect(markdown.join('').length).toBeLessThanOrEqual(BLOCK_LIMITS.markdownCharsPerMessage);
+      expect(m.text.length).toBeLessThanOrEqual(BLOCK_LIMITS.markdownCharsPerMessage + 200);
       expect(m.blocks.some((b) => b.type === 'context' && b.elements[0]!.text === '_footer_')).toBe(i === messages.length - 1);
       if (i > 0) expect(m.text.startsWith(`_continued (${i + 1} of ${messages.length})_`)).toBe(true);
     }
-    const sections = messages.flatMap((m) => m.blocks.flatMap((b) => (b.type === 'section' ? [b.text.text] : [])));
+    const sections = messages.flatMap((m) => m.blocks.flatMap((b) => (b.type === 'markdown' ? [b.text] : [])));
     expect(sections.join('\n').split(/\s+/)).toEqual(body.split(/\s+/));
   });
 });

@@ -1,5 +1,5 @@
 import { isCodedError, type CodedError } from '@parley/errors';
-import { inferenceJobSchema, LIMITS, type InferenceJob, type Progress, type ReplyOutcome } from '@parley/jobs';
+import { inferenceJobSchema, LIMITS, type InferenceJob, type Progress, type ProgressStage, type ReplyOutcome, type ReplyTarget } from '@parley/jobs';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ask } from './tasks/ask.js';
 import { extractEntities } from './tasks/entities.js';
@@ -45,10 +45,24 @@ export function classify(err: unknown): CodedError {
   return { code: 'WORKER_FAILURE', userMessage: GENERIC_FAILURE, permanent: false };
 }
 
+/** What the job is doing before it has text, for adapters that show a status; chunks of a long summary say which part they are. */
+function stageOf(data: InferenceJob): { target: ReplyTarget; stage: ProgressStage } | undefined {
+  if (data.task === 'summarize-chunk') return data.statusTarget && data.of ? { target: data.statusTarget, stage: { kind: 'part', part: data.chunk + 1, of: data.of } } : undefined;
+  if (data.task === 'summarize-reduce') return { target: data.target, stage: { kind: 'combining', parts: data.chunks } };
+  return { target: data.target, stage: { kind: 'reading', messages: data.messages.length } };
+}
+
+function publishStage(job: Job, data: InferenceJob): void {
+  const at = stageOf(data);
+  if (!at) return;
+  const progress: Progress = { requestId: data.requestId, target: at.target, text: '', stage: at.stage };
+  job.updateProgress(progress).catch(() => {});
+}
+
 /** Partial text, as job progress for streaming adapters: at most once per `intervalMs`. */
 function progressPublisher(job: Job, data: InferenceJob, intervalMs: number): ((text: string) => void) | undefined {
   // Map steps of a long summary have no reply of their own to stream into.
-  if (!('target' in data)) return undefined;
+  if (data.task === 'summarize-chunk') return undefined;
   let last = 0;
   return (text) => {
     const now = Date.now();
@@ -65,6 +79,7 @@ function progressPublisher(job: Job, data: InferenceJob, intervalMs: number): ((
  */
 export function createProcessor(ctx: TaskContext, prompts: SummaryPrompts, observe: AttemptObserver = () => {}, progressIntervalMs = 500) {
   const run = async (job: Job, data: InferenceJob): Promise<{ outcome: ReplyOutcome | null; value?: unknown }> => {
+    publishStage(job, data);
     const progress = progressPublisher(job, data, progressIntervalMs);
     const jobCtx: TaskContext = { ...ctx, ...(progress && { progress }) };
     switch (data.task) {

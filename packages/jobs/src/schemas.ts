@@ -59,7 +59,8 @@ export const discordInteractionSchema = z.object({
 
 export const discordTargetSchema = z.object({
   platform: z.literal('discord'),
-  guildId: snowflake,
+  /** Absent in a direct message or a private channel (a user-installed app used outside a server). */
+  guildId: snowflake.optional(),
   /** The channel or thread channel the reply belongs in. */
   channelId: snowflake,
   userId: snowflake,
@@ -70,6 +71,11 @@ export const discordTargetSchema = z.object({
   placeholderId: snowflake.optional(),
   /** An ephemeral interaction reply: only the requester sees it. */
   private: z.boolean().optional(),
+  /**
+   * The app is only user-installed where the request came from, so Parley's bot is not there:
+   * the answer goes through the interaction alone, in at most 5 follow-ups, never the channel.
+   */
+  userInstallOnly: z.boolean().optional(),
 });
 export type DiscordTarget = z.infer<typeof discordTargetSchema>;
 
@@ -145,6 +151,12 @@ export const summarizeChunkJobSchema = z.object({
   chunk: z.number().int().min(0),
   /** The citation number of the chunk's first message, so refs are unique across chunks. */
   firstRef: z.number().int().min(1),
+  /**
+   * Where the request's answer goes and how many chunks there are, so the chunk can say which
+   * part it is ("part 3 of 7"). Not `target`: a chunk never replies.
+   */
+  statusTarget: replyTargetSchema.optional(),
+  of: z.number().int().min(1).optional(),
   messages: messagesSchema,
   generation: generationSettingsSchema,
 });
@@ -224,6 +236,14 @@ export const replyJobSchema = z.object({
 });
 export type ReplyJob = z.infer<typeof replyJobSchema>;
 
+/** A stage of a request in a worker: reading its messages, one part of a long summary, or combining the parts. */
+export const progressStageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('reading'), messages: z.number().int().min(0) }),
+  z.object({ kind: z.literal('part'), part: z.number().int().min(1), of: z.number().int().min(1) }),
+  z.object({ kind: z.literal('combining'), parts: z.number().int().min(1) }),
+]);
+export type ProgressStage = z.infer<typeof progressStageSchema>;
+
 /**
  * What a worker publishes as job progress while it generates: the text so far, for adapters
  * that stream it into a placeholder. Lossy by design; the reply job carries the final text.
@@ -231,7 +251,10 @@ export type ReplyJob = z.infer<typeof replyJobSchema>;
 export const progressSchema = z.object({
   requestId: z.string().min(1),
   target: replyTargetSchema,
+  /** The text so far; empty while only the stage is known. */
   text: z.string().max(LIMITS.replyChars),
+  /** What the worker is doing before any text exists, for platforms that show a status. */
+  stage: progressStageSchema.optional(),
 });
 export type Progress = z.infer<typeof progressSchema>;
 export type ReplyOutcome = ReplyJob['outcome'];

@@ -43,7 +43,7 @@ export function startProgressStream(opts: {
 
   events.on('progress', ({ data }) => {
     const parsed = progressSchema.safeParse(data);
-    if (!parsed.success || !parsed.data.text.trim() || !opts.wants(parsed.data)) return;
+    if (!parsed.success || (!parsed.data.text.trim() && !parsed.data.stage) || !opts.wants(parsed.data)) return;
     const progress = parsed.data;
     (async () => {
       if (!(await owns(progress.requestId))) return;

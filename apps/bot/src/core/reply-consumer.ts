@@ -1,5 +1,5 @@
 import { isCodedError } from '@parley/errors';
-import { replyJobSchema, replyQueueName, type ReplyJob, type ReplyTarget } from '@parley/jobs';
+import { replyJobSchema, replyQueueName, type ProgressStage, type ReplyJob, type ReplyTarget } from '@parley/jobs';
 import { redisOptions, type Logger } from '@parley/service-kit';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -34,6 +34,8 @@ export interface ReplyDelivery<P extends ChatPlatform> {
     wants(target: TargetOf<P>): boolean;
     /** `live` says, when asked just before an edit goes out, whether the final reply has not started meanwhile. */
     show(requestId: string, target: TargetOf<P>, text: string, live: StillStreaming): void | Promise<void>;
+    /** What the worker is doing before any text exists (reading, part 3 of 7), where the platform shows a status. */
+    stage?(requestId: string, target: TargetOf<P>, stage: ProgressStage): void | Promise<void>;
   };
   /** Posts the answer or the failure. Throws `PlatformRateLimited` to wait, a permanent coded error to give up. */
   deliver(reply: ReplyFor<P>, attempt: DeliveryAttempt): Promise<{ parts: number }>;
@@ -83,10 +85,12 @@ export function startReplyConsumer<P extends ChatPlatform>(platform: P, delivery
       instanceId: deps.instanceId,
       log,
       wants: ({ target }) => ours(target) && delivery.stream!.wants(target),
-      show: ({ requestId, target, text }) => {
+      show: async ({ requestId, target, text, stage }) => {
         if (!ours(target)) return;
+        if (stage) await delivery.stream!.stage?.(requestId, target, stage);
+        if (!text.trim()) return;
         const live = async () => (await redis.exists(streamKeys.final(prefix, requestId))) === 0;
-        return delivery.stream!.show(requestId, target, text, live);
+        await delivery.stream!.show(requestId, target, text, live);
       },
     });
 

@@ -1,4 +1,4 @@
-import type { ReplyOutcome, Task } from '@parley/jobs';
+import type { ProgressStage, ReplyOutcome, Task } from '@parley/jobs';
 import { describeSettings } from '@parley/settings';
 
 /** What a waiting reply says on every platform, e.g. "Summarizing 42 messages". */
@@ -22,6 +22,23 @@ function workingOn(task: Task, messages: number): string {
  */
 export function waitingText(task: Task, messages: number, ahead = 0): string {
   return `${workingOn(task, messages)}…${ahead > 0 ? ` (#${ahead + 1} in the queue)` : ''}`;
+}
+
+/** The place in the queue as a status line: "You're #3 in the queue…"; undefined when it runs next. */
+export function queueText(ahead: number): string | undefined {
+  return ahead > 0 ? `You're #${ahead + 1} in the queue…` : undefined;
+}
+
+/** What a worker is doing before any text exists: "Reading 240 messages…", "Summarizing part 3 of 7…". */
+export function stageText(stage: ProgressStage): string {
+  switch (stage.kind) {
+    case 'reading':
+      return `Reading ${stage.messages} message${stage.messages === 1 ? '' : 's'}…`;
+    case 'part':
+      return `Summarizing part ${stage.part} of ${stage.of}…`;
+    case 'combining':
+      return `Putting the ${stage.parts} parts together…`;
+  }
 }
 
 /** What was done: "translated to German", "entities (generative prompt + date/amount patterns)", "summarize". */

@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { BotConfig, SlackTransport } from '../config.js';
 import type { AdapterContext } from '../core/adapter-context.js';
 import { startReplyConsumer } from '../core/reply-consumer.js';
+import { AssistantContexts } from './assistant/thread-contexts.js';
 import { createSlackApp } from './create-app.js';
 import { EventClaims } from './event-dedupe.js';
 import { UserNames } from './reading/user-names.js';
@@ -10,6 +11,7 @@ import { Permalinks } from './replies/permalinks.js';
 import { PlaceholderEditor } from './replies/placeholder-editor.js';
 import { Placeholders } from './replies/placeholders.js';
 import { slackDelivery } from './replies/slack-delivery.js';
+import { SlackStreams } from './replies/slack-streams.js';
 
 /** Starts the Slack adapter: the Bolt app and its replies (streamed edits and the answers). Resolves with its stop. */
 export async function startSlack(config: BotConfig, slack: { token: string; transport: SlackTransport }, shared: AdapterContext): Promise<() => Promise<void>> {
@@ -34,6 +36,19 @@ export async function startSlack(config: BotConfig, slack: { token: string; tran
   // A streamed edit that is late is worse than one skipped: no retries, and a short timeout.
   const editor = new PlaceholderEditor(slackClient(0, true, 2000), { updatesPerMinute: config.SLACK_UPDATES_PER_MINUTE, log, metrics: shared.metrics });
   const placeholders = new Placeholders(postOnce, redis, config.PARLEY_QUEUE_PREFIX, log);
+  // Appends are not idempotent and a late one is worth less than a skipped one: no retries, a short timeout.
+  const streams = new SlackStreams({
+    client: slackClient(0, true, 5000),
+    redis,
+    prefix: config.PARLEY_QUEUE_PREFIX,
+    placeholders,
+    log,
+    metrics: shared.metrics,
+    appendsPerMinute: config.SLACK_APPENDS_PER_MINUTE,
+    // chat.startStream: a start that does not fit waits; the status keeps showing meanwhile.
+    startsPerMinute: 20,
+    statusesPerMinute: config.SLACK_STATUS_PER_MINUTE,
+  });
   // A producer connection: an event claim fails fast rather than waiting for Redis to return.
   const claimsRedis = connectRedis(config.REDIS_URL, 'producer');
   claimsRedis.on('error', (err) => log.error({ err: err.message }, 'event-claims redis error'));
@@ -56,8 +71,9 @@ export async function startSlack(config: BotConfig, slack: { token: string; tran
     maxNewTokens: config.MAX_NEW_TOKENS,
     answerBots: config.SLACK_ANSWER_BOTS,
     placeholders,
+    streams,
   });
-  const replies = startReplyConsumer('slack', slackDelivery({ client: postOnce, editor, placeholders, permalinks: new Permalinks(client), log }), { ...shared.replyDeps, redis });
+  const replies = startReplyConsumer('slack', slackDelivery({ client: postOnce, editor, placeholders, streams, permalinks: new Permalinks(client), log }), { ...shared.replyDeps, redis });
 
   const listening = await receiver.start();
   log.info({ ...listening, team: auth.team_id, botUserId: bot.userId }, 'slack adapter listening');
@@ -66,6 +82,7 @@ export async function startSlack(config: BotConfig, slack: { token: string; tran
     await receiver.stop();
     await replies.close();
     editor.close();
+    streams.close();
     redis.disconnect();
     claimsRedis.disconnect();
   };

@@ -11,6 +11,7 @@ import { nothingIn, readSource, replyThreadOf, resolveLatest, sourceKindOf, type
 import type { Readers } from '../reading/slack-messages.js';
 import type { UserNames } from '../reading/user-names.js';
 import type { Placeholders } from '../replies/placeholders.js';
+import type { SlackStreams } from '../replies/slack-streams.js';
 
 /** What the Slack surfaces that queue work (commands, shortcuts, mentions) share. */
 export interface SlackRequestDeps {
@@ -20,6 +21,7 @@ export interface SlackRequestDeps {
   names: UserNames;
   maxMessages: number;
   placeholders: Placeholders;
+  streams: SlackStreams;
 }
 
 /** How the requester hears from Parley: privately, with `respond` for commands and shortcuts. */
@@ -65,6 +67,7 @@ export function slackRequest(deps: SlackRequestDeps, client: WebClient, requeste
   let resolved: ResolvedSource | undefined;
   let acknowledged = requester.acknowledge === undefined;
   let where: { channelId: string; threadTs?: string } = { channelId };
+  let target: SlackTarget | undefined;
 
   const request: ChatRequest = {
     requestId: input.requestId,
@@ -99,9 +102,12 @@ export function slackRequest(deps: SlackRequestDeps, client: WebClient, requeste
     working: async () => {
       const threadTs = resolved && replyThreadOf(resolved);
       where = { channelId, ...(threadTs && { threadTs }) };
-      return { platform: 'slack', teamId: input.teamId, ...where, userId: input.userId, ...(input.private && { private: true }) };
+      target = { platform: 'slack', teamId: input.teamId, ...where, userId: input.userId, ...(input.private && { private: true }) };
+      return target;
     },
     queued: async ({ task, messages, ahead }) => {
+      // In a thread, the thread's status says it; elsewhere (or where Slack refuses it) a placeholder does.
+      if (!input.private && target && (await deps.streams.waiting(input.requestId, target, { task, messages, ahead })) === 'stream') return;
       const working = `:hourglass_flowing_sand: ${waitingText(task, messages)}`;
       const position = ahead > 0 ? `you're #${ahead + 1} in the queue` : undefined;
       // Delivery and streaming find the placeholder through Redis, by request id.

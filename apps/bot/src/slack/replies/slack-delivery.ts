@@ -3,11 +3,13 @@ import type { WebClient } from '@slack/web-api';
 import { ErrorCode } from '@slack/web-api';
 import { BotError } from '../../core/bot-error.js';
 import { PlatformRateLimited, type DeliveryAttempt, type ReplyDelivery, type ReplyFor } from '../../core/reply-consumer.js';
+import { feedbackBlock } from './feedback-block.js';
 import { failureText, replyBody, replyFooter, streamingText } from './format-reply.js';
 import type { Permalinks } from './permalinks.js';
 import type { PlaceholderEditor } from './placeholder-editor.js';
 import type { Placeholders } from './placeholders.js';
 import { toMessages, type SlackMessageBody } from './reply-blocks.js';
+import type { SlackStreams } from './slack-streams.js';
 
 /** Message metadata that marks Parley's reply to a request, and which part of it. */
 const REPLY_EVENT = 'parley_reply';
@@ -25,6 +27,7 @@ export interface SlackDeliveryDeps {
   client: WebClient;
   editor: PlaceholderEditor;
   placeholders: Placeholders;
+  streams: SlackStreams;
   permalinks: Permalinks;
   log: Logger;
 }
@@ -36,13 +39,13 @@ class SlackCallFailed extends BotError {
 
 type SlackReply = ReplyFor<'slack'>;
 
-/** The messages a reply is posted as: Block Kit sections, split at Slack's limits. */
+/** The messages a reply is posted as: markdown blocks split at Slack's limits, the last with the footer and the feedback buttons. */
 async function render(reply: SlackReply, permalinks: Permalinks): Promise<SlackMessageBody[]> {
   const { outcome, target } = reply;
   if (!outcome.ok) return toMessages(failureText(outcome, reply.requestId));
   const cited = outcome.details?.kind === 'summary' ? outcome.details.sections.flatMap((s) => s.points.flatMap((p) => p.messageIds)) : [];
   const links = cited.length ? await permalinks.forMessages(target.channelId, cited) : new Map<string, string>();
-  return toMessages(replyBody(outcome, links), replyFooter(outcome));
+  return toMessages(replyBody(outcome, links), replyFooter(outcome), [feedbackBlock(reply.requestId)]);
 }
 
 /** The ts of a part of this request's reply that an earlier attempt posted, found by its metadata. */
@@ -56,10 +59,12 @@ async function findPosted(client: WebClient, channel: string, threadTs: string, 
 }
 
 /**
- * Slack's side of the reply consumer. Streamed text edits the request's placeholder, through the
- * per-workspace edit budget. The answer's first part replaces the placeholder; further parts
- * follow in the thread; a private answer is an ephemeral message. A post whose answer was lost is
- * found by its metadata and edited instead of posted again.
+ * Slack's side of the reply consumer. In a thread, streamed text goes through Slack's stream
+ * methods (`SlackStreams`) and the answer stops the stream; elsewhere, or where Slack refuses
+ * them, streamed text edits the request's placeholder through the per-workspace edit budget and
+ * the answer's first part replaces the placeholder. Further parts follow in the thread; a private
+ * answer is an ephemeral message. A post whose answer was lost is found by its metadata and
+ * edited instead of posted again.
  */
 export function slackDelivery(deps: SlackDeliveryDeps): ReplyDelivery<'slack'> {
   const { client, log } = deps;
@@ -89,8 +94,16 @@ export function slackDelivery(deps: SlackDeliveryDeps): ReplyDelivery<'slack'> {
     const parts = await render(reply, deps.permalinks);
     const metadata = (i: number) => ({ event_type: REPLY_EVENT, event_payload: { request_id: requestId, part: i } });
     let edited = false;
+    let streamedTs: string | undefined;
+    if (!target.private && !(await attempt.posted('0'))) {
+      streamedTs = await send('chat.stopStream', () => deps.streams.finish(requestId, target, parts, metadata(0)));
+      if (streamedTs) await attempt.markPosted('0', streamedTs);
+    }
     const placeholderTs = target.private ? undefined : await deps.placeholders.forAnswer(requestId);
     if (placeholderTs) await deps.editor.freeze(placeholderTs);
+    // A placeholder posted by a fallback that raced the stream would be a second message.
+    if (placeholderTs && streamedTs) await client.chat.delete({ channel: target.channelId, ts: placeholderTs }).catch(() => {});
+    const intoPlaceholder = streamedTs ? undefined : placeholderTs;
     for (const [i, part] of parts.entries()) {
       if (await attempt.posted(String(i))) continue;
       let ts: string | undefined;
@@ -98,9 +111,9 @@ export function slackDelivery(deps: SlackDeliveryDeps): ReplyDelivery<'slack'> {
         await send('chat.postEphemeral', () =>
           client.chat.postEphemeral({ channel: target.channelId, user: target.userId, ...(target.threadTs && { thread_ts: target.threadTs }), ...part }),
         );
-      } else if (i === 0 && placeholderTs) {
-        ts = await send('chat.update', () => client.chat.update({ channel: target.channelId, ts: placeholderTs, ...part, metadata: metadata(0) }))
-          .then(() => placeholderTs)
+      } else if (i === 0 && intoPlaceholder) {
+        ts = await send('chat.update', () => client.chat.update({ channel: target.channelId, ts: intoPlaceholder, ...part, metadata: metadata(0) }))
+          .then(() => intoPlaceholder)
           .catch((err: unknown) => {
             // Someone deleted the placeholder: the answer still gets posted.
             if (err instanceof SlackCallFailed && err.code === 'message_not_found') return undefined;
@@ -109,7 +122,7 @@ export function slackDelivery(deps: SlackDeliveryDeps): ReplyDelivery<'slack'> {
       }
       if (!target.private && !ts) {
         // A part after the first goes under the first: in its thread, or the placeholder's.
-        const threadTs = target.threadTs ?? placeholderTs ?? (i > 0 ? await attempt.posted('0') : undefined);
+        const threadTs = target.threadTs ?? intoPlaceholder ?? (i > 0 ? await attempt.posted('0') : undefined);
         const earlier = attempt.attemptsMade > 0 && threadTs ? await findPosted(client, target.channelId, threadTs, requestId, i) : undefined;
         if (earlier) {
           edited = true;
@@ -124,8 +137,8 @@ export function slackDelivery(deps: SlackDeliveryDeps): ReplyDelivery<'slack'> {
       }
       await attempt.markPosted(String(i), ts);
     }
-    if (placeholderTs) await guardAgainstOtherStreamer(reply, attempt, placeholderTs, parts[0]!);
-    log.info({ requestId, ok: reply.outcome.ok, parts: parts.length, edited, private: Boolean(target.private) }, 'reply posted');
+    if (intoPlaceholder) await guardAgainstOtherStreamer(reply, attempt, intoPlaceholder, parts[0]!);
+    log.info({ requestId, ok: reply.outcome.ok, parts: parts.length, edited, streamed: Boolean(streamedTs), private: Boolean(target.private) }, 'reply posted');
     return { parts: parts.length };
   };
 
@@ -133,9 +146,11 @@ export function slackDelivery(deps: SlackDeliveryDeps): ReplyDelivery<'slack'> {
     stream: {
       wants: (target) => !target.private,
       show: async (requestId, target, text, live) => {
+        if ((await deps.streams.text(requestId, target, text, live)) === 'stream') return;
         const placeholder = await deps.placeholders.find(requestId);
         if (placeholder) deps.editor.show(target.teamId, target.channelId, placeholder, streamingText(text), live);
       },
+      stage: (requestId, target, stage) => deps.streams.stage(requestId, target, stage),
     },
     deliver,
     concurrency: 4,

@@ -1,0 +1,338 @@
+import type { ProgressStage, SlackTarget, Task } from '@parley/jobs';
+import type { Logger } from '@parley/service-kit';
+import { ErrorCode, type ChatStreamer, type WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import type { PlatformMetrics } from '../../core/bot-metrics.js';
+import type { StillStreaming } from '../../core/frozen-keys.js';
+import { queueText, stageText, waitingText } from '../../core/reply-words.js';
+import { escapeSlackText, streamingText } from './format-reply.js';
+import type { Placeholders } from './placeholders.js';
+import { markdownOf, type SlackMessageBody } from './reply-blocks.js';
+import { WorkspaceBudget } from './workspace-budget.js';
+
+/** Slack's answers that say this workspace does not give the app the stream methods or the status: remembered for an hour. */
+const WORKSPACE_REFUSALS = new Set(['missing_scope', 'not_allowed_token_type', 'unknown_method', 'method_deprecated', 'feature_not_enabled', 'team_not_allowed', 'no_permission']);
+const REFUSAL_TTL_SEC = 3600;
+/** As long as a reply can wait for a bot that is down. */
+const TTL_SEC = 7 * 24 * 3600;
+/** A stream is being started; no other writer may start one. */
+const PENDING = 'pending';
+/** No stream for this request: it fell back, or the answer came first. */
+const NONE = 'none';
+const SETTLE_MS = 3000;
+/** A streamed message stays well inside the 12,000 characters one markdown payload may hold; the answer fixes the rest. */
+const MAX_STREAMED_CHARS = 11_000;
+const STATUS = 'is working on it…';
+
+type SlackError = { code?: string; retryAfter?: number; data?: { error?: string } };
+
+/** How a request's partial text reaches Slack: a stream in its thread, or a placeholder edited with chat.update. */
+export type ReplyMode = 'stream' | 'placeholder';
+
+interface LiveStream {
+  target: SlackTarget;
+  streamer: ChatStreamer;
+  /** Escaped text handed to the streamer: sent, or buffered in it after a failed call. */
+  handed: string;
+  latest: string;
+  live: StillStreaming;
+  ts: string | undefined;
+  inFlight: Promise<void> | undefined;
+  timer: NodeJS.Timeout | undefined;
+  /** No more appends: the final answer was sent, the text diverged, or Slack ended the stream. */
+  frozen: boolean;
+  /** An append whose answer was lost may or may not have landed: the answer must replace the whole message. */
+  uncertain: boolean;
+  fellBack: boolean;
+}
+
+export interface SlackStreamsOptions {
+  /** Must not retry by itself and must reject rate-limited calls: appends are not idempotent. */
+  client: WebClient;
+  redis: Redis;
+  prefix: string;
+  placeholders: Placeholders;
+  log: Logger;
+  metrics: PlatformMetrics;
+  /** chat.appendStream is Tier 4 (100+ a minute per workspace); chat.startStream and assistant.threads.setStatus are budgeted too. */
+  appendsPerMinute: number;
+  startsPerMinute: number;
+  statusesPerMinute: number;
+}
+
+/**
+ * Slack's native AI surfaces for a threaded, public reply: `assistant.threads.setStatus` while it
+ * waits (the queue position, then what the worker reads), then the worker's text streamed with
+ * chat.startStream / appendStream through @slack/web-api's ChatStreamer, finished by `finish`
+ * with the formatted answer. A workspace or channel that refuses the status or the stream
+ * methods gets the placeholder and chat.update instead, chosen from Slack's error; refusals that
+ * concern the whole workspace are remembered in Redis for an hour.
+ *
+ * One Redis key per request decides who starts its stream (`pending` → the stream's ts, or
+ * `none`), so a retried delivery, a second bot instance or a restarted bot never starts a second
+ * stream; appends come only from the instance that started it, and the answer always replaces
+ * what was streamed when that instance is gone.
+ */
+export class SlackStreams {
+  private readonly streams = new Map<string, LiveStream>();
+  private readonly refusedTeams = new Map<string, number>();
+  private readonly appends: WorkspaceBudget;
+  private readonly starts: WorkspaceBudget;
+  private readonly statuses: WorkspaceBudget;
+  private closed = false;
+
+  constructor(private readonly opts: SlackStreamsOptions) {
+    this.appends = new WorkspaceBudget(opts.appendsPerMinute);
+    this.starts = new WorkspaceBudget(opts.startsPerMinute);
+    this.statuses = new WorkspaceBudget(opts.statusesPerMinute);
+  }
+
+  private modeKey = (requestId: string) => `${this.opts.prefix}:slack-mode:${requestId}`;
+  private streamKey = (requestId: string) => `${this.opts.prefix}:slack-stream:${requestId}`;
+  private refusedKey = (team: string) => `${this.opts.prefix}:slack-streams-refused:${team}`;
+
+  /** A reply in a thread, seen by everyone, in a workspace that has not refused the stream methods. */
+  private async streamable(target: SlackTarget): Promise<boolean> {
+    if (!target.threadTs || target.private) return false;
+    const until = this.refusedTeams.get(target.teamId);
+    if (until !== undefined && until > Date.now()) return false;
+    const refused = await this.opts.redis.get(this.refusedKey(target.teamId));
+    if (refused) this.refusedTeams.set(target.teamId, Date.now() + 60_000);
+    return !refused;
+  }
+
+  private async remember(target: SlackTarget, method: string, code: string): Promise<void> {
+    this.opts.log.warn({ team: target.teamId, method, err: code }, 'Slack refused a streaming surface; using placeholders');
+    if (!WORKSPACE_REFUSALS.has(code)) return;
+    this.refusedTeams.set(target.teamId, Date.now() + REFUSAL_TTL_SEC * 1000);
+    await this.opts.redis.set(this.refusedKey(target.teamId), `${method}:${code}`, 'EX', REFUSAL_TTL_SEC);
+  }
+
+  async modeOf(requestId: string): Promise<ReplyMode | undefined> {
+    const mode = await this.opts.redis.get(this.modeKey(requestId));
+    return mode === 'stream' || mode === 'placeholder' ? mode : undefined;
+  }
+
+  /**
+   * The request is queued: its status in the thread says where it stands. Resolves 'placeholder'
+   * when this request's partial text must go into a placeholder message instead.
+   */
+  async waiting(requestId: string, target: SlackTarget, status: { task: Task; messages: number; ahead: number }): Promise<ReplyMode> {
+    const key = this.modeKey(requestId);
+    if (!(await this.streamable(target))) {
+      await this.opts.redis.set(key, 'placeholder', 'EX', TTL_SEC, 'NX');
+      return (await this.modeOf(requestId)) ?? 'placeholder';
+    }
+    // A redelivered request keeps the mode its first delivery chose.
+    if ((await this.opts.redis.set(key, 'stream', 'EX', TTL_SEC, 'NX')) !== 'OK') return (await this.modeOf(requestId)) ?? 'placeholder';
+    const lines = [queueText(status.ahead), waitingText(status.task, status.messages)].filter((l): l is string => Boolean(l));
+    if ((await this.setStatus(target, lines)) !== 'refused') return 'stream';
+    // Text may already be streaming (a fast worker); then it stays a stream.
+    if (await this.opts.redis.exists(this.streamKey(requestId))) return 'stream';
+    await this.opts.redis.set(key, 'placeholder', 'EX', TTL_SEC);
+    return 'placeholder';
+  }
+
+  /** What the worker is doing, as the thread's status, until its text streams. */
+  async stage(requestId: string, target: SlackTarget, stage: ProgressStage): Promise<void> {
+    if (this.streams.get(requestId)?.handed) return;
+    if ((await this.modeOf(requestId)) !== 'stream' || (await this.opts.redis.exists(this.streamKey(requestId)))) return;
+    await this.setStatus(target, [stageText(stage)]);
+  }
+
+  private async setStatus(target: SlackTarget, loadingMessages: string[]): Promise<'shown' | 'skipped' | 'refused'> {
+    // A status is lossy: one that does not fit the budget is skipped, not queued.
+    if (!this.statuses.take(target.teamId)) return 'skipped';
+    try {
+      await this.opts.client.assistant.threads.setStatus({ channel_id: target.channelId, thread_ts: target.threadTs!, status: STATUS, loading_messages: loadingMessages });
+      return 'shown';
+    } catch (err) {
+      const e = err as SlackError;
+      if (e.code === ErrorCode.RateLimitedError) {
+        this.opts.metrics.rateLimited('slack', 'assistant.threads.setStatus');
+        this.statuses.pause(target.teamId, (e.retryAfter ?? 1) * 1000);
+        return 'skipped';
+      }
+      const code = e.data?.error;
+      if (!code) return 'skipped';
+      await this.remember(target, 'assistant.threads.setStatus', code);
+      return 'refused';
+    }
+  }
+
+  /**
+   * The worker's text so far. Resolves 'placeholder' when this request does not stream (or no
+   * longer does), so the caller edits its placeholder instead.
+   */
+  async text(requestId: string, target: SlackTarget, text: string, live: StillStreaming): Promise<ReplyMode> {
+    if (this.closed) return 'stream';
+    let stream = this.streams.get(requestId);
+    if (!stream) {
+      if ((await this.modeOf(requestId)) !== 'stream') return 'placeholder';
+      // Only the writer that claims the start appends; a bot that restarted mid-stream leaves it to the answer.
+      if ((await this.opts.redis.set(this.streamKey(requestId), PENDING, 'EX', TTL_SEC, 'NX')) !== 'OK') return 'stream';
+      stream = {
+        target,
+        streamer: this.opts.client.chatStream({
+          channel: target.channelId,
+          thread_ts: target.threadTs!,
+          recipient_team_id: target.teamId,
+          recipient_user_id: target.userId,
+          // Parley paces the calls itself, per workspace; the helper should send what it is given.
+          buffer_size: 1,
+        }),
+        handed: '',
+        latest: text,
+        live,
+        ts: undefined,
+        inFlight: undefined,
+        timer: undefined,
+        frozen: false,
+        uncertain: false,
+        fellBack: false,
+      };
+      this.streams.set(requestId, stream);
+      if (this.streams.size > 10_000) this.streams.delete(this.streams.keys().next().value!);
+    }
+    if (stream.fellBack) return 'placeholder';
+    stream.latest = text;
+    stream.live = live;
+    this.pump(requestId, stream);
+    return 'stream';
+  }
+
+  private pump(requestId: string, s: LiveStream): void {
+    if (s.inFlight || s.timer || s.frozen || s.fellBack || this.closed) return;
+    const escaped = escapeSlackText(s.latest);
+    // Appended text cannot be taken back: text that no longer extends it waits for the answer.
+    if (!escaped.startsWith(s.handed) || escaped.length > MAX_STREAMED_CHARS) {
+      s.frozen = s.ts !== undefined || s.handed !== '';
+      return;
+    }
+    const delta = escaped.slice(s.handed.length);
+    if (!delta) return;
+    const budget = s.ts ? this.appends : this.starts;
+    const wait = budget.waitMs(s.target.teamId);
+    if (wait > 0) {
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        this.pump(requestId, s);
+      }, wait);
+      return;
+    }
+    budget.take(s.target.teamId);
+    s.inFlight = this.send(requestId, s, delta)
+      .catch((err: Error) => this.opts.log.warn({ requestId, err: err.message }, 'streamed text skipped'))
+      .finally(() => {
+        s.inFlight = undefined;
+        this.pump(requestId, s);
+      });
+  }
+
+  private async send(requestId: string, s: LiveStream, delta: string): Promise<void> {
+    if (!(await s.live())) {
+      s.frozen = true;
+      return;
+    }
+    const starting = s.ts === undefined;
+    const method = starting ? 'chat.startStream' : 'chat.appendStream';
+    try {
+      s.handed += delta;
+      await s.streamer.append({ markdown_text: delta });
+      if (starting) {
+        s.ts = s.streamer.ts;
+        await this.opts.redis.set(this.streamKey(requestId), s.ts ?? NONE, 'EX', TTL_SEC);
+      }
+    } catch (err) {
+      const e = err as SlackError;
+      if (e.code === ErrorCode.RateLimitedError) {
+        // The helper keeps unsent text in its buffer; the next call sends it with whatever came since.
+        this.opts.metrics.rateLimited('slack', method);
+        (starting ? this.starts : this.appends).pause(s.target.teamId, (e.retryAfter ?? 1) * 1000);
+        return;
+      }
+      const code = e.data?.error;
+      if (starting) return this.fallBack(requestId, s, code);
+      s.frozen = true;
+      // Without Slack's answer the append may have landed: only a full replacement is certain.
+      if (!code) s.uncertain = true;
+      this.opts.log.warn({ requestId, method, err: code ?? e.code }, 'stream append failed; the answer will replace the message');
+    }
+  }
+
+  /** The stream methods were refused: this request's text goes into a placeholder from now on. */
+  private async fallBack(requestId: string, s: LiveStream, code: string | undefined): Promise<void> {
+    s.fellBack = true;
+    await this.opts.redis.set(this.streamKey(requestId), NONE, 'EX', TTL_SEC);
+    await this.opts.redis.set(this.modeKey(requestId), 'placeholder', 'EX', TTL_SEC);
+    if (code) await this.remember(s.target, 'chat.startStream', code);
+    else this.opts.log.warn({ requestId, method: 'chat.startStream' }, 'stream start got no answer; using a placeholder');
+    const { target } = s;
+    await this.opts.placeholders.post(requestId, { channelId: target.channelId, ...(target.threadTs && { threadTs: target.threadTs }) }, streamingText(s.latest));
+  }
+
+  /**
+   * Puts the answer's first message into the request's stream, if it has one: stopped with the
+   * rest of the text, the footer and the feedback buttons when the answer extends what was
+   * streamed, otherwise stopped and replaced with chat.update. Resolves the message's ts, or
+   * undefined when there is no stream (the caller posts the answer). Slack's errors are thrown
+   * as the Web API client raised them.
+   */
+  async finish(requestId: string, target: SlackTarget, parts: readonly SlackMessageBody[], metadata: object): Promise<string | undefined> {
+    const s = this.streams.get(requestId);
+    if (s) {
+      s.frozen = true;
+      clearTimeout(s.timer);
+      s.timer = undefined;
+      await s.inFlight;
+    }
+    const key = this.streamKey(requestId);
+    if ((await this.opts.redis.set(key, NONE, 'EX', TTL_SEC, 'NX')) === 'OK') return undefined;
+    const ts = await this.settled(key);
+    if (!ts) return undefined;
+    const first = parts[0]!;
+    const { markdown, after } = markdownOf(first);
+    const { client } = this.opts;
+    let stopped = false;
+    if (s?.ts === ts && !s.uncertain && parts.length === 1 && markdown.startsWith(s.handed)) {
+      const rest = markdown.slice(s.handed.length);
+      stopped = await s.streamer
+        .stop({ ...(rest && { markdown_text: rest }), blocks: after, metadata: metadata as never })
+        .then(() => true)
+        .catch((err: SlackError) => {
+          if (err.data?.error !== 'message_not_in_streaming_state') throw err;
+          return false;
+        });
+    } else {
+      await client.chat.stopStream({ channel: target.channelId, ts }).catch((err: SlackError) => {
+        // Already stopped: by an earlier attempt of this delivery, or by Slack.
+        if (err.data?.error !== 'message_not_in_streaming_state') throw err;
+      });
+    }
+    if (s) this.streams.delete(requestId);
+    if (stopped) return ts;
+    const updated = await client.chat
+      .update({ channel: target.channelId, ts, ...first, metadata: metadata as never })
+      .then(() => true)
+      .catch((err: SlackError) => {
+        if (err.data?.error === 'message_not_found') return false;
+        throw err;
+      });
+    return updated ? ts : undefined;
+  }
+
+  private async settled(key: string): Promise<string | undefined> {
+    const until = Date.now() + SETTLE_MS;
+    for (;;) {
+      const value = await this.opts.redis.get(key);
+      if (value !== PENDING) return value && value !== NONE ? value : undefined;
+      if (Date.now() > until) return undefined;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const s of this.streams.values()) clearTimeout(s.timer);
+  }
+}
