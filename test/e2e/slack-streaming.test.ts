@@ -1,125 +1,220 @@
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGNING_SECRET, startSlackBot } from '../helpers/slack-bot.js';
 import { AppProcess } from '../helpers/app-process.js';
-import { FAKE_TEAM, FakeSlack, isPlaceholderText, type FakeSlackMessage, type SlackApiCall } from '../helpers/fake-slack.js';
+import { FAKE_BOT, FAKE_TEAM, FakeSlack, isPlaceholderText, type FakeSlackMessage, type SlackApiCall } from '../helpers/fake-slack.js';
+import { FAKE_APP_TOKEN, FakeSlackSocket } from '../helpers/fake-slack-socket.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { postSlashCommand, waitFor } from '../helpers/slack-request.js';
+import { HttpSlackDriver, SocketSlackDriver, type SlackDriver, type Transport } from '../helpers/slack-driver.js';
+import { waitFor } from '../helpers/slack-request.js';
 
+const SIGNING_SECRET = 'test-signing-secret';
 const CHANNEL = 'C0STREAM';
-const THREAD_TS = '1790000000.000100';
 /** Long enough for the tiny model to take several progress intervals. */
 const LONG = 'max_new_tokens=500';
+const ANSWER_MS = 60_000;
 
-const THREAD: FakeSlackMessage[] = [
-  { ts: THREAD_TS, user: 'U0MAYA', text: 'Release plan: <!channel> please read. Friday ship, <@U0OMAR> owns QA. <!here>' },
-  { ts: '1790000001.000200', user: 'U0OMAR', text: 'Login fix lands Wednesday <!subteam^S123>.', thread_ts: THREAD_TS },
-  { ts: '1790000002.000300', user: 'U0LENA', text: 'I will write the notes.', thread_ts: THREAD_TS },
-];
-
-const link = `https://parley-test.slack.invalid/archives/${CHANNEL}/p${THREAD_TS.replace('.', '')}`;
-
-describe('Slack streaming: placeholder, streamed edits, final edit', () => {
+/**
+ * Answers in a thread through Slack's stream methods, over both transports: the thread's status
+ * while the request waits, chat.startStream when the first text arrives, appends as it grows,
+ * chat.stopStream with the footer and the feedback buttons; and the placeholder + chat.update
+ * path when Slack refuses the stream methods. Every case ends with exactly one visible answer.
+ */
+describe('Slack streaming: status, start → appends → stop, and the placeholder fallback', () => {
   const fake = new FakeSlack();
+  const socket = new FakeSlackSocket(fake);
   const prefix = uniquePrefix('stream');
-  let bot: AppProcess;
+  const bots = {} as Record<Transport, AppProcess>;
+  const drivers = {} as Record<Transport, SlackDriver>;
   let worker: AppProcess;
-  let url: string;
+  let nextThread = 0;
+  const env = {
+    REDIS_URL,
+    PARLEY_QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'info',
+    SLACK_BOT_TOKEN: FAKE_BOT.token,
+    SLACK_API_URL: fake.apiUrl,
+    RATE_LIMIT_USER_PER_MINUTE: '500',
+    RATE_LIMIT_CHANNEL_PER_MINUTE: '500',
+    // Short tests see many appends and edits; production keeps Slack's tiers.
+    SLACK_APPENDS_PER_MINUTE: '3000',
+    SLACK_UPDATES_PER_MINUTE: '3000',
+  };
+  const httpBot = () => new AppProcess('bot', { ...env, SLACK_API_URL: fake.apiUrl, SLACK_MODE: 'http', SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', HOST: '127.0.0.1' });
 
   beforeAll(async () => {
     const modelDir = await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
     await fake.start();
-    fake.threads.set(`${CHANNEL}/${THREAD_TS}`, THREAD);
+    await socket.start();
     for (const [id, name] of [['U0MAYA', 'Maya'], ['U0OMAR', 'Omar'], ['U0LENA', 'Lena']] as const) fake.users.set(id, name);
-    const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     // One job at a time, so that requests queue behind each other.
-    worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25', WORKER_CONCURRENCY: '1' });
-    ({ bot, url } = await startSlackBot(fake, prefix, {
-      RATE_LIMIT_USER_PER_MINUTE: '100',
-      // One edit per 20 ms, so that a short test sees several; production keeps Slack's ~50 a minute.
-      SLACK_UPDATES_PER_MINUTE: '3000',
-    }));
+    worker = new AppProcess('worker', { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info', MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1', PROGRESS_INTERVAL_MS: '25', WORKER_CONCURRENCY: '1' });
+    bots.http = httpBot();
+    bots.socket = new AppProcess('bot', { ...env, SLACK_API_URL: fake.apiUrl, SLACK_MODE: 'socket', SLACK_APP_TOKEN: FAKE_APP_TOKEN });
+    const [httpUp] = await Promise.all([bots.http.waitForLog('slack adapter listening'), bots.socket.waitForLog('slack adapter listening')]);
+    drivers.http = new HttpSlackDriver(fake, `http://127.0.0.1:${String(httpUp['port'])}/slack/events`, SIGNING_SECRET);
+    drivers.socket = new SocketSlackDriver(fake, socket);
     await worker.waitForLog('worker ready');
   });
 
   afterAll(async () => {
-    await Promise.all([bot?.stop(), worker?.stop()]);
+    await Promise.all([bots.http?.stop(), bots.socket?.stop(), worker?.stop()]);
+    await socket.stop();
     await fake.stop();
     await dropPrefix(prefix);
   });
 
-  const command = (text: string, user = 'U0MAYA') =>
-    postSlashCommand(
-      url,
-      {
-        command: '/summarize',
-        text,
-        team_id: FAKE_TEAM.id,
-        channel_id: CHANNEL,
-        user_id: user,
-        trigger_id: randomUUID(),
-        response_url: fake.responseUrl(randomUUID()),
+  /** A fresh thread whose text holds mentions, so each test's reads, status and answer are its own. */
+  function newThread(): { ts: string; link: string } {
+    const base = 1792000000 + ++nextThread * 10;
+    const ts = `${base}.000100`;
+    const thread: FakeSlackMessage[] = [
+      { ts, user: 'U0MAYA', text: 'Release plan: <!channel> please read. Friday ship, <@U0OMAR> owns QA. <!here>' },
+      { ts: `${base + 1}.000100`, user: 'U0OMAR', text: 'Login fix lands Wednesday <!subteam^S123>.', thread_ts: ts },
+      { ts: `${base + 2}.000100`, user: 'U0LENA', text: 'I will write the notes.', thread_ts: ts },
+    ];
+    fake.threads.set(`${CHANNEL}/${ts}`, thread);
+    return { ts, link: `https://parley-test.slack.invalid/archives/${CHANNEL}/p${ts.replace('.', '')}` };
+  }
+
+  const callsIn = (method: string, threadTs: string, streamTs?: string): SlackApiCall[] =>
+    fake.callsTo(method).filter((c) => c.args['thread_ts'] === threadTs || (streamTs !== undefined && c.args['ts'] === streamTs));
+  const botMessages = (threadTs: string) => (fake.threads.get(`${CHANNEL}/${threadTs}`) ?? []).filter((m) => m.bot_id === FAKE_BOT.botId);
+  /** Everything the message shows: its text and its blocks. */
+  const shown = (m: FakeSlackMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
+
+  /** The one bot message of the thread once it carries the answer's footer and feedback buttons. */
+  const answerIn = (threadTs: string) =>
+    waitFor(
+      () => {
+        const mine = botMessages(threadTs);
+        const done = mine.find((m) => !m.streaming && (m.blocks ?? []).some((b) => (b as { type?: string }).type === 'context_actions'));
+        return done && { message: done, all: mine };
       },
-      SIGNING_SECRET,
+      ANSWER_MS,
+      'the answer',
     );
 
-  /** The placeholders posted after call index `from`, and every edit of each, in order. */
-  const placeholders = (from: number) =>
-    fake.calls
-      .slice(from)
-      .filter((c) => c.method === 'chat.postMessage' && c.status === 200 && isPlaceholderText(String(c.args['text'])))
-      .map((post) => {
-        const ts = String(post.answer?.['ts']);
-        return { post, ts, edits: () => fake.calls.filter((c): c is SlackApiCall => c.method === 'chat.update' && c.status === 200 && c.args['ts'] === ts) };
-      });
+  const feedbackValues = (m: FakeSlackMessage) =>
+    (m.blocks as { type: string; elements?: { type: string; positive_button?: { value: string }; negative_button?: { value: string } }[] }[])
+      .filter((b) => b.type === 'context_actions')
+      .flatMap((b) => b.elements ?? [])
+      .flatMap((e) => (e.type === 'feedback_buttons' ? [e.positive_button!.value, e.negative_button!.value] : []));
 
-  it('posts a placeholder saying what it works on, streams the text into it, and freezes the answer with a final edit', async () => {
-    const from = fake.calls.length;
-    const started = performance.now();
-    const ack = await command(`${LONG} ${link}`);
-    expect(ack.elapsedMs).toBeLessThan(3000);
-    const [placeholder] = await waitFor(() => (placeholders(from).length ? placeholders(from) : undefined), 10_000, 'the placeholder');
-    expect(placeholder!.post.args).toMatchObject({ channel: CHANNEL, thread_ts: THREAD_TS, text: ':hourglass_flowing_sand: Summarizing 3 messages…' });
-    const final = await waitFor(() => placeholder!.edits().find((e) => !isPlaceholderText(String(e.args['text']))), 60_000, 'the final edit');
-    const finishedMs = performance.now() - started;
-    await new Promise((r) => setTimeout(r, 500));
+  for (const transport of ['http', 'socket'] as const) {
+    it(`${transport}: the status says what it waits for, the text streams (start → appends → stop), and the answer closes the stream with its footer and 👍/👎`, async () => {
+      const { ts, link } = newThread();
+      const ack = await drivers[transport].sendCommand('/summarize', `${LONG} ${link}`, { channel: CHANNEL, user: 'U0MAYA' });
+      expect(ack.latencyMs).toBeLessThan(3000);
+      const { message, all } = await answerIn(ts);
 
-    const edits = placeholder!.edits();
-    const streamed = edits.filter((e) => String(e.args['text']).endsWith(':writing_hand:'));
-    expect(streamed.length).toBeGreaterThanOrEqual(2);
-    // Each streamed edit shows more of the same text; the answer starts with what was streamed.
-    const content = streamed.map((e) => String(e.args['text']).replace(/ :writing_hand:$/, '').replace(/…$/, '').trimEnd());
-    for (let i = 1; i < content.length; i++) expect(content[i]!.slice(0, content[i - 1]!.length)).toBe(content[i - 1]);
-    expect(String(final.args['text']).startsWith(content[0]!)).toBe(true);
-    // The final edit is the last: nothing streamed overwrote it.
-    expect(edits.at(-1)).toBe(final);
-    expect(String(final.args['text'])).toMatch(/_summarize · 3 messages · .* max 500 tokens_$/);
-    expect(final.args['blocks']).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'section' }), expect.objectContaining({ type: 'context' })]));
-    expect(final.args['metadata']).toMatchObject({ event_type: 'parley_reply' });
-    const firstStreamMs = streamed[0]!.at - placeholder!.post.at;
-    console.info(`[streaming] ${streamed.length} streamed edits; first ${firstStreamMs} ms after the placeholder; answer frozen ${finishedMs.toFixed(0)} ms after the command`);
+      // Status lines, in order: what it waits to do, then what the worker reads.
+      const statuses = fake.statuses.get(`${CHANNEL}/${ts}`) ?? [];
+      expect(statuses[0]?.loadingMessages).toContain('Summarizing 3 messages…');
+      expect(statuses.map((s) => s.loadingMessages.join(' | '))).toContain('Reading 3 messages…');
+      expect(statuses.findIndex((s) => s.loadingMessages.includes('Reading 3 messages…'))).toBeGreaterThan(0);
+      expect(fake.currentStatus.has(`${CHANNEL}/${ts}`)).toBe(false);
+
+      // One stream: started in the thread for the requester, appended to, stopped last.
+      const [start, ...moreStarts] = callsIn('chat.startStream', ts);
+      expect(moreStarts).toEqual([]);
+      expect(start!.args).toMatchObject({ channel: CHANNEL, thread_ts: ts, recipient_user_id: 'U0MAYA', recipient_team_id: FAKE_TEAM.id });
+      const streamTs = String(start!.answer?.['ts']);
+      const appends = callsIn('chat.appendStream', ts, streamTs);
+      expect(appends.length).toBeGreaterThanOrEqual(2);
+      const stops = callsIn('chat.stopStream', ts, streamTs);
+      expect(stops).toHaveLength(1);
+      expect(stops[0]!.at).toBeGreaterThanOrEqual(appends.at(-1)!.at);
+      expect(fake.calls.some((c) => c.method === 'chat.postMessage' && c.args['thread_ts'] === ts && isPlaceholderText(String(c.args['text'])))).toBe(false);
+
+      // Exactly one visible answer: the streamed message, with the footer and the feedback buttons.
+      expect(all).toHaveLength(1);
+      expect(message.ts).toBe(streamTs);
+      expect(shown(message)).toMatch(/_summarize · 3 messages · .* max 500 tokens_/);
+      const [up, down] = feedbackValues(message);
+      expect(up).toMatch(/^up:summarize-/);
+      expect(down).toBe(up!.replace(/^up:/, 'down:'));
+      expect(message.metadata).toMatchObject({ event_type: 'parley_reply' });
+      const firstStatus = fake.callsTo('assistant.threads.setStatus').find((c) => c.args['thread_ts'] === ts)!;
+      console.info(`[streaming ${transport}] ${statuses.length} status lines, 1 start, ${appends.length} appends, 1 stop; first text ${start!.at - firstStatus.at} ms after the first status`);
+    });
+  }
+
+  it('requests waiting behind others say their place in the queue in the status, then each gets one streamed answer', async () => {
+    const threads = [newThread(), newThread(), newThread()];
+    await Promise.all(threads.map(({ link }, i) => drivers.http.sendCommand('/summarize', `${LONG} ${link}`, { channel: CHANNEL, user: ['U0MAYA', 'U0OMAR', 'U0LENA'][i]! })));
+    const firstLines = await waitFor(() => {
+      const lines = threads.map(({ ts }) => fake.statuses.get(`${CHANNEL}/${ts}`)?.[0]?.loadingMessages);
+      return lines.every(Boolean) ? lines : undefined;
+    }, 10_000, 'three statuses');
+    expect(firstLines.flat().filter((l) => /^You're #[23] in the queue…$/.test(l!)).length).toBeGreaterThanOrEqual(1);
+    for (const { ts } of threads) expect((await answerIn(ts)).all).toHaveLength(1);
   });
 
-  it('requests waiting behind others show their place in the queue in the placeholder, then their answers', async () => {
-    const from = fake.calls.length;
-    await Promise.all([command(`${LONG} ${link}`, 'U0MAYA'), command(`${LONG} ${link}`, 'U0OMAR'), command(`${LONG} ${link}`, 'U0LENA')]);
-    const all = await waitFor(() => (placeholders(from).length === 3 ? placeholders(from) : undefined), 10_000, 'three placeholders');
-    // The placeholder says where each request stands; no edit is spent on it.
-    // Positions are counted as each request is queued, while the others arrive and the worker starts.
-    const texts = all.map((p) => String(p.post.args['text']));
-    for (const t of texts) expect(t).toMatch(/^:hourglass_flowing_sand: Summarizing 3 messages…( \(you're #[23] in the queue\))?$/);
-    expect(texts.filter((t) => t.includes('in the queue')).length).toBeGreaterThanOrEqual(1);
-    for (const p of all) await waitFor(() => p.edits().find((e) => !isPlaceholderText(String(e.args['text']))), 60_000, 'every answer');
+  it('Slack ends a stream by itself mid-answer: later appends are refused (message_not_in_streaming_state) and the answer still replaces it, once', async () => {
+    const { ts, link } = newThread();
+    await drivers.http.sendCommand('/summarize', `${LONG} ${link}`, { channel: CHANNEL, user: 'U0MAYA' });
+    const start = await waitFor(() => callsIn('chat.startStream', ts)[0], ANSWER_MS, 'the stream');
+    fake.endStream(CHANNEL, String(start.answer?.['ts']));
+    const { message, all } = await answerIn(ts);
+    expect(all).toHaveLength(1);
+    expect(message.ts).toBe(start.answer?.['ts']);
+    expect(fake.callsTo('chat.update').some((c) => c.args['ts'] === message.ts)).toBe(true);
+    expect(shown(message)).toMatch(/_summarize · 3 messages/);
   });
 
-  it("no message the bot sends can ping: mentions in the thread and the model's text arrive escaped", () => {
-    const sent = fake.calls.filter((c) => c.method.startsWith('chat.') && c.method !== 'chat.getPermalink');
-    expect(sent.length).toBeGreaterThan(5);
-    for (const c of sent) {
-      const everything = `${String(c.args['text'])} ${JSON.stringify(c.args['blocks'] ?? [])}`;
-      expect(everything).not.toMatch(/<[!@#]/);
-    }
+  it('a stop whose answer is lost is retried: the retry finds the stream stopped and edits the same message, so one answer shows', async () => {
+    const { ts, link } = newThread();
+    fake.dropResponses.set('chat.stopStream', 1);
+    await drivers.socket.sendCommand('/summarize', `${LONG} ${link}`, { channel: CHANNEL, user: 'U0OMAR' });
+    const { all } = await answerIn(ts);
+    await waitFor(() => fake.callsTo('chat.update').find((c) => c.args['ts'] === all[0]!.ts), ANSWER_MS, 'the retried delivery');
+    expect(botMessages(ts)).toHaveLength(1);
+    expect(callsIn('chat.startStream', ts)).toHaveLength(1);
+  });
+
+  it('the bot is killed mid-stream: the restarted bot leaves the stream alone and the answer replaces it, once', async () => {
+    const { ts, link } = newThread();
+    await drivers.http.sendCommand('/summarize', `max_new_tokens=1500 ${link}`, { channel: CHANNEL, user: 'U0LENA' });
+    const start = await waitFor(() => callsIn('chat.startStream', ts)[0], ANSWER_MS, 'the stream');
+    bots.http.kill('SIGKILL');
+    bots.http = httpBot();
+    const up = await bots.http.waitForLog('slack adapter listening');
+    drivers.http = new HttpSlackDriver(fake, `http://127.0.0.1:${String(up['port'])}/slack/events`, SIGNING_SECRET);
+    const { message, all } = await answerIn(ts);
+    expect(all).toHaveLength(1);
+    expect(message.ts).toBe(start.answer?.['ts']);
+    expect(callsIn('chat.startStream', ts)).toHaveLength(1);
+    expect(shown(message)).toMatch(/max 1500 tokens/);
+  });
+
+  // Last: a refusal is remembered for the workspace.
+  it('a workspace that refuses the stream methods gets the placeholder and chat.update instead, chosen from Slack’s error and then remembered', async () => {
+    fake.streamRefusal = 'not_allowed_token_type';
+    const first = newThread();
+    await drivers.http.sendCommand('/summarize', `${LONG} ${first.link}`, { channel: CHANNEL, user: 'U0MAYA' });
+    const { message, all } = await answerIn(first.ts);
+    expect(all).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.method === 'chat.startStream' && c.args['thread_ts'] === first.ts).map((c) => c.answer?.['error'])).toEqual(['not_allowed_token_type']);
+    // The streamed text went into a placeholder, edited until the answer replaced it.
+    const edits = fake.callsTo('chat.update').filter((c) => c.args['ts'] === message.ts);
+    expect(edits.some((e) => String(e.args['text']).endsWith(':writing_hand:'))).toBe(true);
+    expect(isPlaceholderText(String(edits.at(-1)!.args['text']))).toBe(false);
+    expect(feedbackValues(message)[0]).toMatch(/^up:/);
+
+    // The next request in that workspace does not try again: a placeholder from the start, no status.
+    const second = newThread();
+    await drivers.socket.sendCommand('/summarize', `${LONG} ${second.link}`, { channel: CHANNEL, user: 'U0OMAR' });
+    expect((await answerIn(second.ts)).all).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.method === 'chat.startStream' && c.args['thread_ts'] === second.ts)).toEqual([]);
+    expect(fake.statuses.get(`${CHANNEL}/${second.ts}`)).toBeUndefined();
+    const placeholder = fake.callsTo('chat.postMessage').find((c) => c.args['thread_ts'] === second.ts)!;
+    expect(String(placeholder.args['text'])).toMatch(/^:hourglass_flowing_sand: Summarizing 3 messages…/);
+  });
+
+  it("nothing the bot sends can ping: the thread's mentions and the model's text arrive escaped in streams, blocks and statuses", () => {
+    const sent = fake.calls.filter((c) => c.method.startsWith('chat.') || c.method.startsWith('assistant.'));
+    expect(sent.filter((c) => c.method === 'chat.appendStream').length).toBeGreaterThan(5);
+    for (const c of sent) expect(JSON.stringify(c.args)).not.toMatch(/<[!@#]/);
   });
 });
