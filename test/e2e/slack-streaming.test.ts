@@ -153,11 +153,13 @@ describe('Slack streaming: status, start → appends → stop, and the placehold
 
   it('Slack ends a stream by itself mid-answer: later appends are refused (message_not_in_streaming_state) and the answer still replaces it, once', async () => {
     const { ts, link } = newThread();
-    await drivers.http.sendCommand('/summarize', `${LONG} ${link}`, { channel: CHANNEL, user: 'U0MAYA' });
+    await drivers.http.sendCommand('/summarize', `max_new_tokens=1500 ${link}`, { channel: CHANNEL, user: 'U0MAYA' });
     const start = await waitFor(() => callsIn('chat.startStream', ts)[0], ANSWER_MS, 'the stream');
     fake.endStream(CHANNEL, String(start.answer?.['ts']));
     const { message, all } = await answerIn(ts);
     expect(all).toHaveLength(1);
+    const refused = fake.calls.filter((c) => c.args['ts'] === message.ts && c.answer?.['error'] === 'message_not_in_streaming_state');
+    expect(refused.length).toBeGreaterThanOrEqual(1);
     expect(message.ts).toBe(start.answer?.['ts']);
     expect(fake.callsTo('chat.update').some((c) => c.args['ts'] === message.ts)).toBe(true);
     expect(shown(message)).toMatch(/_summarize · 3 messages/);
