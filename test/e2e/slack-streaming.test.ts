@@ -108,11 +108,11 @@ describe('Slack streaming: status, start → appends → stop, and the placehold
       expect(ack.latencyMs).toBeLessThan(3000);
       const { message, all } = await answerIn(ts);
 
-      // Status lines, in order: what it waits to do, then what the worker reads.
+      // Status lines: what the worker reads (after what it waits to do, if the worker had not begun yet), cleared by the answer.
       const statuses = fake.statuses.get(`${CHANNEL}/${ts}`) ?? [];
-      expect(statuses[0]?.loadingMessages).toContain('Summarizing 3 messages…');
-      expect(statuses.map((s) => s.loadingMessages.join(' | '))).toContain('Reading 3 messages…');
-      expect(statuses.findIndex((s) => s.loadingMessages.includes('Reading 3 messages…'))).toBeGreaterThan(0);
+      const lines = statuses.map((s) => s.loadingMessages.join(' | '));
+      expect(lines.at(-1)).toBe('Reading 3 messages…');
+      expect(lines.slice(0, -1).every((l) => l.endsWith('Summarizing 3 messages…'))).toBe(true);
       expect(fake.currentStatus.has(`${CHANNEL}/${ts}`)).toBe(false);
 
       // One stream: started in the thread for the requester, appended to, stopped last.
@@ -149,6 +149,10 @@ describe('Slack streaming: status, start → appends → stop, and the placehold
     }, 10_000, 'three statuses');
     expect(firstLines.flat().filter((l) => /^You're #[23] in the queue…$/.test(l!)).length).toBeGreaterThanOrEqual(1);
     for (const { ts } of threads) expect((await answerIn(ts)).all).toHaveLength(1);
+    // A request that waited: its place and what it waits to do, then what the worker reads, in that order.
+    const waited = threads.map(({ ts }) => (fake.statuses.get(`${CHANNEL}/${ts}`) ?? []).map((s) => s.loadingMessages)).find((l) => l[0]!.some((m) => m.includes('in the queue')))!;
+    expect(waited[0]).toEqual([expect.stringMatching(/^You're #[23] in the queue…$/), 'Summarizing 3 messages…']);
+    expect(waited.at(-1)).toEqual(['Reading 3 messages…']);
   });
 
   it('Slack ends a stream by itself mid-answer: later appends are refused (message_not_in_streaming_state) and the answer still replaces it, once', async () => {

@@ -103,6 +103,7 @@ export function slackRequest(deps: SlackRequestDeps, client: WebClient, requeste
       const threadTs = resolved && replyThreadOf(resolved);
       where = { channelId, ...(threadTs && { threadTs }) };
       target = { platform: 'slack', teamId: input.teamId, ...where, userId: input.userId, ...(input.private && { private: true }) };
+      if (!input.private) await deps.streams.prepare(input.requestId, target);
       return target;
     },
     queued: async ({ task, messages, ahead }) => {

@@ -90,6 +90,8 @@ export class SlackStreams {
   private modeKey = (requestId: string) => `${this.opts.prefix}:slack-mode:${requestId}`;
   private streamKey = (requestId: string) => `${this.opts.prefix}:slack-stream:${requestId}`;
   private refusedKey = (team: string) => `${this.opts.prefix}:slack-streams-refused:${team}`;
+  /** Set once the worker's stage is the status: the queue position, said later, would be stale. */
+  private stagedKey = (requestId: string) => `${this.opts.prefix}:slack-staged:${requestId}`;
 
   /** A reply in a thread, seen by everyone, in a workspace that has not refused the stream methods. */
   private async streamable(target: SlackTarget): Promise<boolean> {
@@ -114,17 +116,23 @@ export class SlackStreams {
   }
 
   /**
+   * Chooses how the request's reply shows before its job is queued (a worker may report its
+   * stage at once): a stream in its thread, or a placeholder. A redelivered request keeps the
+   * mode its first delivery chose.
+   */
+  async prepare(requestId: string, target: SlackTarget): Promise<void> {
+    const mode: ReplyMode = (await this.streamable(target)) ? 'stream' : 'placeholder';
+    await this.opts.redis.set(this.modeKey(requestId), mode, 'EX', TTL_SEC, 'NX');
+  }
+
+  /**
    * The request is queued: its status in the thread says where it stands. Resolves 'placeholder'
    * when this request's partial text must go into a placeholder message instead.
    */
   async waiting(requestId: string, target: SlackTarget, status: { task: Task; messages: number; ahead: number }): Promise<ReplyMode> {
     const key = this.modeKey(requestId);
-    if (!(await this.streamable(target))) {
-      await this.opts.redis.set(key, 'placeholder', 'EX', TTL_SEC, 'NX');
-      return (await this.modeOf(requestId)) ?? 'placeholder';
-    }
-    // A redelivered request keeps the mode its first delivery chose.
-    if ((await this.opts.redis.set(key, 'stream', 'EX', TTL_SEC, 'NX')) !== 'OK') return (await this.modeOf(requestId)) ?? 'placeholder';
+    if ((await this.modeOf(requestId)) !== 'stream') return 'placeholder';
+    if (await this.opts.redis.exists(this.stagedKey(requestId))) return 'stream';
     const lines = [queueText(status.ahead), waitingText(status.task, status.messages)].filter((l): l is string => Boolean(l));
     if ((await this.setStatus(target, lines)) !== 'refused') return 'stream';
     // Text may already be streaming (a fast worker); then it stays a stream.
@@ -137,6 +145,7 @@ export class SlackStreams {
   async stage(requestId: string, target: SlackTarget, stage: ProgressStage): Promise<void> {
     if (this.streams.get(requestId)?.handed) return;
     if ((await this.modeOf(requestId)) !== 'stream' || (await this.opts.redis.exists(this.streamKey(requestId)))) return;
+    await this.opts.redis.set(this.stagedKey(requestId), '1', 'EX', 3600);
     await this.setStatus(target, [stageText(stage)]);
   }
 
