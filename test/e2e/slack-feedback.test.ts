@@ -195,6 +195,17 @@ describe('Slack feedback over HTTP and Socket Mode', () => {
       expect(fake.responseUrlPosts.slice(posts)).toEqual([]);
     });
 
+    it('a click without a response_url is confirmed with chat.postEphemeral in the answer\'s thread', async () => {
+      const calls = fake.calls.length;
+      const payload = feedbackClick({ user: 'U0NOURL', channel, messageTs: buttons.messageTs, threadTs: buttons.threadTs, blocks: buttons.blocks, value: buttons.up, responseUrl: '' });
+      delete payload['response_url'];
+      delete payload['trigger_id'];
+      acked(await driver().sendInteractive(payload as { type: string } & Record<string, unknown>));
+      const sent = await waitFor(() => fake.callsTo('chat.postEphemeral').find((c) => fake.calls.indexOf(c) >= calls && c.args['user'] === 'U0NOURL'), 5000, 'the ephemeral confirmation');
+      expect(sent.args).toMatchObject({ channel, thread_ts: buttons.threadTs, text: 'Thanks: your 👍 on this answer is counted.' });
+      expect((await tallies(transport)).filter((t) => t.channel === channel)).toMatchObject([{ up: 3, down: 1 }]);
+    });
+
     it('a vote on an answer Parley does not know says it is too old', async () => {
       const reply = await click('U0MAYA', `up:summarize-${randomUUID()}`);
       expect(reply['text']).toBe('This answer is too old to vote on.');
@@ -205,8 +216,8 @@ describe('Slack feedback over HTTP and Socket Mode', () => {
     const all = await tallies('http', '');
     expect(all.filter((t) => t.channel.startsWith('C0FB')).map((t) => [t.channel, t.up, t.down])).toEqual(
       expect.arrayContaining([
-        [channelOf('http'), 2, 1],
-        [channelOf('socket'), 2, 1],
+        [channelOf('http'), 3, 1],
+        [channelOf('socket'), 3, 1],
       ]),
     );
     const half = await fetch(`${ops.http}/feedback?platform=slack`, { headers: { authorization: basic(OPS.user, OPS.password) } });
