@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppProcess } from '../test/helpers/app-process.js';
 import { startDiscordBot } from '../test/helpers/discord-bot.js';
-import { FAKE_DISCORD, FakeDiscord } from '../test/helpers/fake-discord.js';
+import { FAKE_DISCORD, FakeDiscord, visibleText } from '../test/helpers/fake-discord.js';
 import { FakeSlack } from '../test/helpers/fake-slack.js';
 import { MODEL_CACHE, REPO_ROOT } from '../test/helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../test/helpers/redis.js';
@@ -86,7 +86,7 @@ async function platformFor(platform: Platform, prefix: string, env: Record<strin
   const bot = await startDiscordBot(fake, prefix, FAKE_DISCORD.applicationId, env);
   const ask = async () => {
     const { token } = fake.interact({ name: 'summarize', type: 1, options: [] }, { user: maya, channelId: FAKE_DISCORD.threadId });
-    await until(() => fake.calls.some((c) => c.method === 'PATCH' && c.path.includes(`/${token}/messages/@original`) && /-# summarize/.test(String(c.body?.['content'] ?? ''))));
+    await until(() => fake.calls.some((c) => c.method === 'PATCH' && c.path.includes(`/${token}/messages/@original`) && /-# summarize/.test(visibleText(c.body))));
   };
   return { bot, ask, stop: () => fake.stop() };
 }

@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { FAKE_DISCORD, FakeDiscord, type FakeUser } from '../../test/helpers/fake-discord.js';
+import { FAKE_DISCORD, FakeDiscord, visibleText, type FakeUser } from '../../test/helpers/fake-discord.js';
 import { percentile } from '../stats.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     const sent = users.map((user) => fake.interact({ name: 'summarize', type: 1, options: [{ name: 'settings', type: 3, value: `max_new_tokens=${MAX_NEW_TOKENS}` }] }, { user, channelId: FAKE_DISCORD.threadId }));
     const byToken = (token: string) => fake.calls.filter((c) => c.path.includes(`/${token}`));
     const deadline = Date.now() + 300_000;
-    const done = () => sent.every(({ token }) => byToken(token).some((c) => c.method === 'PATCH' && /-# /.test(String(c.body?.['content'] ?? ''))));
+    const done = () => sent.every(({ token }) => byToken(token).some((c) => c.method === 'PATCH' && /-# /.test(visibleText(c.body))));
     while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const defers: number[] = [];
     const firstStreamed: number[] = [];
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       const edits = calls.filter((c) => c.method === 'PATCH' && String(c.body?.['content'] ?? '').endsWith('✍️'));
       streamedEdits += edits.length;
       if (edits[0]) firstStreamed.push(edits[0].at - sentAt);
-      const final = calls.find((c) => c.method === 'PATCH' && /-# /.test(String(c.body?.['content'] ?? '')));
+      const final = calls.find((c) => c.method === 'PATCH' && /-# /.test(visibleText(c.body)));
       if (final) finals.push(final.at - sentAt);
     }
     const stat = (xs: number[]) => ({ n: xs.length, p50: xs.length ? percentile(xs, 50) : null, p99: xs.length ? percentile(xs, 99) : null, max: xs.length ? Math.max(...xs) : null });

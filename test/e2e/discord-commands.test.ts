@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../helpers/app-process.js';
 import { startDiscordBot } from '../helpers/discord-bot.js';
-import { FAKE_DISCORD, FakeDiscord, snowflake, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
+import { FAKE_DISCORD, FakeDiscord, snowflake, visibleText, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/slack-request.js';
@@ -43,7 +43,8 @@ const FEED = '1300000000000000800';
 const FEED_BOT: FakeUser = { id: '1300000000000000920', username: 'release-feed', bot: true };
 
 const isOriginalEdit = (token: string) => (c: RestCall) => c.method === 'PATCH' && c.path === `/webhooks/${applicationId}/${token}/messages/@original`;
-const content = (c: RestCall) => String(c.body?.['content'] ?? '');
+/** What a person sees of a message Parley sent: its content, or its Components V2 text displays. */
+const content = (c: RestCall) => visibleText(c.body);
 const isFinal = (c: RestCall) => /-# \w/.test(content(c)) || content(c).startsWith('⚠️');
 const REF = /\(ref `discord-[0-9a-f]{32}`\)$/;
 
@@ -238,11 +239,12 @@ describe('Discord commands end to end: windows, threads, typed text, private, se
     expect((await deferOf(token)).body).toEqual({ type: 5, data: { flags: 64 } });
     const final = await finalOf(token);
     expect(content(final)).toMatch(/-# summarize · 4 messages · /);
-    expect(final.body).toMatchObject({ flags: 64 });
+    // Ephemeral (64) and Components V2 (1 << 15) together.
+    expect(final.body).toMatchObject({ flags: 64 | (1 << 15) });
     await new Promise((r) => setTimeout(r, 300));
     const mine = fake.calls.slice(from);
     expect(mine.filter((c) => c.method === 'POST' && c.path.startsWith('/channels/'))).toEqual([]);
-    expect(mine.filter((c) => c.method === 'POST' && c.path === `/webhooks/${applicationId}/${token}`).every((c) => c.body?.['flags'] === 64)).toBe(true);
+    expect(mine.filter((c) => c.method === 'POST' && c.path === `/webhooks/${applicationId}/${token}`).every((c) => (Number(c.body?.['flags']) & 64) === 64)).toBe(true);
     // The streamed edits went to the same ephemeral reply.
     expect(mine.filter(isOriginalEdit(token)).length).toBeGreaterThan(1);
   });

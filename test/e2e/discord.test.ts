@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../helpers/app-process.js';
 import { startDiscordBot } from '../helpers/discord-bot.js';
-import { FAKE_DISCORD, FakeDiscord, snowflake, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
+import { FAKE_DISCORD, FakeDiscord, IS_COMPONENTS_V2, buttonIds, snowflake, visibleText, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/slack-request.js';
@@ -21,7 +21,8 @@ const LONG = 'max_new_tokens=400';
 const { guildId, channelId, threadId, applicationId } = FAKE_DISCORD;
 
 const isOriginalEdit = (token: string) => (c: RestCall) => c.method === 'PATCH' && c.path === `/webhooks/${applicationId}/${token}/messages/@original`;
-const content = (c: RestCall) => String(c.body?.['content'] ?? '');
+/** What a person sees of a message Parley sent: its content, or its Components V2 text displays. */
+const content = (c: RestCall) => visibleText(c.body);
 const streamed = (c: RestCall) => content(c).endsWith('✍️');
 const isFinal = (c: RestCall) => /-# \w/.test(content(c)) || content(c).startsWith('⚠️');
 
@@ -150,25 +151,35 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
     expect(fake.calls.slice(from).some((c) => c.path === `/channels/${channelId}/messages`)).toBe(false);
   });
 
-  it('a long answer continues in follow-ups split at paragraphs, with code blocks intact', async () => {
-    const code = ['```ts', ...Array.from({ length: 40 }, (_, i) => `const line${i} = ${i}; // a line of code`), '```'].join('\n');
-    const prose = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}: ${'words '.repeat(40).trim()}.`);
-    const text = [...prose.slice(0, 6), code, ...prose.slice(6), code].join('\n\n');
+  it('a long answer is Components V2 messages of at most 4,000 characters, split at paragraphs with code blocks intact; only the last has the footer and the buttons', async () => {
+    const code = ['```ts', ...Array.from({ length: 80 }, (_, i) => `const line${i} = ${i}; // a line of code`), '```'].join('\n');
+    const prose = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}: ${'words '.repeat(40).trim()}.`);
+    const text = [...prose.slice(0, 15), code, ...prose.slice(15), code].join('\n\n');
     const token = fake.issueToken();
     const from = fake.calls.length;
-    await injectReply({ platform: 'discord', guildId, channelId, userId: MAYA.id, interaction: { applicationId, token, createdAt: Date.now() } }, text);
-    const followUps = await waitFor(() => {
-      const posts = fake.calls.slice(from).filter((c) => c.method === 'POST' && c.path === `/webhooks/${applicationId}/${token}`);
-      return posts.length >= 3 && fake.calls.slice(from).some((c) => isOriginalEdit(token)(c) && !streamed(c)) ? posts : undefined;
+    const requestId = await injectReply({ platform: 'discord', guildId, channelId, userId: MAYA.id, interaction: { applicationId, token, createdAt: Date.now() } }, text);
+    const shown = await waitFor(() => {
+      const messages = fake.shownFor(token);
+      return messages.length >= 4 && buttonIds(messages.at(-1)).length ? messages : undefined;
     }, 10_000, 'the follow-ups');
-    const first = fake.calls.slice(from).filter(isOriginalEdit(token)).at(-1)!;
-    const parts = [first, ...followUps].map(content);
-    for (const part of parts) {
-      expect(part.length).toBeLessThanOrEqual(2000);
-      expect((part.match(/```/g) ?? []).length % 2).toBe(0);
+    const sent = fake.calls.slice(from).filter((c) => c.path.startsWith(`/webhooks/${applicationId}/${token}`));
+    expect(sent.every((c) => c.status === 200)).toBe(true);
+    expect(sent.filter((c) => c.method === 'POST').every((c) => c.query.get('wait') === 'true')).toBe(true);
+    for (const [i, message] of shown.entries()) {
+      expect(Number(message['flags']) & IS_COMPONENTS_V2).toBeTruthy();
+      expect(message['content']).toBe('');
+      const last = i === shown.length - 1;
+      const shape = (message['components'] as { type: number; components?: { type: number }[] }[]).map((c) => [c.type, ...(c.components ?? []).map((n) => n.type)]);
+      // A Container of text displays (body, and the footer on the last), then the last's row of two buttons.
+      expect(shape).toEqual(last ? [[17, 10, 10], [1, 2, 2]] : [[17, 10]]);
+      const body = visibleText(message);
+      expect(body.length).toBeLessThanOrEqual(4000);
+      expect((body.match(/```/g) ?? []).length % 2).toBe(0);
+      expect(/-# ask · /.test(body)).toBe(last);
     }
-    expect(followUps.every((c) => c.query.get('wait') === 'true')).toBe(true);
-    expect(parts.join('\n\n')).toContain(code);
+    expect(buttonIds(shown.at(-1))).toEqual([`parley:vote:up:${requestId}`, `parley:vote:down:${requestId}`]);
+    expect(shown.slice(0, -1).flatMap(buttonIds)).toEqual([]);
+    expect(shown.map(visibleText).join('\n\n')).toContain(code);
   });
 
   it('model output with @everyone, @here, roles and users pings nobody: allowed_mentions parses nothing in every payload', async () => {
@@ -180,7 +191,7 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
     );
     const final = await waitFor(() => fake.calls.slice(from).find((c) => isOriginalEdit(token)(c) && isFinal(c)), 10_000, 'the answer');
     expect(content(final)).toContain('@everyone');
-    const payloads = fake.calls.filter((c) => c.body && 'content' in c.body);
+    const payloads = fake.calls.filter((c) => c.body && ('content' in c.body || 'components' in c.body));
     expect(payloads.length).toBeGreaterThan(10);
     for (const c of payloads) expect(c.body!['allowed_mentions'], `${c.method} ${c.path}`).toEqual({ parse: [], replied_user: false });
   });

@@ -85,3 +85,59 @@ export function appHomeOpened(user: string, eventId: string, team = FAKE_TEAM.id
     event: { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home', event_ts: `${Math.floor(Date.now() / 1000)}.000100` },
   };
 }
+
+export interface FeedbackClick {
+  user: string;
+  channel: string;
+  /** The message carrying the buttons, and its thread if it is in one. */
+  messageTs: string;
+  threadTs?: string | undefined;
+  /** The clicked button's value, as Slack sends it in `actions[0].value` (Parley writes `up:<request id>` / `down:<request id>`). */
+  value: string;
+  responseUrl: string;
+  /** The message's blocks, as Slack echoes them in the payload; the feedback block's block_id is taken from them. */
+  blocks?: unknown[] | undefined;
+  triggerId?: string;
+  team?: string;
+}
+
+/** The block_actions payload Slack sends when a user clicks one of a message's feedback_buttons (👍 or 👎). */
+export function feedbackClick(click: FeedbackClick): Json {
+  const team = click.team ?? FAKE_TEAM.id;
+  const now = `${(Date.now() / 1000).toFixed(6)}`;
+  const block = (click.blocks as Json[] | undefined)?.find((b) => b['type'] === 'context_actions');
+  const button = click.value.startsWith('down:') ? '👎' : '👍';
+  return {
+    type: 'block_actions',
+    user: { id: click.user, username: click.user.toLowerCase(), name: click.user.toLowerCase(), team_id: team },
+    api_app_id: 'A0PARLEY',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: click.messageTs, channel_id: click.channel, is_ephemeral: false, ...(click.threadTs && { thread_ts: click.threadTs }) },
+    trigger_id: click.triggerId ?? `${Date.now()}.${Math.floor(Math.random() * 1e9)}.trigger`,
+    team: { id: team, domain: FAKE_TEAM.name },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: click.channel, name: click.channel.toLowerCase() },
+    message: {
+      type: 'message',
+      user: 'U0PARLEY',
+      bot_id: 'B0PARLEY',
+      ts: click.messageTs,
+      ...(click.threadTs && { thread_ts: click.threadTs }),
+      text: '',
+      ...(click.blocks && { blocks: click.blocks }),
+    },
+    state: { values: {} },
+    response_url: click.responseUrl,
+    actions: [
+      {
+        type: 'feedback_buttons',
+        action_id: 'parley_feedback',
+        block_id: typeof block?.['block_id'] === 'string' ? block['block_id'] : 'parley-feedback',
+        value: click.value,
+        text: { type: 'plain_text', text: button, emoji: true },
+        action_ts: now,
+      },
+    ],
+  };
+}

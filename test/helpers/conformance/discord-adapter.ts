@@ -1,6 +1,6 @@
 import type { AppProcess } from '../app-process.js';
 import { startDiscordBot } from '../discord-bot.js';
-import { FAKE_DISCORD, FakeDiscord, type FakeUser, type RestCall } from '../fake-discord.js';
+import { FAKE_DISCORD, FakeDiscord, visibleText, type FakeUser, type RestCall } from '../fake-discord.js';
 import { FIXTURE, until, type AdapterDriver, type Asked, type Seen, type TableRequest } from './table.js';
 
 const USERS: Record<string, FakeUser> = {
@@ -14,7 +14,8 @@ const EMPTY = '1300000000000000923';
 const BUSY = '1300000000000000924';
 const EPHEMERAL = 64;
 
-const content = (c: RestCall) => String(c.body?.['content'] ?? '');
+/** What the requester sees: content, or a Components V2 answer's text displays. */
+const content = (c: RestCall) => visibleText(c.body);
 /** A waiting reply's text, or streamed text: not the last word. */
 const isWaiting = (text: string) => text.startsWith('⏳') || text.endsWith('✍️');
 

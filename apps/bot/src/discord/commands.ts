@@ -2,6 +2,7 @@ import { PRESET_NAMES } from '@parley/settings';
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  ApplicationIntegrationType,
   InteractionContextType,
   PermissionFlagsBits,
   type RESTPostAPIApplicationCommandsJSONBody,
@@ -29,7 +30,18 @@ const settingsOption = {
   max_length: 300,
 } as const;
 
-const guildOnly = { contexts: [InteractionContextType.Guild] };
+/** Installed to a server only, and used in servers only. */
+const guildOnly = { integration_types: [ApplicationIntegrationType.GuildInstall], contexts: [InteractionContextType.Guild] };
+
+/**
+ * Installed to a server or to a user's account, and used in servers, in the bot's DM and in
+ * private channels. Where only the user installed Parley, its bot is not there: it answers
+ * through the interaction alone and reads nothing but what the interaction carries.
+ */
+const anywhere = {
+  integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+  contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+};
 
 /** Every command Parley registers, as Discord's API takes them. */
 export function commandDefinitions(maxMessages: number): RESTPostAPIApplicationCommandsJSONBody[] {
@@ -37,7 +49,7 @@ export function commandDefinitions(maxMessages: number): RESTPostAPIApplicationC
     {
       name: 'summarize',
       description: 'Summarize this thread, or the recent messages of this channel',
-      ...guildOnly,
+      ...anywhere,
       options: [
         { name: 'last', description: 'How many recent messages to read (default 50)', type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: maxMessages },
         { name: 'since', description: 'How far back to read, e.g. 30m, 2h or 1d', type: ApplicationCommandOptionType.String, max_length: 20 },
@@ -48,7 +60,7 @@ export function commandDefinitions(maxMessages: number): RESTPostAPIApplicationC
     {
       name: 'translate',
       description: 'Translate text, or this thread',
-      ...guildOnly,
+      ...anywhere,
       options: [
         { name: 'language', description: 'The language to translate into, e.g. German', type: ApplicationCommandOptionType.String, required: true, max_length: 60 },
         { name: 'text', description: 'What to translate (this thread when empty)', type: ApplicationCommandOptionType.String, max_length: 4000 },
@@ -59,7 +71,7 @@ export function commandDefinitions(maxMessages: number): RESTPostAPIApplicationC
     {
       name: 'entities',
       description: 'List the people, organisations, places and dates in text, or this thread',
-      ...guildOnly,
+      ...anywhere,
       options: [
         { name: 'text', description: 'Where to look (this thread when empty)', type: ApplicationCommandOptionType.String, max_length: 4000 },
         settingsOption,
@@ -69,7 +81,7 @@ export function commandDefinitions(maxMessages: number): RESTPostAPIApplicationC
     {
       name: 'ask',
       description: 'Ask a question about this thread or the recent messages of this channel',
-      ...guildOnly,
+      ...anywhere,
       options: [
         { name: 'question', description: 'Your question', type: ApplicationCommandOptionType.String, required: true, max_length: 2000 },
         settingsOption,
@@ -107,6 +119,6 @@ export function commandDefinitions(maxMessages: number): RESTPostAPIApplicationC
         { name: 'reset', description: "Clear this channel's settings", type: ApplicationCommandOptionType.Subcommand },
       ],
     },
-    ...Object.values(CONTEXT_MENUS).map((name) => ({ name, type: ApplicationCommandType.Message as const, ...guildOnly })),
+    ...Object.values(CONTEXT_MENUS).map((name) => ({ name, type: ApplicationCommandType.Message as const, ...anywhere })),
   ];
 }

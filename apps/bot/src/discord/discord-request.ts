@@ -6,6 +6,7 @@ import type { Message, TextBasedChannel } from 'discord.js';
 import type { ChatRequest, RequestReplies, SourceKind } from '../core/chat-request.js';
 import type { RequestPipeline } from '../core/request-pipeline.js';
 import { waitingText } from '../core/reply-words.js';
+import { discordWorkspace } from '../core/target-scope.js';
 import { asUserFacing } from './discord-errors.js';
 import type { DisplayNames } from './display-names.js';
 import { discordFailureText } from './format-reply.js';
@@ -40,13 +41,16 @@ export type DiscordWaiting =
 
 export interface DiscordRequestInput {
   requestId: string;
-  guildId: string;
+  /** Absent in a direct message or a private channel. */
+  guildId?: string;
   channelId: string;
   userId: string;
   source: DiscordSource;
   overrides: Settings;
   task: TaskRequest;
   private?: boolean;
+  /** Only a user installed Parley where this came from: its bot is not there (see `DiscordTarget`). */
+  userInstallOnly?: boolean;
   /** The message the request came from or works on; channel fallbacks reference it. */
   messageId?: string;
   /** A mention is the request, not content: it is left out of what is read. */
@@ -75,7 +79,7 @@ function nothingIn(source: DiscordSource): string {
 }
 
 async function read(deps: DiscordRequestDeps, input: DiscordRequestInput): Promise<ConversationMessage[]> {
-  const opts = { guildId: input.guildId, botUserId: deps.botUserId, names: deps.names, messageContent: deps.messageContent };
+  const opts = { guildId: input.guildId ?? '', botUserId: deps.botUserId, names: deps.names, messageContent: deps.messageContent };
   const { source } = input;
   if (source.kind === 'text') return [{ id: 'typed-text', author: source.authorName, text: source.text, isBot: false }];
   if (source.kind === 'messages') return toConversation(source.messages, { ...opts, chosen: true });
@@ -107,7 +111,7 @@ export function discordRequest(deps: DiscordRequestDeps, waiting: DiscordWaiting
   let handle: ReplyHandle | undefined;
   const request: ChatRequest = {
     requestId: input.requestId,
-    scope: { platform: 'discord', workspace: input.guildId, channel: input.channelId },
+    scope: { platform: 'discord', workspace: discordWorkspace(input.guildId, input.userId), channel: input.channelId },
     userId: input.userId,
     task: input.task,
     overrides: input.overrides,
@@ -133,13 +137,14 @@ export function discordRequest(deps: DiscordRequestDeps, waiting: DiscordWaiting
       }
       return {
         platform: 'discord',
-        guildId: input.guildId,
+        ...(input.guildId && { guildId: input.guildId }),
         channelId: input.channelId,
         userId: input.userId,
         ...(input.messageId && { messageId: input.messageId }),
         ...(waiting.kind === 'interaction' && { interaction: waiting.interaction }),
         ...(placeholderId && { placeholderId }),
         ...(input.private && { private: true }),
+        ...(input.userInstallOnly && { userInstallOnly: true }),
       };
     },
     queued: async ({ task, messages, ahead }) => {

@@ -5,9 +5,9 @@ type Success = Extract<ReplyOutcome, { ok: true }>;
 
 const TYPE_TITLES: Record<string, string> = { PERSON: 'People', ORG: 'Organisations', PLACE: 'Places', DATE: 'Dates', AMOUNT: 'Amounts', MISC: 'Other' };
 
-/** Link targets for cited messages: Discord message links need no lookup. */
+/** Link targets for cited messages: Discord message links need no lookup (`@me` outside a server). */
 function messageLink(target: DiscordTarget, messageId: string): string {
-  return `https://discord.com/channels/${target.guildId}/${target.channelId}/${messageId}`;
+  return `https://discord.com/channels/${target.guildId ?? '@me'}/${target.channelId}/${messageId}`;
 }
 
 /** The body of a successful reply in Discord markdown, shaped by what the task returned. */

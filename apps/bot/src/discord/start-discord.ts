@@ -34,6 +34,8 @@ export async function startDiscord(config: BotConfig, discord: { token: string; 
   const deps = {
     pipeline: shared.pipeline,
     settings: shared.settings,
+    feedback: shared.feedback,
+    metrics: shared.metrics,
     log,
     editor,
     names: new DisplayNames((id) => client.guilds.cache.get(id)),

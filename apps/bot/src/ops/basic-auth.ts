@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface Credentials {
   user: string;
@@ -18,4 +19,11 @@ export function basicAuthMatches(header: string | undefined, expected: Credentia
   const userOk = timingSafeEqual(digest(decoded.slice(0, colon)), digest(expected.user));
   const passwordOk = timingSafeEqual(digest(decoded.slice(colon + 1)), digest(expected.password));
   return userOk && passwordOk;
+}
+
+/** True when the request carries the credentials; otherwise answers 401 with a Basic challenge for `realm`. */
+export function requireBasicAuth(req: IncomingMessage, res: ServerResponse, expected: Credentials, realm: string): boolean {
+  if (basicAuthMatches(req.headers.authorization, expected)) return true;
+  res.writeHead(401, { 'www-authenticate': `Basic realm="${realm}", charset="UTF-8"`, 'content-type': 'text/plain' }).end('authentication required\n');
+  return false;
 }

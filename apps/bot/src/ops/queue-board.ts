@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { basicAuthMatches, type Credentials } from './basic-auth.js';
+import { requireBasicAuth, type Credentials } from './basic-auth.js';
 
 export const BOARD_PATH = '/queues';
 
@@ -22,10 +22,7 @@ export function queueBoard(queues: Queue[], credentials: Credentials): Handler {
   return (req, res) => {
     const url = req.url ?? '/';
     if (url !== BOARD_PATH && !url.startsWith(`${BOARD_PATH}/`) && !url.startsWith(`${BOARD_PATH}?`)) return false;
-    if (!basicAuthMatches(req.headers.authorization, credentials)) {
-      res.writeHead(401, { 'www-authenticate': 'Basic realm="Parley queues", charset="UTF-8"', 'content-type': 'text/plain' }).end('authentication required\n');
-      return true;
-    }
+    if (!requireBasicAuth(req, res, credentials, 'Parley queues')) return true;
     req.url = url.slice(BOARD_PATH.length) || '/';
     app(req, res, (err) => {
       if (!res.headersSent) res.writeHead(err ? 500 : 404, { 'content-type': 'text/plain' });

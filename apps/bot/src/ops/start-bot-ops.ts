@@ -1,7 +1,10 @@
 import { INFERENCE_QUEUE, PLATFORMS, replyQueueName } from '@parley/jobs';
-import { redisOptions, startOpsServer, type Logger } from '@parley/service-kit';
+import { connectRedis, redisOptions, startOpsServer, type Logger } from '@parley/service-kit';
 import { Queue } from 'bullmq';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BotMetrics } from '../core/bot-metrics.js';
+import { FeedbackStore } from '../core/feedback.js';
+import { FEEDBACK_PATH, feedbackEndpoint } from './feedback-endpoint.js';
 import { BOARD_PATH, queueBoard } from './queue-board.js';
 import { requestLookup } from './request-lookup.js';
 
@@ -22,7 +25,7 @@ export interface BotOps {
 
 const HEALTH_TIMEOUT_MS = 1000;
 
-/** The bot's ops port: /healthz, /metrics, and Bull Board at /queues when credentials are set. */
+/** The bot's ops port: /healthz, /metrics, and Bull Board at /queues and the vote tallies at /feedback when credentials are set. */
 export async function startBotOps(config: BotOpsConfig, log: Logger): Promise<BotOps> {
   const prefix = config.PARLEY_QUEUE_PREFIX;
   const connection = { url: config.REDIS_URL, ...redisOptions('consumer') };
@@ -35,7 +38,16 @@ export async function startBotOps(config: BotOpsConfig, log: Logger): Promise<Bo
   const metrics = new BotMetrics(requestLookup(inference));
 
   const { BULL_BOARD_USER: user, BULL_BOARD_PASSWORD: password } = config;
-  const board = user && password ? queueBoard(queues, { user, password }) : undefined;
+  const credentials = user && password ? { user, password } : undefined;
+  const board = credentials && queueBoard(queues, credentials);
+  // A producer connection: a tally read while Redis is away fails at once instead of holding the request.
+  const feedbackRedis = credentials && connectRedis(config.REDIS_URL, 'producer');
+  if (feedbackRedis) {
+    feedbackRedis.on('error', (err) => log.error({ err: err.message }, 'ops feedback redis error'));
+    await feedbackRedis.connect();
+  }
+  const feedback = credentials && feedbackRedis && feedbackEndpoint(new FeedbackStore(feedbackRedis, prefix), credentials, log);
+  const other = board && feedback && ((req: IncomingMessage, res: ServerResponse) => board(req, res) || feedback(req, res));
   const server = await startOpsServer(
     {
       health: async () => {
@@ -48,14 +60,14 @@ export async function startBotOps(config: BotOpsConfig, log: Logger): Promise<Bo
         return Promise.race([answered, late]).finally(() => clearTimeout(timer));
       },
       metrics: () => metrics.scrape(),
-      ...(board && { other: board }),
+      ...(other && { other }),
     },
     config.BOT_OPS_HOST,
     config.BOT_OPS_PORT,
     { portSetting: 'BOT_OPS_PORT' },
   );
-  log.info({ host: config.BOT_OPS_HOST, port: server.port, board: board ? BOARD_PATH : null }, 'ops server listening');
-  if (!board) log.info('queue board disabled: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to serve it at /queues on the ops port');
+  log.info({ host: config.BOT_OPS_HOST, port: server.port, board: board ? BOARD_PATH : null, feedback: feedback ? FEEDBACK_PATH : null }, 'ops server listening');
+  if (!credentials) log.info('queue board and feedback tallies disabled: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to serve them at /queues and /feedback on the ops port');
 
   return {
     metrics,
@@ -63,6 +75,7 @@ export async function startBotOps(config: BotOpsConfig, log: Logger): Promise<Bo
     close: async () => {
       await server.close();
       await Promise.all(queues.map((q) => q.close()));
+      feedbackRedis?.disconnect();
     },
   };
 }
