@@ -66,8 +66,9 @@ describe('bot ops endpoints', () => {
   it('/metrics counts a request by platform, task and result, its queue wait, its speed, and a Slack 429', async () => {
     const before = await scrape();
     const delta = (series: string, after: Map<string, number>) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
-    // Every request edits its placeholder at least once (the answer replaces it): the first edit is refused.
-    fake.rateLimits.set('chat.update', { remaining: 1, retryAfterSec: 1 });
+    // The answer in a thread either stops its stream or, if nothing streamed, is posted: whichever it is, Slack refuses it once.
+    const answerMethods = ['chat.stopStream', 'chat.postMessage'];
+    for (const m of answerMethods) fake.rateLimits.set(m, { remaining: 1, retryAfterSec: 1 });
     const triggerId = randomUUID();
     const ack = await postSlashCommand(
       commandUrl,
@@ -89,7 +90,11 @@ describe('bot ops endpoints', () => {
     expect(ack.status).toBe(200);
     const answer = await waitFor(() => fake.answers().find((a) => a.threadTs === THREAD_TS && !isPlaceholderText(a.text)), 30_000, 'the summary');
     expect(answer.channel).toBe(CHANNEL);
-    expect(fake.calls.filter((c) => c.method === 'chat.update' && c.status === 429)).toHaveLength(1);
+    for (const m of answerMethods) fake.rateLimits.delete(m);
+    const refused = fake.calls.filter((c) => c.status === 429);
+    expect(refused).toHaveLength(1);
+    const method = refused[0]!.method;
+    expect(answerMethods).toContain(method);
 
     const ok = 'parley_bot_requests_total{platform="slack",task="summarize",result="ok"}';
     const after = await waitFor(async () => {
@@ -97,7 +102,7 @@ describe('bot ops endpoints', () => {
       return delta(ok, s) >= 1 ? s : undefined;
     }, 10_000, 'the request to be counted');
     expect(delta(ok, after)).toBe(1);
-    expect(delta('parley_bot_platform_rate_limited_total{platform="slack",method="chat.update"}', after)).toBe(1);
+    expect(delta(`parley_bot_platform_rate_limited_total{platform="slack",method="${method}"}`, after)).toBe(1);
     expect(delta('parley_bot_queue_wait_seconds_count{platform="slack",task="summarize"}', after)).toBe(1);
     expect(delta('parley_bot_reply_seconds_count{platform="slack",task="summarize"}', after)).toBe(1);
     expect(after.get('parley_bot_reply_seconds_sum{platform="slack",task="summarize"}')).toBeGreaterThan(0);

@@ -140,7 +140,7 @@ export class FakeSlack {
           channel,
           threadTs,
           user: c.args['user'] as string | undefined,
-          text: c.method === 'chat.stopStream' ? String((c.answer?.['message'] as { text?: string } | undefined)?.text ?? '') : String(c.args['text']),
+          text: c.method === 'chat.stopStream' ? streamedAnswerText(c) : String(c.args['text']),
           blocks: c.args['blocks'] as unknown[] | undefined,
           at: c.at,
         };
@@ -457,6 +457,13 @@ function inRange(ts: string, args: Record<string, unknown>): boolean {
   const oldest = args['oldest'] === undefined ? -Infinity : Number(args['oldest']);
   const latest = args['latest'] === undefined ? Infinity : Number(args['latest']);
   return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
+}
+
+/** What a stopped stream shows as text: the streamed markdown, then the text of the context blocks it was stopped with (the footer). */
+function streamedAnswerText(stop: SlackApiCall): string {
+  const message = stop.answer?.['message'] as { text?: string; blocks?: { type?: string; elements?: { text?: string }[] }[] } | undefined;
+  const contexts = (message?.blocks ?? []).filter((b) => b.type === 'context').map((b) => (b.elements ?? []).map((e) => e.text ?? '').join(' '));
+  return [message?.text ?? '', ...contexts].filter(Boolean).join('\n\n');
 }
 
 /** The markdown a stream call carries: `markdown_text`, or its `chunks`' markdown_text chunks. */
