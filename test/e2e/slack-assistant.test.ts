@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { channelActionOf } from '../../apps/bot/src/slack/assistant/suggested-prompts.js';
+import { threadTitle } from '../../apps/bot/src/slack/assistant/thread-title.js';
+import { answerText } from '../../apps/bot/src/slack/reading/read-chat.js';
 import { AppProcess, type LogLine } from '../helpers/app-process.js';
 import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
 import { FAKE_APP_TOKEN, FakeSlackSocket } from '../helpers/fake-slack-socket.js';
@@ -302,5 +305,39 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['assistant_thread_started', 'assistant_thread_context_changed', 'message.im']));
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
     expect(manifest.features.assistant_view?.assistant_description).toBeTruthy();
+  });
+});
+
+describe('assistant words: titles, prompts sent back, earlier answers read back', () => {
+  it('a title is one plain line of at most 60 characters: mentions, @here and links cannot ping or link', () => {
+    expect(threadTitle('<@U0OMAR> and <!subteam^S0DEVS|@devs>: see <https://example.com/x|the doc> <!channel>')).toBe('and @devs: see the doc');
+    expect(threadTitle('  ship\n\nit  ')).toBe('ship it');
+    const long = threadTitle('word '.repeat(30))!;
+    expect(long.length).toBeLessThanOrEqual(60);
+    expect(long.endsWith('…')).toBe(true);
+    expect(threadTitle('<@U0OMAR> <!here>')).toBeUndefined();
+    expect(threadTitle('@here look')).not.toContain('@here');
+  });
+
+  it('the prompts as Slack sends them back, or typed, name their action and channel; anything else is a question', () => {
+    expect(channelActionOf('Summarize <#C0VIEW>')).toEqual({ action: 'summarize', channelId: 'C0VIEW' });
+    expect(channelActionOf('summarise this channel.')).toEqual({ action: 'summarize' });
+    expect(channelActionOf('Translate the last message in <#C0VIEW|general>')).toEqual({ action: 'translate', channelId: 'C0VIEW' });
+    expect(channelActionOf('Translate the last message')).toEqual({ action: 'translate' });
+    expect(channelActionOf('Who is mentioned here?')).toEqual({ action: 'entities' });
+    expect(channelActionOf('Who is mentioned in <#G0PRIV>?')).toEqual({ action: 'entities', channelId: 'G0PRIV' });
+    expect(channelActionOf('Summarize the plan for Friday')).toBeNull();
+    expect(channelActionOf('who is mentioned most, Maya or Omar?')).toBeNull();
+  });
+
+  it("Parley's earlier answer is read without its footer, continuation marker or feedback buttons; waiting and failure messages are no turn", () => {
+    const footer = { type: 'context', elements: [{ type: 'mrkdwn', text: '_ask · 3 messages · t5 · greedy_' }] };
+    expect(answerText({ text: 'Friday &amp; Monday\n\n_ask · 3 messages · t5 · greedy_', blocks: [{ type: 'markdown', text: 'Friday &amp; Monday' }, footer] })).toBe('Friday & Monday');
+    expect(answerText({ text: 'Friday &lt;3\n\n_ask · 3 messages · t5 · greedy_' })).toBe('Friday <3');
+    expect(answerText({ text: '_continued (2 of 2)_\n\nthe rest' })).toBe('the rest');
+    expect(answerText({ text: 'Streamed words', blocks: [footer, { type: 'context_actions' }] })).toBe('Streamed words');
+    for (const text of [':hourglass_flowing_sand: Reading 3 messages…', 'half an answer :writing_hand:', ':warning: Something went wrong. (ref `chat-1`)', ':hourglass: Slow down', '']) {
+      expect(answerText({ text })).toBeUndefined();
+    }
   });
 });
