@@ -110,6 +110,9 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
       'the final edit',
     );
     expect(content(final)).toMatch(/-# summarize · 3 messages · /);
+    // The placeholder's text was cleared as the answer opted it into Components V2; Discord took the edit.
+    expect(final.status).toBe(200);
+    expect(final.body).toMatchObject({ content: null, flags: 1 << 15 });
   });
 
   it('/summarize is deferred within 3 s, streams edits of the reply no faster than the interval, and ends with the final edit', async () => {
@@ -129,6 +132,9 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
     // Throttled in the bot: no more edits than one per interval over the time they span.
     expect(stream.length).toBeLessThanOrEqual((stream.at(-1)!.at - stream[0]!.at) / EDIT_INTERVAL_MS + 2);
     expect(edits.at(-1)).toBe(final);
+    // After streamed text, the V2 answer clears the content; a refused edit would leave the reply at the stream.
+    expect(final.status).toBe(200);
+    expect(fake.shownFor(token)[0]).toMatchObject({ content: '', flags: 1 << 15 });
     expect(content(final)).toMatch(/-# summarize · \d+ messages · .* max 400 tokens$/);
     console.info(`[discord] defer ${defer.at - sentAt} ms; first streamed edit ${stream[0]!.at - sentAt} ms; ${stream.length} streamed edits`);
   });

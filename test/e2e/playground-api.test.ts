@@ -1,6 +1,8 @@
 import { ensureTinySeq2Seq } from '@parley/tiny-models';
+import { Redis } from 'ioredis';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeedbackStore } from '../../apps/bot/src/core/feedback.js';
 import { AppProcess } from '../helpers/app-process.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { EventStream, postJson, queuedJob, type PlaygroundMessage } from '../helpers/playground.js';
@@ -64,6 +66,15 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
       });
     const port = new URL(base).port;
     expect(await status(`evil.example:${port}`)).toBe(421);
+    const vote = await new Promise<number>((resolve, reject) => {
+      const req = request(`${base}api/feedback`, { method: 'POST', headers: { host: `evil.example:${port}`, 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ requestId: 'summarize:playground:general:m0000', vote: 'up' }));
+    });
+    expect(vote).toBe(421);
     expect(await status(`localhost:${port}`)).toBe(200);
   });
 
@@ -88,6 +99,51 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     expect(job.messages.length).toBeGreaterThanOrEqual(40);
     // The command itself and earlier bot replies are not part of what the model reads.
     expect(job.messages.some((m) => m.text.startsWith('/summarize') || m.isBot)).toBe(false);
+  });
+
+  it('an answer carries its request id and 👍/👎; a vote counts once per answer, a bad one gets 400, an unknown answer is too old', async () => {
+    const { requestId } = await post('/translate French see you at the standup');
+    const final = await finalOf(requestId!);
+    expect(final).toMatchObject({ state: 'done', requestId, votable: true });
+    // The page as served marks the same answers votable, with the buttons' accessible names.
+    const { messages } = (await (await fetch(api('messages'))).json()) as { messages: PlaygroundMessage[] };
+    const html = await (await fetch(`${base}c/general`)).text();
+    const votable = messages.filter((m) => m.votable);
+    expect(votable.map((m) => m.requestId)).toContain(requestId);
+    expect(html.split('aria-label="This answer was useful"')).toHaveLength(votable.length + 1);
+    expect(html.split('aria-label="This answer was not useful"')).toHaveLength(votable.length + 1);
+    expect(messages.filter((m) => m.votable && (m.state !== 'done' || !m.requestId))).toEqual([]);
+
+    const redis = new Redis(REDIS_URL);
+    try {
+      const feedback = new FeedbackStore(redis, prefix);
+      const translateTally = async () => (await feedback.tallies({ platform: 'playground', workspace: 'playground' })).filter((t) => t.task === 'translate');
+      const vote = (body: unknown) => postJson(`${base}api/feedback`, body);
+
+      expect(await vote({ requestId, vote: 'up' })).toEqual({ status: 200, body: { result: 'recorded', confirmation: 'Thanks: your 👍 on this answer is counted.' } });
+      expect(await vote({ requestId, vote: 'up' })).toEqual({ status: 200, body: { result: 'unchanged', confirmation: 'You already gave this answer 👍; it is counted once.' } });
+      expect(await translateTally()).toEqual([expect.objectContaining({ platform: 'playground', workspace: 'playground', channel: 'general', task: 'translate', up: 1, down: 0 })]);
+      expect(await feedback.voteOf(requestId!, 'you')).toBe('up');
+
+      // A double click on 👎: both requests at once, one changed vote.
+      const both = await Promise.all([vote({ requestId, vote: 'down' }), vote({ requestId, vote: 'down' })]);
+      expect(both.map((r) => r.body['result']).sort()).toEqual(['changed', 'unchanged']);
+      expect(await translateTally()).toEqual([expect.objectContaining({ up: 0, down: 1 })]);
+
+      for (const bad of [{ requestId, vote: 'sideways' }, { vote: 'up' }, { requestId: '', vote: 'up' }, { requestId: 'x'.repeat(201), vote: 'down' }]) {
+        expect(await vote(bad)).toEqual({ status: 400, body: { error: 'expected {requestId, vote: "up" or "down"}' } });
+      }
+      const notJson = await fetch(`${base}api/feedback`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ requestId, vote: 'up' }) });
+      expect(notJson.status).toBe(415);
+      const broken = await fetch(`${base}api/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"requestId":' });
+      expect([broken.status, await broken.json()]).toEqual([400, { error: 'invalid JSON' }]);
+      expect(await translateTally()).toEqual([expect.objectContaining({ up: 0, down: 1 })]);
+
+      expect(await vote({ requestId: 'summarize:playground:general:m0000', vote: 'up' })).toEqual({ status: 200, body: { result: 'unknown-answer', confirmation: 'This answer is too old to vote on.' } });
+    } finally {
+      redis.disconnect();
+    }
+    await expect.poll(() => bot.logs.filter((l) => l.msg === 'feedback vote' && l['requestId'] === requestId).length).toBe(4);
   });
 
   it('settings saved for the channel reach the next job, and an @mention in a thread answers in that thread', async () => {
@@ -129,6 +185,8 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     expect(unknown.reply).toMatchObject({ state: 'failed' });
     expect(unknown.reply!.text).toMatch(/I don't understand `banana`/);
     expect(unknown.requestId).toBeUndefined();
+    expect(unknown.reply).not.toHaveProperty('votable');
+    expect(show.reply).not.toHaveProperty('votable');
   });
 
   it('a page open on another bot instance sees the reply too (events go through Redis pub/sub)', async () => {
@@ -158,5 +216,6 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     expect(everything).not.toContain(SAMPLE_WORD);
     expect(everything).not.toContain('Good morning, everyone');
     expect(everything).not.toContain('who owns the backfill');
+    expect(everything).not.toContain('see you at the standup');
   });
 });

@@ -1,8 +1,10 @@
+import { Redis } from 'ioredis';
 import { existsSync, mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FeedbackStore } from '../../apps/bot/src/core/feedback.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { queuedJob } from '../helpers/playground.js';
-import { uniquePrefix } from '../helpers/redis.js';
+import { REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { CHROMIUM, haveChromium, playgroundInBrowser, seenMessages } from '../helpers/start-parley.js';
 
 const SCREENSHOT = `${REPO_ROOT}test-artifacts/playground.png`;
@@ -24,7 +26,7 @@ describe.skipIf(!haveChromium)(`playground in headless Chromium (${CHROMIUM}; sk
     return { requestId: (await final.getAttribute('data-request'))!, footer: (await final.locator('.footer').textContent())!, text: (await final.locator('.text').textContent())! };
   };
 
-  it('loads the sample thread, streams a /summarize reply to its footer, and a changed temperature reaches the next job', async () => {
+  it('loads the sample thread, streams a /summarize reply to its footer, counts a 👍 (double click once), and a changed temperature reaches the next job', async () => {
     expect(await session.page.locator('#test-model').textContent()).toContain('random test model');
 
     await session.page.click('#load-sample');
@@ -43,6 +45,23 @@ describe.skipIf(!haveChromium)(`playground in headless Chromium (${CHROMIUM}; sk
     expect(states).toContain(`${first.requestId}:waiting`);
     expect(states).toContain(`${first.requestId}:streaming`);
     expect(states.at(-1)).toBe(`${first.requestId}:done`);
+
+    // 👍 on the answer: confirmed next to the buttons and marked; a double click counts once.
+    const answer = session.page.locator(`.msg.bot[data-request="${first.requestId}"]`);
+    const up = answer.getByRole('button', { name: 'This answer was useful', exact: true });
+    const down = answer.getByRole('button', { name: 'This answer was not useful' });
+    const note = answer.locator('.vote-note');
+    await up.click();
+    await note.filter({ hasText: 'Thanks: your 👍 on this answer is counted.' }).waitFor();
+    expect([await up.getAttribute('aria-pressed'), await down.getAttribute('aria-pressed')]).toEqual(['true', 'false']);
+    await up.dblclick();
+    await note.filter({ hasText: 'You already gave this answer 👍; it is counted once.' }).waitFor();
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await new FeedbackStore(redis, prefix).tallies()).toEqual([expect.objectContaining({ platform: 'playground', task: 'summarize', up: 1, down: 0 })]);
+    } finally {
+      redis.disconnect();
+    }
 
     await session.page.check('input[name="doSample"][value="true"]');
     await session.page.fill('#s-temperature', '1.5');

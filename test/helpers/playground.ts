@@ -13,6 +13,7 @@ export interface PlaygroundMessage {
   state?: 'waiting' | 'streaming' | 'done' | 'failed';
   footer?: string;
   private?: boolean;
+  votable?: boolean;
 }
 
 /** A channel's server-sent event stream, read as it arrives: every message event, in order. */

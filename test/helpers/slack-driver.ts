@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FAKE_BOT, FAKE_TEAM, type FakeSlack, type FakeSlackView } from './fake-slack.js';
+import { FAKE_BOT, FAKE_TEAM, type FakeSlack, type FakeSlackMessage, type FakeSlackView } from './fake-slack.js';
 import type { EnvelopeType, FakeSlackSocket } from './fake-slack-socket.js';
 import { appHomeOpened, viewSubmission, type FormEntries } from './slack-interactions.js';
 import { postEvent, postSlashCommand } from './slack-request.js';
@@ -113,9 +113,57 @@ export abstract class SlackDriver {
     return this.deliverEvent(eventCallback(event, eventId), delivery);
   }
 
+  /**
+   * The user opens an assistant thread (`assistant_thread_started`), beside the channel `viewing`
+   * when given. The thread's root is stored in the fake as Slack keeps it: a message of the app's.
+   */
+  startAssistantThread(thread: AssistantThread, eventId: string, viewing?: string): Promise<SlackAck> {
+    const key = `${thread.channel}/${thread.threadTs}`;
+    if (!this.fake.threads.has(key)) this.fake.threads.set(key, [{ ts: thread.threadTs, user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, text: '' }]);
+    return this.sendEvent({ type: 'assistant_thread_started', assistant_thread: assistantThread(thread, viewing), event_ts: thread.threadTs }, eventId);
+  }
+
+  /** The user opens another channel next to the assistant thread (`assistant_thread_context_changed`). */
+  changeAssistantContext(thread: AssistantThread, eventId: string, viewing: string): Promise<SlackAck> {
+    return this.sendEvent({ type: 'assistant_thread_context_changed', assistant_thread: assistantThread(thread, viewing), event_ts: `${Math.floor(Date.now() / 1000)}.000300` }, eventId);
+  }
+
+  /**
+   * A message in a DM with the bot (`message` with `channel_type: im`): in an assistant or DM
+   * thread when `threadTs` is given, else at the DM's top level. Stored in the fake first, as Slack
+   * has it by the time the event arrives; `extra` adds or overrides fields (subtype, bot_id…).
+   */
+  sendDirectMessage(msg: { channel: string; ts: string; text: string; threadTs?: string; user?: string }, eventId: string, extra: Record<string, unknown> = {}): Promise<SlackAck> {
+    const user = msg.user ?? DEFAULT_USER;
+    const stored = { ts: msg.ts, user, text: msg.text, ...(msg.threadTs && { thread_ts: msg.threadTs }), ...extra } as FakeSlackMessage;
+    if (msg.threadTs) {
+      const key = `${msg.channel}/${msg.threadTs}`;
+      this.fake.threads.set(key, [...(this.fake.threads.get(key) ?? []), stored]);
+    } else {
+      this.fake.topLevel.set(msg.channel, [...(this.fake.topLevel.get(msg.channel) ?? []), stored]);
+    }
+    return this.sendEvent({ type: 'message', channel: msg.channel, channel_type: 'im', event_ts: msg.ts, ...stored }, eventId);
+  }
+
   protected abstract deliverCommand(fields: Record<string, string>): Promise<SlackAck>;
   protected abstract deliverInteractive(payload: Record<string, unknown>): Promise<SlackAck>;
   abstract deliverEvent(body: Record<string, unknown>, delivery: Delivery): Promise<SlackAck>;
+}
+
+/** An assistant thread: the DM channel with the bot, the thread's ts, and whose it is. */
+export interface AssistantThread {
+  channel: string;
+  threadTs: string;
+  user?: string;
+}
+
+function assistantThread(thread: AssistantThread, viewing: string | undefined): Record<string, unknown> {
+  return {
+    user_id: thread.user ?? DEFAULT_USER,
+    context: viewing ? { channel_id: viewing, team_id: FAKE_TEAM.id, enterprise_id: null } : {},
+    channel_id: thread.channel,
+    thread_ts: thread.threadTs,
+  };
 }
 
 /** The outer Events API body Slack wraps around an event, identical on both transports. */

@@ -1,4 +1,5 @@
 import type { Logger } from '@parley/service-kit';
+import { FeedbackStore } from '../core/feedback.js';
 import type { ReplyDelivery } from '../core/reply-consumer.js';
 import type { EventHub } from './hub.js';
 import { replyFooter, replyText } from './reply-text.js';
@@ -9,7 +10,8 @@ import { newMessageId, type PlaygroundMessage, type PlaygroundStore } from './st
  * The playground's side of the reply consumer. Streamed text is pushed to the open pages as the
  * placeholder's newer version (the stored message waits for the answer); the answer replaces the
  * placeholder with its footer, stored and pushed to every open page of the channel. Replacing a
- * message is idempotent, so a retried reply cannot post twice.
+ * message is idempotent, so a retried reply cannot post twice. An answer (not a failure) is
+ * marked `votable`: the page shows 👍/👎 under it.
  */
 export function playgroundDelivery(deps: { store: PlaygroundStore; hub: EventHub; log: Logger }): ReplyDelivery<'playground'> {
   const { store, hub, log } = deps;
@@ -40,7 +42,9 @@ export function playgroundDelivery(deps: { store: PlaygroundStore; hub: EventHub
         at: Date.now(),
         requestId,
       };
-      const final: PlaygroundMessage = { ...base, text: replyText(outcome), state: outcome.ok ? 'done' : 'failed', ...(footer && { footer }) };
+      // Votable exactly when the reply consumer remembered the answer for votes.
+      const votable = FeedbackStore.dimensionsOf({ target, outcome }) !== undefined;
+      const final: PlaygroundMessage = { ...base, text: replyText(outcome), state: outcome.ok ? 'done' : 'failed', ...(footer && { footer }), ...(votable && { votable }) };
       if (before) await store.update(final);
       else await store.add(final);
       hub.publish(final);

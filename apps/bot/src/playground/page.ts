@@ -34,14 +34,24 @@ export const SETTING_CONTROLS = (Object.keys(PANEL_FALLBACK) as PanelKey[]).map(
 /** What a private answer says under it, as Slack and Discord say it. */
 export const ONLY_YOU = 'Only visible to you';
 
+/** The 👍/👎 buttons' accessible names; app.js builds the same buttons for answers that arrive later. */
+export const VOTE_LABELS = { up: 'This answer was useful', down: 'This answer was not useful' } as const;
+
+/** 👍/👎 under an answer; the note next to them says what a click did. */
+function feedbackHtml(): string {
+  const button = (vote: 'up' | 'down', thumb: string) => `<button type="button" class="vote" data-vote="${vote}" aria-label="${VOTE_LABELS[vote]}" aria-pressed="false">${thumb}</button>`;
+  return `<div class="feedback">${button('up', '👍')}${button('down', '👎')} <span class="vote-note" role="status"></span></div>`;
+}
+
 function messageHtml(m: PlaygroundMessage): string {
   const attrs = `data-id="${escapeHtml(m.id)}"${m.requestId ? ` data-request="${escapeHtml(m.requestId)}"` : ''}${m.state ? ` data-state="${escapeHtml(m.state)}"` : ''}`;
   const footer = m.footer ? `<div class="footer">${escapeHtml(m.footer)}</div>` : '';
   const only = m.private ? `<div class="footer private">${ONLY_YOU}</div>` : '';
   const threadButton = m.threadId ? '' : '<button type="button" class="reply-in-thread">Reply in thread</button>';
+  const feedback = m.votable && m.requestId ? feedbackHtml() : '';
   return (
     `<div class="msg${m.isBot ? ' bot' : ''}" ${attrs}><span class="author">${escapeHtml(m.author)}</span> ` +
-    `<span class="text">${textHtml(m.text)}</span>${footer}${only}${threadButton}</div>`
+    `<span class="text">${textHtml(m.text)}</span>${footer}${only}${feedback}${threadButton}</div>`
   );
 }
 
@@ -93,6 +103,7 @@ form#composer{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}#text{f
 code{font:12px ui-monospace,monospace;background:#f0eef0;border:1px solid #e2dfe2;border-radius:3px;padding:0 3px}
 .top.active-thread{background:#eef5fb;outline:2px solid #1164a3;outline-offset:-2px}#thread-chip{background:#eef5fb;border-radius:4px}
 .banner{background:#fff3cd;margin:0;padding:6px 12px}.setting{display:block;margin:10px 0}.setting input{width:100%}.setting small{display:block;color:#616061}
+.feedback{font-size:12px;color:#616061}.vote{font-size:12px;padding:0 4px;margin-right:4px}.vote[aria-pressed=true]{background:#1164a3;border-color:#1164a3}
 header{padding:8px 12px;border-bottom:1px solid #ddd;display:flex;gap:8px;align-items:center}h1{font-size:16px;margin:0;flex:1}
 </style></head>
 <body data-channel="${escapeHtml(model.channelId)}">

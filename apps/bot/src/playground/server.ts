@@ -3,9 +3,13 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isCodedError } from '@parley/errors';
+import { feedbackVoteSchema } from '@parley/jobs';
+import type { PlatformMetrics } from '../core/bot-metrics.js';
+import type { FeedbackStore } from '../core/feedback.js';
+import { castVote } from '../core/vote.js';
 import type { EventHub } from './hub.js';
 import { renderPage } from './page.js';
-import type { PlaygroundService } from './service.js';
+import { PLAYGROUND_USER, type PlaygroundService } from './service.js';
 import { newMessageId, type PlaygroundMessage, type PlaygroundStore } from './store.js';
 
 /** Files shipped next to the sources: the page's script and the sample thread. */
@@ -52,12 +56,24 @@ function send(res: ServerResponse, status: number, body: string, type: string): 
 const json = (res: ServerResponse, status: number, body: unknown) => send(res, status, JSON.stringify(body), 'application/json; charset=utf-8');
 
 const postSchema = z.object({ text: z.string().max(4000), threadId: z.string().max(100).optional(), clientId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).optional() });
+const voteSchema = z.object({ requestId: z.string().min(1).max(200), vote: feedbackVoteSchema });
 const settingsSchema = z.object({ changes: z.record(z.string(), z.unknown()).default({}), reset: z.boolean().default(false) });
 
 /** The playground's HTTP side: the page, its script, a small JSON API and one event stream per channel. */
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/i;
 
-export function createPlaygroundServer(deps: { service: PlaygroundService; store: PlaygroundStore; hub: EventHub; log: Logger; randomTestModel: boolean; loopbackOnly: boolean }): Server {
+export interface PlaygroundServerDeps {
+  service: PlaygroundService;
+  store: PlaygroundStore;
+  hub: EventHub;
+  feedback: FeedbackStore;
+  metrics: PlatformMetrics;
+  log: Logger;
+  randomTestModel: boolean;
+  loopbackOnly: boolean;
+}
+
+export function createPlaygroundServer(deps: PlaygroundServerDeps): Server {
   const { service, store, hub, log } = deps;
 
   const loadSample = async (channelId: string): Promise<PlaygroundMessage[]> => {
@@ -87,6 +103,17 @@ export function createPlaygroundServer(deps: { service: PlaygroundService; store
     if (req.method === 'POST' && path === '/api/channels') {
       const { name } = z.object({ name: z.string() }).parse(await jsonBody(req));
       return json(res, 200, { channelId: await store.addChannel(name) });
+    }
+    if (req.method === 'POST' && path === '/api/feedback') {
+      const body = voteSchema.safeParse(await jsonBody(req));
+      if (!body.success) throw new HttpError(400, 'expected {requestId, vote: "up" or "down"}');
+      try {
+        return json(res, 200, await castVote(deps, 'playground', body.data.requestId, PLAYGROUND_USER.id, body.data.vote));
+      } catch (err) {
+        if (!isCodedError(err)) throw err;
+        log.warn({ requestId: body.data.requestId, code: err.code }, 'feedback vote not counted');
+        return json(res, 503, { error: err.userMessage, code: err.code });
+      }
     }
     const page = /^\/c\/([^/]+)$/.exec(path);
     const api = /^\/api\/c\/([^/]+)\/(messages|sample|settings|events)$/.exec(path);

@@ -34,7 +34,7 @@ export async function startPlayground(
   const replies = startReplyConsumer('playground', playgroundDelivery({ store, hub, log }), { ...shared.replyDeps, redis });
 
   const loopbackOnly = ['127.0.0.1', 'localhost', '::1'].includes(playground.host);
-  const server = createPlaygroundServer({ service, store, hub, log, randomTestModel: playground.randomTestModel, loopbackOnly });
+  const server = createPlaygroundServer({ service, store, hub, feedback: shared.feedback, metrics: shared.metrics, log, randomTestModel: playground.randomTestModel, loopbackOnly });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(playground.port, playground.host, () => resolve());

@@ -23,6 +23,8 @@ export const playgroundMessageSchema = z.object({
   footer: z.string().optional(),
   /** Bot replies to a `private` request: only the requester would see them in Slack or Discord. */
   private: z.boolean().optional(),
+  /** Bot answers that can be voted on with 👍/👎 (by their `requestId`); failures cannot. */
+  votable: z.boolean().optional(),
 });
 export type PlaygroundMessage = z.infer<typeof playgroundMessageSchema>;
 

@@ -5,6 +5,7 @@ import type { PlatformMetrics } from '../core/bot-metrics.js';
 import type { FeedbackStore } from '../core/feedback.js';
 import type { SettingsStore } from '../core/settings-store.js';
 import { registerAssistant } from './assistant/assistant.js';
+import type { AssistantContexts } from './assistant/thread-contexts.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerMentions } from './commands/mentions.js';
 import { registerShortcuts } from './commands/shortcuts.js';
@@ -33,6 +34,8 @@ export interface SlackAppOptions extends SlackRequestDeps {
   maxNewTokens: number;
   /** Answer other bots' mentions (SLACK_ANSWER_BOTS). */
   answerBots: boolean;
+  /** What each assistant thread's user has open next to it. */
+  assistantContexts: AssistantContexts;
 }
 
 /** The Slack adapter over either transport; every surface is registered the same way on both. */

@@ -71,6 +71,7 @@ export async function startSlack(config: BotConfig, slack: { token: string; tran
     answerBots: config.SLACK_ANSWER_BOTS,
     placeholders,
     streams,
+    assistantContexts: new AssistantContexts(claimsRedis, config.PARLEY_QUEUE_PREFIX),
   });
   const replies = startReplyConsumer('slack', slackDelivery({ client: postOnce, editor, placeholders, streams, permalinks: new Permalinks(client), log }), { ...shared.replyDeps, redis });
 

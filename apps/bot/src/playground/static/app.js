@@ -32,6 +32,23 @@ function richText(cls, text) {
   return node;
 }
 
+/** 👍/👎 under an answer, as page.ts renders them; the note says what a click did. */
+function feedback() {
+  const node = el('div', 'feedback');
+  for (const [vote, thumb, label] of [['up', '👍', 'This answer was useful'], ['down', '👎', 'This answer was not useful']]) {
+    const button = el('button', 'vote', thumb);
+    button.type = 'button';
+    button.dataset.vote = vote;
+    button.setAttribute('aria-label', label);
+    button.setAttribute('aria-pressed', 'false');
+    node.append(button);
+  }
+  const note = el('span', 'vote-note');
+  note.setAttribute('role', 'status');
+  node.append(' ', note);
+  return node;
+}
+
 function render(m) {
   const node = el('div', m.isBot ? 'msg bot' : 'msg');
   node.dataset.id = m.id;
@@ -40,6 +57,7 @@ function render(m) {
   node.append(el('span', 'author', m.author), ' ', richText('text', m.text));
   if (m.footer) node.append(el('div', 'footer', m.footer));
   if (m.private) node.append(el('div', 'footer private', 'Only visible to you'));
+  if (m.votable && m.requestId) node.append(feedback());
   if (!m.threadId) node.append(el('button', 'reply-in-thread', 'Reply in thread'));
   return node;
 }
@@ -57,6 +75,9 @@ function upsert(m) {
     const finished = old.dataset.state === 'done' || old.dataset.state === 'failed';
     if ((finished && m.state === 'streaming') || (finished && m.state === 'waiting') || (old.dataset.state === 'streaming' && m.state === 'waiting')) return;
     node = render(m);
+    // The same answer again (a catch-up after a reconnect) keeps the vote the reader made on it.
+    const votes = finished && old.querySelector('.feedback');
+    if (votes) node.querySelector('.feedback')?.replaceWith(votes);
     old.replaceWith(node);
   } else if (m.threadId) {
     const top = list.querySelector(`.top[data-top="${CSS.escape(m.threadId)}"] .replies`);
@@ -108,7 +129,20 @@ events.addEventListener('open', async () => {
   document.body.setAttribute('data-live', 'true');
 });
 
-list.addEventListener('click', (e) => {
+list.addEventListener('click', async (e) => {
+  const vote = e.target.closest('.vote');
+  if (vote) {
+    const box = vote.closest('.feedback');
+    const note = box.querySelector('.vote-note');
+    try {
+      const { result, confirmation } = await call('POST', '/api/feedback', { requestId: vote.closest('.msg').dataset.request, vote: vote.dataset.vote });
+      note.textContent = confirmation;
+      if (result !== 'unknown-answer') for (const b of box.querySelectorAll('.vote')) b.setAttribute('aria-pressed', String(b === vote));
+    } catch (err) {
+      note.textContent = err.message;
+    }
+    return;
+  }
   if (!e.target.classList.contains('reply-in-thread')) return;
   enterThread(e.target.closest('.msg').dataset.id);
   text.focus();

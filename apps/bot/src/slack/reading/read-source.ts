@@ -3,12 +3,13 @@ import type { WebClient } from '@slack/web-api';
 import type { SourceKind } from '../../core/chat-request.js';
 import { describeWindow, type ChannelWindow } from '../../core/channel-window.js';
 import { latestMessage, readChannelWindow } from './read-channel.js';
+import { readChatTurns, type ChatRef } from './read-chat.js';
 import { readThread } from './read-thread.js';
 import { withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
 import type { UserNames } from './user-names.js';
 
-/** What a request works on. Every Slack surface names one of these. */
-export type TaskSource =
+/** What a request reads where it is asked. */
+type ReadableSource =
   /** A thread; `skipTs` is a message of it that is the request itself (an @mention). */
   | { kind: 'thread'; channelId: string; threadTs: string; skipTs?: string }
   /** Part of a channel: its last N messages or a recent span, with their threads' replies. */
@@ -20,12 +21,30 @@ export type TaskSource =
   /** The channel's most recent message (a command given nothing to work on); read as a `message`. */
   | { kind: 'latest'; channelId: string };
 
+type Resolved<S> = S extends { kind: 'latest' } ? never : S;
+
+/** A chat with Parley (an assistant thread, a DM): the earlier turns, Parley's answers included. */
+export type ChatSource = { kind: 'chat' } & ChatRef;
+
+/**
+ * Another channel read for a chat: `of` is what is read (the channel the user has open next to
+ * the assistant); the answer goes to the chat's thread, `channelId` + `threadTs`.
+ */
+export type RelayedSource<S = ReadableSource> = { kind: 'relayed'; channelId: string; threadTs: string; of: S };
+
+/** What a request works on. Every Slack surface names one of these. */
+export type TaskSource = ReadableSource | ChatSource | RelayedSource;
+
 /** A source once `latest` has been looked up: what is read. */
-export type ResolvedSource = Exclude<TaskSource, { kind: 'latest' }>;
+export type ResolvedSource = Resolved<ReadableSource> | ChatSource | RelayedSource<Resolved<ReadableSource>>;
 
 /** The neutral kind of a source: a thread, part of a channel, one message (the latest, too) or typed text. */
 export function sourceKindOf(source: TaskSource): SourceKind {
   switch (source.kind) {
+    case 'chat':
+      return source.threadTs ? 'thread' : 'channel';
+    case 'relayed':
+      return sourceKindOf(source.of);
     case 'thread':
       return 'thread';
     case 'window':
@@ -40,6 +59,10 @@ export function sourceKindOf(source: TaskSource): SourceKind {
 /** What the requester hears when a source holds nothing to work on. */
 export function nothingIn(source: TaskSource): string {
   switch (source.kind) {
+    case 'chat':
+      return 'Write me a question, and I will answer it.';
+    case 'relayed':
+      return source.of.kind === 'window' ? `I found no messages I can work on in ${describeWindow(source.of.window)} of <#${source.of.channelId}>.` : nothingIn(source.of);
     case 'thread':
       return 'That thread has no messages I can work on.';
     case 'window':
@@ -53,12 +76,19 @@ export function nothingIn(source: TaskSource): string {
 
 /** A `latest` source as the message it names; other sources as they are. */
 export async function resolveLatest(client: WebClient, source: TaskSource, me: Readers): Promise<ResolvedSource> {
+  if (source.kind === 'relayed') return { ...source, of: await resolveReadable(client, source.of, me) };
+  if (source.kind === 'chat') return source;
+  return resolveReadable(client, source, me);
+}
+
+async function resolveReadable(client: WebClient, source: ReadableSource, me: Readers): Promise<Resolved<ReadableSource>> {
   if (source.kind !== 'latest') return source;
   return { kind: 'message', channelId: source.channelId, message: await latestMessage(client, source.channelId, me) };
 }
 
 /** The thread a reply belongs in; undefined for a channel-level reply. */
 export function replyThreadOf(source: ResolvedSource): string | undefined {
+  if (source.kind === 'chat' || source.kind === 'relayed') return source.threadTs;
   if (source.kind === 'thread') return source.threadTs;
   if (source.kind === 'message') return source.message.thread_ts ?? source.message.ts;
   return undefined;
@@ -67,6 +97,10 @@ export function replyThreadOf(source: ResolvedSource): string | undefined {
 /** The source's messages, oldest first, authors as display names. */
 export async function readSource(client: WebClient, source: ResolvedSource, opts: Readers & { limit: number; names: UserNames; requesterId: string }): Promise<ConversationMessage[]> {
   switch (source.kind) {
+    case 'chat':
+      return readChatTurns(client, source, opts);
+    case 'relayed':
+      return readSource(client, source.of, opts);
     case 'thread':
       return (await readThread(client, source, opts)).filter((m) => m.id !== source.skipTs);
     case 'window':
