@@ -6,10 +6,14 @@ import { parseSince } from '../src/discord/command-options.js';
 describe('Discord command definitions', () => {
   const defs = commandDefinitions(1000);
 
-  it('registers the four task commands, /genconfig and the three message context menus, server-only', () => {
+  it('registers the four task commands and the three message context menus for guild and user installs everywhere, /genconfig for servers only', () => {
     expect(defs.map((d) => d.name)).toEqual(['summarize', 'translate', 'entities', 'ask', 'genconfig', ...Object.values(CONTEXT_MENUS)]);
     expect(defs.filter((d) => d.type === ApplicationCommandType.Message)).toHaveLength(3);
-    for (const d of defs) expect(d.contexts).toEqual([0]);
+    for (const d of defs) {
+      const serverOnly = d.name === 'genconfig';
+      expect(d.integration_types).toEqual(serverOnly ? [0] : [0, 1]);
+      expect(d.contexts).toEqual(serverOnly ? [0] : [0, 1, 2]);
+    }
   });
 
   it('/genconfig defaults to members with Manage Channels', () => {

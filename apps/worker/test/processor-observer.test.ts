@@ -4,7 +4,7 @@ import { NoModelError } from '../src/model-registry.js';
 import { askData, failingWith } from './failing-processor.js';
 
 const job = (data: unknown, attemptsMade: number, attempts: number) =>
-  ({ id: 'j1', data, attemptsMade, opts: { attempts }, timestamp: 1_000, processedOn: 3_500 }) as unknown as Job;
+  ({ id: 'j1', data, attemptsMade, opts: { attempts }, timestamp: 1_000, processedOn: 3_500, updateProgress: () => Promise.resolve() }) as unknown as Job;
 
 describe('the processor reports each attempt to its observer', () => {
   it('a transient failure with attempts left is "retried", and the error still reaches BullMQ unchanged', async () => {

@@ -7,7 +7,7 @@ import { NoModelError } from '../src/model-registry.js';
 import { classify, GENERIC_FAILURE } from '../src/processor.js';
 import { askData, failingWith } from './failing-processor.js';
 
-const firstOfThree = { id: 'j1', data: askData, attemptsMade: 0, opts: { attempts: 3 }, timestamp: 1_000, processedOn: 1_500 } as unknown as Job;
+const firstOfThree = { id: 'j1', data: askData, attemptsMade: 0, opts: { attempts: 3 }, timestamp: 1_000, processedOn: 1_500, updateProgress: () => Promise.resolve() } as unknown as Job;
 
 describe('the retry policy reads the coded-error shape', () => {
   it('a permanent coded error is not retried: BullMQ gets an UnrecoverableError and the user its message at once', async () => {

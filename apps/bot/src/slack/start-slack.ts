@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { BotConfig, SlackTransport } from '../config.js';
 import type { AdapterContext } from '../core/adapter-context.js';
 import { startReplyConsumer } from '../core/reply-consumer.js';
+import { AssistantContexts } from './assistant/thread-contexts.js';
 import { createSlackApp } from './create-app.js';
 import { EventClaims } from './event-dedupe.js';
 import { UserNames } from './reading/user-names.js';
