@@ -79,6 +79,9 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
     fake.threads.set(`${CHANNEL}/${THREAD_TS}`, THREAD);
     for (const [id, name] of Object.entries(NAMES)) fake.users.set(id, name);
     fake.channelErrors.set('C0PRIVATE', 'not_in_channel');
+    // This file covers the placeholder + chat.update path, for a workspace that refuses Slack's
+    // stream methods (slack-streaming.test.ts covers the streams): the first start is refused, and remembered.
+    fake.streamRefusal = 'not_allowed_token_type';
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
     worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1' });
     fake.threads.set(`${CHANNEL}/${LONG_TS}`, LONG_THREAD);

@@ -408,9 +408,9 @@ export class FakeSlack {
     return { ok: true, view: { id, team_id: FAKE_TEAM.id, ...stored, state: { values: {} }, hash: `${id}-hash`, app_id: 'A0PARLEY', bot_id: FAKE_BOT.botId } };
   }
 
-  /** The texts of the bot's messages in a thread as they stand now, after any edits. */
+  /** The texts of the bot's messages in a thread as they stand now, after any edits (see `shownText`). */
   botTextsIn(channel: string, threadTs: string): string[] {
-    return (this.threads.get(`${channel}/${threadTs}`) ?? []).filter((m) => m.bot_id === FAKE_BOT.botId).map((m) => m.text);
+    return (this.threads.get(`${channel}/${threadTs}`) ?? []).filter((m) => m.bot_id === FAKE_BOT.botId).map(shownText);
   }
 
   /** conversations.replies with cursor pagination, as Slack pages long threads. */
@@ -457,6 +457,18 @@ function inRange(ts: string, args: Record<string, unknown>): boolean {
   const oldest = args['oldest'] === undefined ? -Infinity : Number(args['oldest']);
   const latest = args['latest'] === undefined ? Infinity : Number(args['latest']);
   return inclusive ? t >= oldest && t <= latest : t > oldest && t < latest;
+}
+
+/**
+ * What a message shows as text: its `text`, then the text of context blocks it does not already
+ * carry (a streamed answer's footer lives only in the blocks chat.stopStream added).
+ */
+export function shownText(m: Pick<FakeSlackMessage, 'text' | 'blocks'>): string {
+  const contexts = ((m.blocks ?? []) as { type?: string; elements?: { text?: string }[] }[])
+    .filter((b) => b.type === 'context')
+    .map((b) => (b.elements ?? []).map((e) => e.text ?? '').join(' '))
+    .filter((t) => t && !m.text.includes(t));
+  return [m.text, ...contexts].filter(Boolean).join('\n\n');
 }
 
 /** What a stopped stream shows as text: the streamed markdown, then the text of the context blocks it was stopped with (the footer). */
