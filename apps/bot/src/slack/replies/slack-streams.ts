@@ -296,6 +296,12 @@ export class SlackStreams {
       await s.inFlight;
     }
     const key = this.streamKey(requestId);
+    if (s && s.ts === undefined) {
+      // This instance claimed the start but never made it (waiting for the budget, or refused): no stream.
+      this.streams.delete(requestId);
+      await this.opts.redis.set(key, NONE, 'EX', TTL_SEC);
+      return undefined;
+    }
     if ((await this.opts.redis.set(key, NONE, 'EX', TTL_SEC, 'NX')) === 'OK') return undefined;
     const ts = await this.settled(key);
     if (!ts) return undefined;
