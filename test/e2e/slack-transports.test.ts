@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess, type LogLine } from '../helpers/app-process.js';
-import { FAKE_BOT, FAKE_TEAM, FakeSlack, isPlaceholderText, type FakeSlackMessage } from '../helpers/fake-slack.js';
+import { FAKE_BOT, FAKE_TEAM, FakeSlack, isPlaceholderText, shownText, type FakeSlackMessage } from '../helpers/fake-slack.js';
 import { FAKE_APP_TOKEN, FakeSlackSocket } from '../helpers/fake-slack-socket.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
@@ -134,14 +134,14 @@ describe('Slack over HTTP and Socket Mode: every surface, one worker', () => {
    */
   function storedAnswer(requestId: string): { channel: string; threadTs: string | undefined; text: string } | undefined {
     const mine = (m: FakeSlackMessage) =>
-      m.bot_id === FAKE_BOT.botId && m.metadata?.event_payload['request_id'] === requestId && (m.metadata.event_payload['part'] ?? 0) === 0 && !isPlaceholderText(m.text);
+      m.bot_id === FAKE_BOT.botId && m.metadata?.event_payload['request_id'] === requestId && (m.metadata.event_payload['part'] ?? 0) === 0 && !m.streaming && !isPlaceholderText(m.text);
     for (const [channel, messages] of fake.topLevel) {
       const found = messages.find((m) => mine(m) && !m.thread_ts);
-      if (found) return { channel, threadTs: undefined, text: found.text };
+      if (found) return { channel, threadTs: undefined, text: shownText(found) };
     }
     for (const [key, messages] of fake.threads) {
       const found = messages.find((m) => mine(m) && m.thread_ts && m.thread_ts !== m.ts);
-      if (found) return { channel: key.split('/')[0]!, threadTs: found.thread_ts, text: found.text };
+      if (found) return { channel: key.split('/')[0]!, threadTs: found.thread_ts, text: shownText(found) };
     }
     return undefined;
   }
