@@ -128,7 +128,19 @@ export type TranslateJob = z.infer<typeof translateJobSchema>;
 export const entitiesJobSchema = z.object({ ...requestFields, task: z.literal('entities') });
 export type EntitiesJob = z.infer<typeof entitiesJobSchema>;
 
-export const askJobSchema = z.object({ ...requestFields, task: z.literal('ask'), question: z.string().min(1).max(2000) });
+/** The author of Parley's own turns in a chat job's messages (the other side of the chat). */
+export const PARLEY_AUTHOR = 'Parley';
+
+export const askJobSchema = z.object({
+  ...requestFields,
+  task: z.literal('ask'),
+  question: z.string().min(1).max(2000),
+  /**
+   * A chat with Parley (Slack's assistant, a DM): `messages` are the chat's earlier turns, Parley's
+   * under `PARLEY_AUTHOR`, and the question is answered as the next turn, not from a thread alone.
+   */
+  chat: z.literal(true).optional(),
+});
 export type AskJob = z.infer<typeof askJobSchema>;
 
 /** One job schema per task: the compiler checks that every task of TASKS has one, under its own name. */
@@ -201,7 +213,8 @@ export const replyDetailsSchema = z.discriminatedUnion('kind', [
       }),
     ),
   }),
-  z.object({ kind: z.literal('answer'), answered: z.boolean() }),
+  /** `chat`: the answer is a turn of a chat, and coverage counts the chat's earlier turns. */
+  z.object({ kind: z.literal('answer'), answered: z.boolean(), chat: z.literal(true).optional() }),
 ]);
 export type ReplyDetails = z.infer<typeof replyDetailsSchema>;
 

@@ -7,6 +7,7 @@ export const taskSchema = z.enum(TASKS);
 
 /**
  * What a user asks for, before settings are layered: a translation may not name its language
- * yet (the channel's `target_language` or a default fills it in), a question always has its text.
+ * yet (the channel's `target_language` or a default fills it in), a question always has its text
+ * (and `chat` when it is the next turn of a chat with Parley rather than a question about a thread).
  */
-export type TaskRequest = { task: 'summarize' } | { task: 'entities' } | { task: 'translate'; language?: string } | { task: 'ask'; question: string };
+export type TaskRequest = { task: 'summarize' } | { task: 'entities' } | { task: 'translate'; language?: string } | { task: 'ask'; question: string; chat?: true };

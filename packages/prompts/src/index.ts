@@ -17,6 +17,7 @@ export { renderSummarizeReduce, SUMMARIZE_REDUCE_VERSION, type SummarizeReduceIn
 export { renderTranslate, TRANSLATE_VERSION, type TranslateInput } from './templates/translate.js';
 export { renderEntities, ENTITIES_VERSION, type EntitiesInput } from './templates/entities.js';
 export { renderAsk, ASK_VERSION, type AskInput } from './templates/ask.js';
+export { renderChatTurn, fitChatTurn, chatReplyText, chatSystem, CHAT_VERSION, type ChatInput, type ChatOptions, type FittedChat } from './templates/chat.js';
 export { TEMPLATES, findTemplate, type PromptTask, type TemplateEntry } from './templates/catalog.js';
 export { PromptError, type PromptErrorCode, type PromptErrorOptions, type SerializedPromptError } from './prompt-errors.js';
 export { renderConversation, type MessagePart, type RenderConversationOptions, type RenderedConversation, type ThreadMessage } from './conversation.js';

@@ -1,11 +1,13 @@
 import type { PromptFamily } from '../prompt-family.js';
 import { ASK_VERSION } from './ask.js';
+import { CHAT_VERSION } from './chat.js';
 import { ENTITIES_VERSION } from './entities.js';
 import { SUMMARIZE_REDUCE_VERSION } from './summarize-reduce.js';
 import { SUMMARIZE_VERSION } from './summarize.js';
 import { TRANSLATE_VERSION } from './translate.js';
 
-export type PromptTask = 'summarize' | 'summarize-reduce' | 'translate' | 'entities' | 'ask';
+/** `chat` is `ask` as the next turn of a chat with Parley, not a question about a thread. */
+export type PromptTask = 'summarize' | 'summarize-reduce' | 'translate' | 'entities' | 'ask' | 'chat';
 
 export interface TemplateEntry {
   /** e.g. `summarize/chat@1`, as recorded in `RenderedPrompt.template`. */
@@ -38,6 +40,8 @@ export const TEMPLATES: readonly TemplateEntry[] = [
   entry('entities', 'chat', ENTITIES_VERSION, true),
   entry('ask', 't5', ASK_VERSION, true),
   entry('ask', 'chat', ASK_VERSION, true),
+  entry('chat', 't5', CHAT_VERSION, false),
+  entry('chat', 'chat', CHAT_VERSION, false),
 ];
 
 export function findTemplate(task: PromptTask, family: PromptFamily): TemplateEntry | undefined {
