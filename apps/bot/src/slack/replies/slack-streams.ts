@@ -23,6 +23,11 @@ const SETTLE_MS = 3000;
 /** A streamed message stays well inside the 12,000 characters one markdown payload may hold; the answer fixes the rest. */
 const MAX_STREAMED_CHARS = 11_000;
 const STATUS = 'is working on it…';
+/**
+ * The shortest time between two calls of one stream. Faster than anyone reads, and without it the
+ * first streams of a busy workspace would spend its whole append budget before the others start.
+ */
+const STREAM_INTERVAL_MS = 100;
 
 type SlackError = { code?: string; retryAfter?: number; data?: { error?: string } };
 
@@ -39,6 +44,7 @@ interface LiveStream {
   ts: string | undefined;
   inFlight: Promise<void> | undefined;
   timer: NodeJS.Timeout | undefined;
+  lastSentAt: number;
   /** No more appends: the final answer was sent, the text diverged, or Slack ended the stream. */
   frozen: boolean;
   /** An append whose answer was lost may or may not have landed: the answer must replace the whole message. */
@@ -196,6 +202,7 @@ export class SlackStreams {
         ts: undefined,
         inFlight: undefined,
         timer: undefined,
+        lastSentAt: 0,
         frozen: false,
         uncertain: false,
         fellBack: false,
@@ -221,7 +228,7 @@ export class SlackStreams {
     const delta = escaped.slice(s.handed.length);
     if (!delta) return;
     const budget = s.ts ? this.appends : this.starts;
-    const wait = budget.waitMs(s.target.teamId);
+    const wait = Math.max(budget.waitMs(s.target.teamId), s.lastSentAt + STREAM_INTERVAL_MS - Date.now());
     if (wait > 0) {
       s.timer = setTimeout(() => {
         s.timer = undefined;
@@ -230,6 +237,7 @@ export class SlackStreams {
       return;
     }
     budget.take(s.target.teamId);
+    s.lastSentAt = Date.now();
     s.inFlight = this.send(requestId, s, delta)
       .catch((err: Error) => this.opts.log.warn({ requestId, err: err.message }, 'streamed text skipped'))
       .finally(() => {
