@@ -188,6 +188,7 @@ export class FakeSlack {
     this.calls.push(call);
     const extra = this.extraMethods.get(method);
     if (extra) return send(res, 200, extra(args, token));
+    if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });

@@ -15,7 +15,7 @@ import type { SlackStreams } from './slack-streams.js';
 const REPLY_EVENT = 'parley_reply';
 
 /** Slack errors that another attempt cannot fix. */
-const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'token_revoked', 'msg_too_long', 'no_text', 'missing_scope', 'invalid_blocks']);
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'msg_too_long', 'no_text', 'missing_scope', 'invalid_blocks']);
 
 /** How long after its final edit a reply is edited again when another bot instance streamed it; see `deliver`. */
 const RESTREAM_GUARD_MS = 2500;
