@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppProcess } from '../helpers/app-process.js';
 import { FAKE_BOT, FAKE_TEAM, FakeSlack, isPlaceholderText, type FakeSlackMessage } from '../helpers/fake-slack.js';
-import { FAKE_APP_TOKEN, FakeSlackSocket } from '../helpers/fake-slack-socket.js';
+import { FakeSlackSocket } from '../helpers/fake-slack-socket.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { samples } from '../helpers/prometheus.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { HttpSlackDriver, SocketSlackDriver, type SlackAck, type SlackDriver, type Transport } from '../helpers/slack-driver.js';
+import { startSlackBots } from '../helpers/slack-bot.js';
+import type { SlackAck, SlackDriver, Transport } from '../helpers/slack-driver.js';
 import { feedbackClick } from '../helpers/slack-interactions.js';
 import { waitFor } from '../helpers/slack-request.js';
 
-const SIGNING_SECRET = 'test-signing-secret';
 const OPS = { user: 'ops', password: 'a-long-board-password' };
 const REPLY_MS = 30_000;
 const channelOf = (t: Transport) => `C0FB${t.toUpperCase()}`;
@@ -39,8 +39,8 @@ describe('Slack feedback over HTTP and Socket Mode', () => {
   const fake = new FakeSlack();
   const socket = new FakeSlackSocket(fake);
   const prefix = uniquePrefix('slack-feedback');
-  const bots = {} as Record<Transport, AppProcess>;
-  const drivers = {} as Record<Transport, SlackDriver>;
+  let bots: Record<Transport, AppProcess>;
+  let drivers: Record<Transport, SlackDriver>;
   const ops = {} as Record<Transport, string>;
   let worker: AppProcess;
   let nextThread = 0;
@@ -50,26 +50,17 @@ describe('Slack feedback over HTTP and Socket Mode', () => {
     await fake.start();
     await socket.start();
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
-    const slack = { ...common, SLACK_BOT_TOKEN: FAKE_BOT.token, SLACK_API_URL: fake.apiUrl, MAX_NEW_TOKENS: '8', BULL_BOARD_USER: OPS.user, BULL_BOARD_PASSWORD: OPS.password };
     worker = new AppProcess('worker', { ...common, MODEL_DIR: modelDir, ORT_INTRA_OP_THREADS: '1' });
-    bots.http = new AppProcess('bot', { ...slack, SLACK_MODE: 'http', SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', HOST: '127.0.0.1' });
-    bots.socket = new AppProcess('bot', { ...slack, SLACK_MODE: 'socket', SLACK_APP_TOKEN: FAKE_APP_TOKEN });
-    const [httpUp, httpOps, , socketOps] = await Promise.all([
-      bots.http.waitForLog('slack adapter listening'),
-      bots.http.waitForLog('ops server listening'),
-      bots.socket.waitForLog('slack adapter listening'),
-      bots.socket.waitForLog('ops server listening'),
-    ]);
+    ({ bots, drivers } = await startSlackBots(fake, socket, { ...common, MAX_NEW_TOKENS: '8', BULL_BOARD_USER: OPS.user, BULL_BOARD_PASSWORD: OPS.password }));
+    const [httpOps, socketOps] = await Promise.all([bots.http.waitForLog('ops server listening'), bots.socket.waitForLog('ops server listening')]);
     for (const line of [httpOps, socketOps]) expect(line).toMatchObject({ feedback: '/feedback' });
     ops.http = `http://127.0.0.1:${String(httpOps['port'])}`;
     ops.socket = `http://127.0.0.1:${String(socketOps['port'])}`;
-    drivers.http = new HttpSlackDriver(fake, `http://127.0.0.1:${String(httpUp['port'])}/slack/events`, SIGNING_SECRET);
-    drivers.socket = new SocketSlackDriver(fake, socket);
     await worker.waitForLog('worker ready');
   });
 
   afterAll(async () => {
-    await Promise.all([bots.http?.stop(), bots.socket?.stop(), worker?.stop()]);
+    await Promise.all([bots?.http.stop(), bots?.socket.stop(), worker?.stop()]);
     await socket.stop();
     await fake.stop();
     await dropPrefix(prefix);

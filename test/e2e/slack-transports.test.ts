@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess, type LogLine } from '../helpers/app-process.js';
 import { FAKE_BOT, FAKE_TEAM, FakeSlack, isPlaceholderText, shownText, type FakeSlackMessage } from '../helpers/fake-slack.js';
-import { FAKE_APP_TOKEN, FakeSlackSocket } from '../helpers/fake-slack-socket.js';
+import { FakeSlackSocket } from '../helpers/fake-slack-socket.js';
+import { startSlackBots } from '../helpers/slack-bot.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import {
   DEFAULT_CHANNEL as CHANNEL,
   DEFAULT_USER,
-  HttpSlackDriver,
-  SocketSlackDriver,
   eventCallback,
   type SlackAck,
   type SlackDriver,
@@ -24,7 +23,6 @@ import {
 } from '../helpers/slack-driver.js';
 import { waitFor } from '../helpers/slack-request.js';
 
-const SIGNING_SECRET = 'test-signing-secret';
 /** In every thread; must never appear in any log line of the bots or the worker. */
 const CANARY = 'CANARY-9b27c4';
 const REPLY_MS = 30_000;
@@ -48,8 +46,8 @@ describe('Slack over HTTP and Socket Mode: every surface, one worker', () => {
   const fake = new FakeSlack();
   const socket = new FakeSlackSocket(fake);
   const prefix = uniquePrefix('transports');
-  const bots = {} as Record<Transport, AppProcess>;
-  const drivers = {} as Record<Transport, SlackDriver>;
+  let bots: Record<Transport, AppProcess>;
+  let drivers: Record<Transport, SlackDriver>;
   const acks: { transport: Transport; what: string; latencyMs: number }[] = [];
   let worker: AppProcess;
   let inference: Queue;
@@ -65,29 +63,18 @@ describe('Slack over HTTP and Socket Mode: every surface, one worker', () => {
     fake.admins.add(ADMIN);
     for (const t of ['http', 'socket'] as const) seedWindowChannel(windowChannel(t));
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
-    const slack = {
-      ...common,
-      SLACK_BOT_TOKEN: FAKE_BOT.token,
-      SLACK_API_URL: fake.apiUrl,
-      MAX_NEW_TOKENS: '12',
-      RATE_LIMIT_USER_PER_MINUTE: '500',
-      RATE_LIMIT_CHANNEL_PER_MINUTE: '500',
-    };
     worker = new AppProcess('worker', { ...common, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1' });
-    bots.http = new AppProcess('bot', { ...slack, SLACK_MODE: 'http', SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', HOST: '127.0.0.1' });
-    bots.socket = new AppProcess('bot', { ...slack, SLACK_MODE: 'socket', SLACK_APP_TOKEN: FAKE_APP_TOKEN });
-    const [httpUp, socketUp] = await Promise.all([bots.http.waitForLog('slack adapter listening'), bots.socket.waitForLog('slack adapter listening')]);
+    ({ bots, drivers } = await startSlackBots(fake, socket, { ...common, MAX_NEW_TOKENS: '12', RATE_LIMIT_USER_PER_MINUTE: '500', RATE_LIMIT_CHANNEL_PER_MINUTE: '500' }));
+    const socketUp = await bots.socket.waitForLog('slack adapter listening');
     expect(socketUp).toMatchObject({ mode: 'socket' });
     expect(socketUp['port']).toBeUndefined();
-    drivers.http = new HttpSlackDriver(fake, `http://127.0.0.1:${String(httpUp['port'])}/slack/events`, SIGNING_SECRET);
-    drivers.socket = new SocketSlackDriver(fake, socket);
     await worker.waitForLog('worker ready');
     inference = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
   });
 
   afterAll(async () => {
-    await Promise.all([bots.http?.stop(), bots.socket?.stop(), worker?.stop()]);
-    for (const proc of [bots.http, bots.socket, worker]) {
+    await Promise.all([bots?.http.stop(), bots?.socket.stop(), worker?.stop()]);
+    for (const proc of [bots?.http, bots?.socket, worker]) {
       if (!proc) continue;
       expect(proc.logs.length).toBeGreaterThan(2);
       expect(JSON.stringify(proc.logs) + proc.stderr).not.toContain(CANARY);
