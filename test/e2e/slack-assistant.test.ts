@@ -1,5 +1,5 @@
-import { INFERENCE_QUEUE, requestJobId, type RequestJob } from '@parley/jobs';
-import { renderAsk, renderConversation } from '@parley/prompts';
+import { INFERENCE_QUEUE, PARLEY_AUTHOR, requestJobId, type RequestJob } from '@parley/jobs';
+import { renderChatTurn } from '@parley/prompts';
 import { ensureTinySeq2Seq, ensureTinyTokenClassifier } from '@parley/tiny-models';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -161,7 +161,7 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
       expect(prompts.prompts.map((p) => p.message)).toEqual([`Summarize <#${viewed}>`, `Translate the last message in <#${viewed}>`, `Who is mentioned in <#${viewed}>?`]);
     });
 
-    it('three turns: the third request carries the first two questions and Parley\'s two answers, in order; the title is set once, from the first', async () => {
+    it('three turns: the third request carries the first two questions and Parley\'s two answers, in order, as a chat; the title is set once, from the first', async () => {
       const thread = newThread();
       await driver().startAssistantThread(thread, eventId(), viewed);
       const questions = [`<@U0OMAR> what should we name the release? <!here> ${CANARY}`, `Why that name? ${CANARY}`, `And who announces it? ${CANARY}`];
@@ -169,10 +169,13 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
       for (const [i, q] of questions.entries()) {
         asked.push(await say(thread, q));
         const answer = await nthAnswer(dm, thread.threadTs, i + 1);
-        expect(seen(answer)).toContain('ask · ');
+        // The footer counts the chat's earlier turns, not messages of a thread.
+        expect(seen(answer)).toContain(['_chat · no earlier turns · ', '_chat · 2 earlier turns · ', '_chat · 4 earlier turns · '][i]);
       }
       const jobs = await Promise.all(asked.map((ts) => jobOf(chatRequestId(dm, ts))));
-      for (const [i, job] of jobs.entries()) expect(job).toMatchObject({ task: 'ask', question: questions[i], target: { platform: 'slack', channelId: dm, threadTs: thread.threadTs, userId: 'U0MAYA' } });
+      for (const [i, job] of jobs.entries()) {
+        expect(job).toMatchObject({ task: 'ask', chat: true, question: questions[i], target: { platform: 'slack', channelId: dm, threadTs: thread.threadTs, userId: 'U0MAYA' } });
+      }
 
       // The first turn has nothing before it: the question itself is what is read.
       expect(jobs[0]!.messages).toEqual([{ id: asked[0], author: 'Maya', text: questions[0], isBot: false }]);
@@ -190,17 +193,18 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
         // Parley's answer as the user read it, without its footer.
         expect(answer.text).not.toBe('');
         expect(unescape(seen(answers[turn]!))).toContain(answer.text);
-        expect(answer.text).not.toContain('ask · ');
+        expect(answer.text).not.toContain('chat · ');
       }
       // The second turn carried the first question and answer only; the third question is not in its own context.
       expect(jobs[1]!.messages.map((m) => m.text)).toEqual([third[0]!.text, third[1]!.text]);
       expect(third.map((m) => m.text)).not.toContain(questions[2]);
 
-      // The prompt the worker builds for the third turn holds the earlier turns in order, then the question.
-      const prompt = renderAsk({ conversation: renderConversation(third).text, question: questions[2]! }, { family: 't5' }).text;
-      const at = [third[0]!.text, third[1]!.text, third[2]!.text, third[3]!.text, questions[2]!].map((t) => prompt.indexOf(t.split('\n')[0]!));
+      // The chat prompt the worker builds for the third turn holds the earlier turns in order, each on its side, then the question.
+      const prompt = renderChatTurn({ turns: third, question: questions[2]!, assistant: PARLEY_AUTHOR }, { family: 't5' }).text;
+      const fold = (t: string) => t.replace(/\s+/g, ' ').trim();
+      const at = [...third.map((m, i) => prompt.indexOf(`${i % 2 === 0 ? 'User' : 'Parley'}: ${fold(m.text)}`)), prompt.lastIndexOf(`User: ${questions[2]}`)];
       expect(at.every((i) => i >= 0)).toBe(true);
-      expect(at.slice(0, 4)).toEqual([...at.slice(0, 4)].sort((a, b) => a - b));
+      expect(at).toEqual([...at].sort((a, b) => a - b));
 
       expect(fake.callsTo('assistant.threads.setTitle').filter((c) => c.args['thread_ts'] === thread.threadTs)).toHaveLength(1);
       expect(fake.titles.get(key(thread))).toBe('what should we name the release? CANARY-5d18e0');
@@ -287,7 +291,7 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
       const second = newTs();
       await driver().sendDirectMessage({ channel: dm, ts: second, text: `Tell me more. ${CANARY}` }, eventId());
       const job = await jobOf(chatRequestId(dm, second));
-      expect(job).toMatchObject({ task: 'ask', question: `Tell me more. ${CANARY}`, target: { channelId: dm } });
+      expect(job).toMatchObject({ task: 'ask', chat: true, question: `Tell me more. ${CANARY}`, target: { channelId: dm } });
       expect(job.target).not.toHaveProperty('threadTs');
       expect(job.messages.map((m) => m.author)).toEqual(['Maya', 'Parley']);
       expect(job.messages[0]!.text).toBe(`Hello, what can you do? ${CANARY}`);

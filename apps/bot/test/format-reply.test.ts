@@ -32,6 +32,16 @@ describe('formatReply', () => {
     );
   });
 
+  it('says how many earlier turns a chat answer saw, not messages of a thread', () => {
+    const chat = { ...success, task: 'ask' as const, details: { kind: 'answer' as const, answered: true, chat: true as const } };
+    expect(formatReply({ ...chat, messagesCovered: 4, messagesInThread: 4 }, 'r')).toContain('_chat · 4 earlier turns · flan-t5-small · ');
+    expect(formatReply({ ...chat, messagesCovered: 1, messagesInThread: 1 }, 'r')).toContain('_chat · 1 earlier turn · ');
+    expect(formatReply({ ...chat, messagesCovered: 0, messagesInThread: 0 }, 'r')).toContain('_chat · no earlier turns · ');
+    expect(formatReply({ ...chat, messagesCovered: 6, messagesInThread: 10 }, 'r')).toContain('_chat · last 6 of 10 turns (older ones did not fit the model) · ');
+    // A question about a thread keeps the thread wording.
+    expect(formatReply({ ...chat, details: { kind: 'answer', answered: true } }, 'r')).toContain('_ask · 6 messages · ');
+  });
+
   it('says plainly when the reply comes from the random test model', () => {
     expect(formatReply({ ...success, model: { name: 'tiny-t5', isRandomTestModel: true } }, 'r')).toContain('random test model');
   });

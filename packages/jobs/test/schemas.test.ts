@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepRecentWithinPayload, LIMITS, requestJobId, summarizeJobSchema, type SummarizeJob } from '../src/index.js';
+import { keepRecentWithinPayload, LIMITS, replyDetailsSchema, requestJobId, requestJobSchema, summarizeJobSchema, type SummarizeJob } from '../src/index.js';
 
 const job = (texts: string[]): SummarizeJob => ({
   version: 1,
@@ -32,5 +32,14 @@ describe('job contract', () => {
   it('refuses unknown versions and malformed targets', () => {
     expect(summarizeJobSchema.safeParse({ ...job(['hi']), version: 2 }).success).toBe(false);
     expect(summarizeJobSchema.safeParse({ ...job(['hi']), target: { platform: 'slack', teamId: 'T', channelId: 'C', threadTs: 'x', userId: 'U' } }).success).toBe(false);
+  });
+
+  it('an ask job may say it is a chat turn; one queued before the flag existed still parses as a thread question', () => {
+    const ask = { ...job(['hi']), task: 'ask', question: 'When?' };
+    expect(requestJobSchema.parse(ask)).not.toHaveProperty('chat');
+    expect(requestJobSchema.parse({ ...ask, chat: true })).toMatchObject({ task: 'ask', chat: true });
+    expect(requestJobSchema.safeParse({ ...ask, chat: false }).success).toBe(false);
+    expect(replyDetailsSchema.parse({ kind: 'answer', answered: true })).toEqual({ kind: 'answer', answered: true });
+    expect(replyDetailsSchema.parse({ kind: 'answer', answered: true, chat: true })).toEqual({ kind: 'answer', answered: true, chat: true });
   });
 });

@@ -45,7 +45,8 @@ function render(template: Template, spec: ChatTemplateSpec, messages: readonly C
 
 /**
  * System text moved to the front of the first user message, for templates that reject a system
- * role (Gemma's raises an exception for it).
+ * role (Gemma's raises an exception for it). Turns that start with the assistant get it as a user
+ * turn of their own in front, so user and assistant still alternate from a user turn.
  */
 export function foldSystemIntoUser(messages: readonly ChatTurn[]): ChatTurn[] {
   const system = messages
@@ -55,7 +56,7 @@ export function foldSystemIntoUser(messages: readonly ChatTurn[]): ChatTurn[] {
   const rest = messages.filter((m) => m.role !== 'system');
   const firstUser = rest.findIndex((m) => m.role === 'user');
   if (system === '') return rest;
-  if (firstUser === -1) return [{ role: 'user', content: system }, ...rest];
+  if (firstUser !== 0) return [{ role: 'user', content: system }, ...rest];
   return rest.map((m, i) => (i === firstUser ? { role: 'user', content: `${system}\n\n${m.content}` } : m));
 }
 

@@ -66,4 +66,9 @@ describe('foldSystemIntoUser', () => {
   it('makes a lone system message a user message', () => {
     expect(foldSystemIntoUser([{ role: 'system', content: 'x' }])).toEqual([{ role: 'user', content: 'x' }]);
   });
+
+  it('puts it in a user turn of its own before turns that start with the assistant', () => {
+    expect(foldSystemIntoUser([messages[0]!, ...messages.slice(2)])).toEqual([{ role: 'user', content: 'Be brief.' }, ...messages.slice(2)]);
+    expect(() => renderChat(GEMMA, [messages[0]!, ...messages.slice(2)])).not.toThrow();
+  });
 });

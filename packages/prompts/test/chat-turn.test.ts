@@ -111,12 +111,14 @@ describe('fitting a chat into the window', () => {
     expect(fitted.prompt.text).toContain(input.question);
   });
 
-  it('for a chat model, starts the kept turns with a user turn', async () => {
+  it("for a chat model, may keep Parley's turn first: Gemma's template still gets a user turn first", async () => {
     const lastThree = await countWords(renderChatTurn({ ...input, turns: turns.slice(1) }, { family: 'chat', chat: QWEN25 }).text);
     const fitted = await fitChatTurn(input, { family: 'chat', chat: QWEN25 }, countWords, lastThree);
-    expect(fitted.turns.map((t) => t.id)).toEqual(['t3', 't4']);
-    expect(fitted.dropped).toBe(2);
-    expect(chatml(fitted.prompt.text).map((t) => t.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(fitted.turns.map((t) => t.id)).toEqual(['t2', 't3', 't4']);
+    expect(fitted.dropped).toBe(1);
+    expect(chatml(fitted.prompt.text).map((t) => t.role)).toEqual(['system', 'assistant', 'user', 'assistant', 'user']);
+    const gemma = renderChatTurn({ ...input, turns: turns.slice(1) }, { family: 'chat', chat: GEMMA }).text;
+    expect(gemma.startsWith(`<bos><start_of_turn>user\n${chatSystem('Parley')}<end_of_turn>\n<start_of_turn>model\n${turns[1]!.text}`)).toBe(true);
   });
 
   it('keeps no earlier turn when not even the latest fits beside the question', async () => {

@@ -48,7 +48,18 @@ function taskWords(outcome: Extract<ReplyOutcome, { ok: true }>): string {
   if (details?.kind === 'entities' && details.method) {
     return `entities (${details.method === 'generative' ? 'generative prompt' : 'named-entity model'} + date/amount patterns)`;
   }
+  if (details?.kind === 'answer' && details.chat) return 'chat';
   return outcome.task;
+}
+
+/** What the model read: "12 messages", "last 40 of 900 messages (…)"; for a chat, its earlier turns. */
+function coverageWords(outcome: Extract<ReplyOutcome, { ok: true }>): string {
+  const { messagesCovered: covered, messagesInThread: total } = outcome;
+  if (outcome.details?.kind === 'answer' && outcome.details.chat) {
+    if (covered < total) return `last ${covered} of ${total} turns (older ones did not fit the model)`;
+    return covered === 0 ? 'no earlier turns' : `${covered} earlier turn${covered === 1 ? '' : 's'}`;
+  }
+  return covered < total ? `last ${covered} of ${total} messages (the rest did not fit the model)` : `${covered} message${covered === 1 ? '' : 's'}`;
 }
 
 /**
@@ -59,9 +70,7 @@ export function footerText(outcome: Extract<ReplyOutcome, { ok: true }>): string
   const model = outcome.model.isRandomTestModel ? `${outcome.model.name} (random test model, output is noise)` : outcome.model.name;
   return [
     taskWords(outcome),
-    outcome.messagesCovered < outcome.messagesInThread
-      ? `last ${outcome.messagesCovered} of ${outcome.messagesInThread} messages (the rest did not fit the model)`
-      : `${outcome.messagesCovered} message${outcome.messagesCovered === 1 ? '' : 's'}`,
+    coverageWords(outcome),
     model,
     describeSettings(outcome.generation),
   ].join(' · ');

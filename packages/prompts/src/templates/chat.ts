@@ -86,18 +86,13 @@ export interface FittedChat {
 
 /**
  * The chat's next turn within `budget` tokens: the most recent earlier turns that fit, the oldest
- * dropped first; none at all when not even the latest fits beside the question. A chat model's
- * kept turns start with a user turn, as templates that check alternation require.
+ * dropped first; none at all when not even the latest fits beside the question.
  */
 export async function fitChatTurn(input: ChatInput, options: ChatOptions, countTokens: CountTokens, budget: number): Promise<FittedChat> {
   const render = (turns: readonly ThreadMessage[]) => renderChatTurn({ ...input, turns }, options);
   const fitted = await fitRecentMessages(input.turns, (turns) => render(turns).text, countTokens, budget);
   let kept = fitted.messages;
   if (kept.length === 1 && (await countTokens(render(kept).text)) > budget) kept = [];
-  if (options.family === 'chat') {
-    const firstUser = kept.findIndex((t) => !isAssistant(t, input.assistant));
-    kept = firstUser === -1 ? [] : kept.slice(firstUser);
-  }
   return { prompt: render(kept), turns: kept, dropped: input.turns.length - kept.length };
 }
 

@@ -159,7 +159,7 @@ async function chatTurn(deps: AssistantDeps, client: WebClient, msg: DmMessage, 
       await notify(TOO_LONG);
       return;
     }
-    task = { task: 'ask', question: text };
+    task = { task: 'ask', question: text, chat: true };
     source = { kind: 'chat', channelId: msg.channel, ...(threadTs && { threadTs }), currentTs: msg.ts, currentText: text };
   }
 

@@ -1,4 +1,4 @@
-import type { ConversationMessage } from '@parley/jobs';
+import { PARLEY_AUTHOR, type ConversationMessage } from '@parley/jobs';
 import type { WebClient } from '@slack/web-api';
 import { fromSlackError } from './slack-api-error.js';
 import { compareTs, withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
@@ -13,9 +13,6 @@ export interface ChatRef {
   /** Its text: the one message read when nothing came before it. */
   currentText: string;
 }
-
-/** How Parley's own messages are shown to the model as the other side of the chat. */
-export const PARLEY_AUTHOR = 'Parley';
 
 /** Pages read at most; a chat longer than this keeps its latest turns anyway. */
 const MAX_PAGES = 10;
@@ -54,8 +51,8 @@ export function answerText(m: ChatMessage): string | undefined {
 /**
  * The earlier turns of a chat, oldest first: the user's messages and Parley's answers (which are
  * the conversation here, unlike in a thread Parley is asked about, so they are not marked as a
- * bot's), up to `limit` of the latest. Other bots, Slack's bookkeeping subtypes, empty messages
- * and Parley's placeholders are left out. With nothing before it, the current message is the one
+ * bot's; their author is the job contract's `PARLEY_AUTHOR`), up to `limit` of the latest. Other
+ * bots, Slack's bookkeeping subtypes, empty messages and Parley's placeholders are left out. With nothing before it, the current message is the one
  * message read, so a first question has something to stand on.
  */
 export async function readChatTurns(
