@@ -14,13 +14,13 @@ import { threadTitle } from '../../apps/bot/src/slack/assistant/thread-title.js'
 import { answerText } from '../../apps/bot/src/slack/reading/read-chat.js';
 import { AppProcess, type LogLine } from '../helpers/app-process.js';
 import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
-import { FAKE_APP_TOKEN, FakeSlackSocket } from '../helpers/fake-slack-socket.js';
+import { FakeSlackSocket } from '../helpers/fake-slack-socket.js';
+import { startSlackBots } from '../helpers/slack-bot.js';
 import { MODEL_CACHE, REPO_ROOT } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { HttpSlackDriver, SocketSlackDriver, type AssistantThread, type SlackDriver, type Transport } from '../helpers/slack-driver.js';
+import type { AssistantThread, SlackDriver, Transport } from '../helpers/slack-driver.js';
 import { waitFor } from '../helpers/slack-request.js';
 
-const SIGNING_SECRET = 'test-signing-secret';
 /** In every user message; must never appear in any log line of the bots or the worker. */
 const CANARY = 'CANARY-5d18e0';
 const REPLY_MS = 30_000;
@@ -40,8 +40,8 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
   const fake = new FakeSlack();
   const socket = new FakeSlackSocket(fake);
   const prefix = uniquePrefix('assistant');
-  const bots = {} as Record<Transport, AppProcess>;
-  const drivers = {} as Record<Transport, SlackDriver>;
+  let bots: Record<Transport, AppProcess>;
+  let drivers: Record<Transport, SlackDriver>;
   let worker: AppProcess;
   let inference: Queue;
   let nextTs = NOW - 600;
@@ -72,20 +72,15 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
       ]);
     }
     const common = { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' };
-    const slack = { ...common, SLACK_BOT_TOKEN: FAKE_BOT.token, SLACK_API_URL: fake.apiUrl, MAX_NEW_TOKENS: '12', RATE_LIMIT_USER_PER_MINUTE: '500', RATE_LIMIT_CHANNEL_PER_MINUTE: '500' };
     worker = new AppProcess('worker', { ...common, MODEL_REGISTRY: registry, ORT_INTRA_OP_THREADS: '1' });
-    bots.http = new AppProcess('bot', { ...slack, SLACK_MODE: 'http', SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', HOST: '127.0.0.1' });
-    bots.socket = new AppProcess('bot', { ...slack, SLACK_MODE: 'socket', SLACK_APP_TOKEN: FAKE_APP_TOKEN });
-    const [httpUp] = await Promise.all([bots.http.waitForLog('slack adapter listening'), bots.socket.waitForLog('slack adapter listening')]);
-    drivers.http = new HttpSlackDriver(fake, `http://127.0.0.1:${String(httpUp['port'])}/slack/events`, SIGNING_SECRET);
-    drivers.socket = new SocketSlackDriver(fake, socket);
+    ({ bots, drivers } = await startSlackBots(fake, socket, { ...common, MAX_NEW_TOKENS: '12', RATE_LIMIT_USER_PER_MINUTE: '500', RATE_LIMIT_CHANNEL_PER_MINUTE: '500' }));
     await worker.waitForLog('worker ready');
     inference = new Queue(INFERENCE_QUEUE, { connection: { url: REDIS_URL }, prefix });
   });
 
   afterAll(async () => {
-    await Promise.all([bots.http?.stop(), bots.socket?.stop(), worker?.stop()]);
-    for (const proc of [bots.http, bots.socket, worker]) {
+    await Promise.all([bots?.http.stop(), bots?.socket.stop(), worker?.stop()]);
+    for (const proc of [bots?.http, bots?.socket, worker]) {
       if (!proc) continue;
       expect(proc.logs.length).toBeGreaterThan(2);
       expect(JSON.stringify(proc.logs) + proc.stderr).not.toContain(CANARY);
