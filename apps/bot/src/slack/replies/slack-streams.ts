@@ -24,10 +24,11 @@ const SETTLE_MS = 3000;
 const MAX_STREAMED_CHARS = 11_000;
 const STATUS = 'is working on it…';
 /**
- * The shortest time between two calls of one stream. Faster than anyone reads, and without it the
- * first streams of a busy workspace would spend its whole append budget before the others start.
+ * The shortest time between two calls of one stream: the first words follow each other quickly,
+ * then at a pace a reader follows. Without it the first streams of a busy workspace would spend
+ * its whole append budget before the others start, and every call costs the bot's CPU.
  */
-const STREAM_INTERVAL_MS = 100;
+const streamIntervalMs = (calls: number) => (calls < 3 ? 100 : 300);
 
 type SlackError = { code?: string; retryAfter?: number; data?: { error?: string } };
 
@@ -45,6 +46,7 @@ interface LiveStream {
   inFlight: Promise<void> | undefined;
   timer: NodeJS.Timeout | undefined;
   lastSentAt: number;
+  calls: number;
   /** No more appends: the final answer was sent, the text diverged, or Slack ended the stream. */
   frozen: boolean;
   /** An append whose answer was lost may or may not have landed: the answer must replace the whole message. */
@@ -203,6 +205,7 @@ export class SlackStreams {
         inFlight: undefined,
         timer: undefined,
         lastSentAt: 0,
+        calls: 0,
         frozen: false,
         uncertain: false,
         fellBack: false,
@@ -228,7 +231,7 @@ export class SlackStreams {
     const delta = escaped.slice(s.handed.length);
     if (!delta) return;
     const budget = s.ts ? this.appends : this.starts;
-    const wait = Math.max(budget.waitMs(s.target.teamId), s.lastSentAt + STREAM_INTERVAL_MS - Date.now());
+    const wait = Math.max(budget.waitMs(s.target.teamId), s.lastSentAt + streamIntervalMs(s.calls) - Date.now());
     if (wait > 0) {
       s.timer = setTimeout(() => {
         s.timer = undefined;
@@ -238,6 +241,7 @@ export class SlackStreams {
     }
     budget.take(s.target.teamId);
     s.lastSentAt = Date.now();
+    s.calls++;
     s.inFlight = this.send(requestId, s, delta)
       .catch((err: Error) => this.opts.log.warn({ requestId, err: err.message }, 'streamed text skipped'))
       .finally(() => {
