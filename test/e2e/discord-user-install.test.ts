@@ -1,4 +1,4 @@
-import { INFERENCE_QUEUE, replyQueueName, requestJobId, type DiscordTarget, type ReplyJob, type RequestJob } from '@parley/jobs';
+import { INFERENCE_QUEUE, replyQueueName, requestJobId, type DiscordTarget, type RequestJob } from '@parley/jobs';
 import { ensureTinySeq2Seq, ensureTinyTokenClassifier } from '@parley/tiny-models';
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackStore } from '../../apps/bot/src/core/feedback.js';
 import { AppProcess } from '../helpers/app-process.js';
 import { startDiscordBot } from '../helpers/discord-bot.js';
-import { FAKE_DISCORD, FakeDiscord, IS_COMPONENTS_V2, buttonIds, snowflake, visibleText, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
+import { FAKE_DISCORD, FakeDiscord, IS_COMPONENTS_V2, buttonIds, visibleText, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
+import { injectDiscordReply } from '../helpers/reply-jobs.js';
 import { LOOPBACK_GUARD, MODEL_CACHE, REPO_ROOT } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/slack-request.js';
@@ -175,27 +176,7 @@ describe('Discord where only a user installed Parley: interaction-only answers i
     expect(channelCalls(fake.calls.slice(from))).toEqual([]);
   });
 
-  /** A reply job as a worker would hand it over, for answers longer than a tiny model writes. */
-  const injectReply = async (target: DiscordTarget, text: string): Promise<string> => {
-    const requestId = `discord-test-${snowflake()}`;
-    const reply: ReplyJob = {
-      version: 1,
-      requestId,
-      target,
-      outcome: {
-        ok: true,
-        text,
-        task: 'ask',
-        model: { name: 'tiny', isRandomTestModel: true },
-        messagesCovered: 1,
-        messagesInThread: 1,
-        generation: { maxNewTokens: 64 },
-        stats: { promptTokens: 1, newTokens: 1, generationMs: 1 },
-      },
-    };
-    await replies.add('reply', reply, { jobId: `reply-${requestId}` });
-    return requestId;
-  };
+  const injectReply = (target: DiscordTarget, text: string) => injectDiscordReply(replies, target, text);
 
   it('an answer worth more than 6 messages is cut to the reply and 5 follow-ups with a visible note: no 6th follow-up is tried', async () => {
     const paragraphs = Array.from({ length: 100 }, (_, i) => `Point ${i}: ${'detail '.repeat(50).trim()}.`);

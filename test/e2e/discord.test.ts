@@ -1,4 +1,4 @@
-import { replyQueueName, type DiscordTarget, type ReplyJob } from '@parley/jobs';
+import { replyQueueName, type DiscordTarget } from '@parley/jobs';
 import { ensureTinySeq2Seq, ensureTinyTokenClassifier } from '@parley/tiny-models';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../helpers/app-process.js';
 import { startDiscordBot } from '../helpers/discord-bot.js';
 import { FAKE_DISCORD, FakeDiscord, IS_COMPONENTS_V2, buttonIds, snowflake, visibleText, type FakeUser, type RestCall } from '../helpers/fake-discord.js';
+import { injectDiscordReply } from '../helpers/reply-jobs.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/slack-request.js';
@@ -61,27 +62,7 @@ describe('Discord: real discord.js against a fake Discord, through the real queu
     await dropPrefix(prefix);
   });
 
-  /** A reply job as a worker would hand it over, for answers a tiny model cannot be made to write. */
-  const injectReply = async (target: DiscordTarget, text: string): Promise<string> => {
-    const requestId = `discord-test-${snowflake()}`;
-    const reply: ReplyJob = {
-      version: 1,
-      requestId,
-      target,
-      outcome: {
-        ok: true,
-        text,
-        task: 'ask',
-        model: { name: 'tiny', isRandomTestModel: true },
-        messagesCovered: 1,
-        messagesInThread: 1,
-        generation: { maxNewTokens: 64 },
-        stats: { promptTokens: 1, newTokens: 1, generationMs: 1 },
-      },
-    };
-    await replies.add('reply', reply, { jobId: `reply-${requestId}` });
-    return requestId;
-  };
+  const injectReply = (target: DiscordTarget, text: string) => injectDiscordReply(replies, target, text);
 
   it('logs in: IDENTIFY with the token and the fewest intents, READY and GUILD_CREATE', async () => {
     expect(fake.identifies).toHaveLength(1);
