@@ -252,7 +252,7 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
       await driver().startAssistantThread(thread, eventId());
       await say(thread, 'Summarize this channel');
       const said = await waitFor(() => parleyIn(dm, thread.threadTs)[0], REPLY_MS, 'the reply');
-      expect(said.text).toBe('Open a channel next to me first, then ask again.');
+      expect(said.text).toBe(':information_source: Open a channel next to me first, then ask again.');
       expect(await jobsTo(dm, thread.threadTs)).toEqual([]);
     });
 

@@ -188,6 +188,61 @@ describe('Slack streaming: status, start → appends → stop, and the placehold
     expect(shown(message)).toMatch(/max 1500 tokens/);
   });
 
+  it('a 429 on chat.stopStream: the retry replaces the whole message, so the end of the answer shows once', async () => {
+    const { ts, link } = newThread();
+    fake.rateLimits.set('chat.stopStream', { remaining: 1, retryAfterSec: 1 });
+    await drivers.http.sendCommand('/summarize', `${LONG} ${link}`, { channel: CHANNEL, user: 'U0MAYA' });
+    const { message, all } = await answerIn(ts);
+    fake.rateLimits.delete('chat.stopStream');
+    expect(all).toHaveLength(1);
+    const stops = fake.calls.filter((c) => c.method === 'chat.stopStream' && c.args['ts'] === message.ts);
+    expect(stops.map((c) => c.status)).toEqual([429, 200]);
+    // The retried stop carries no text; the whole answer comes with the edit that follows it.
+    expect(stops[1]!.args['chunks'] ?? stops[1]!.args['markdown_text']).toBeUndefined();
+    const update = fake.callsTo('chat.update').filter((c) => c.args['ts'] === message.ts).at(-1)!;
+    expect(message.text).toBe(update.args['text']);
+  });
+
+  it('a chat.startStream whose answer is lost: no placeholder beside it, and the answer finds that stream and finishes it', async () => {
+    const { ts, link } = newThread();
+    fake.dropResponses.set('chat.startStream', 1);
+    await drivers.http.sendCommand('/summarize', `${LONG} ${link}`, { channel: CHANNEL, user: 'U0OMAR' });
+    const { message, all } = await answerIn(ts);
+    expect(all).toHaveLength(1);
+    // Slack carried the start out but its answer never came (the fake records it with status 0).
+    const starts = fake.calls.filter((c) => c.method === 'chat.startStream' && c.args['thread_ts'] === ts);
+    expect(starts.map((c) => c.status)).toEqual([0]);
+    expect(message.ts).toBe(starts[0]!.answer?.['ts']);
+    expect(fake.callsTo('chat.stopStream').filter((c) => c.args['ts'] === message.ts)).toHaveLength(1);
+    expect(fake.calls.some((c) => c.method === 'chat.postMessage' && c.args['thread_ts'] === ts)).toBe(false);
+  });
+
+  it('the streamed message is deleted mid-answer: the answer is posted anew, once', async () => {
+    const { ts, link } = newThread();
+    await drivers.socket.sendCommand('/summarize', `${LONG} ${link}`, { channel: CHANNEL, user: 'U0LENA' });
+    const start = await waitFor(() => callsIn('chat.startStream', ts)[0], ANSWER_MS, 'the stream');
+    const thread = fake.threads.get(`${CHANNEL}/${ts}`)!;
+    thread.splice(thread.findIndex((m) => m.ts === start.answer?.['ts']), 1);
+    const { message, all } = await answerIn(ts);
+    expect(all).toHaveLength(1);
+    expect(message.ts).not.toBe(start.answer?.['ts']);
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.args['thread_ts'] === ts)).toHaveLength(1);
+  });
+
+  it('a workspace that refuses the status line (missing_scope) still streams; only the status is left out', async () => {
+    fake.statusRefusal = 'missing_scope';
+    const first = newThread();
+    await drivers.http.sendCommand('/summarize', `${LONG} ${first.link}`, { channel: CHANNEL, user: 'U0MAYA' });
+    expect((await answerIn(first.ts)).all).toHaveLength(1);
+    const second = newThread();
+    await drivers.socket.sendCommand('/summarize', `${LONG} ${second.link}`, { channel: CHANNEL, user: 'U0OMAR' });
+    expect((await answerIn(second.ts)).all).toHaveLength(1);
+    for (const { ts } of [first, second]) expect(callsIn('chat.startStream', ts)).toHaveLength(1);
+    // The first refusal is remembered: the second request does not ask again.
+    expect(fake.calls.filter((c) => c.method === 'assistant.threads.setStatus' && c.args['thread_ts'] === second.ts)).toEqual([]);
+    fake.statusRefusal = undefined;
+  });
+
   // Last: a refusal is remembered for the workspace.
   it('a workspace that refuses the stream methods gets the placeholder and chat.update instead, chosen from Slack’s error and then remembered', async () => {
     fake.streamRefusal = 'not_allowed_token_type';

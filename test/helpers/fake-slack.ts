@@ -95,6 +95,8 @@ export class FakeSlack {
    * does not offer the stream methods; undefined to stream.
    */
   streamRefusal: string | undefined;
+  /** What assistant.threads.setStatus answers instead of setting a status (e.g. `missing_scope`); undefined to set it. */
+  statusRefusal: string | undefined;
   /** Per-minute limits per workspace and method (Slack's tiers), enforced with HTTP 429 over a rolling minute. */
   readonly tierLimits = new Map<string, number>();
   /** The workspace a channel belongs to, for per-workspace limits; FAKE_TEAM otherwise. */
@@ -348,6 +350,7 @@ export class FakeSlack {
     if (!channel || !threadTs) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: channel_id or thread_ts'] } };
     const key = `${channel}/${threadTs}`;
     if (method === 'assistant.threads.setStatus') {
+      if (this.statusRefusal) return { ok: false, error: this.statusRefusal, ...(this.statusRefusal === 'missing_scope' && { needed: 'assistant:write' }) };
       if (typeof args['status'] !== 'string') return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: status'] } };
       const loadingMessages = (args['loading_messages'] as string[] | undefined) ?? [];
       if (!Array.isArray(loadingMessages) || loadingMessages.length > 10) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] loading_messages: at most 10 items'] } };

@@ -51,6 +51,14 @@ describe('FeedbackStore (real Redis)', () => {
     await dropPrefix(prefix);
   });
 
+  it('a click on one platform cannot vote on another platform’s answer', async () => {
+    const team = freshTeam();
+    const id = await remembered(slackAnswer(team, 'C1'));
+    expect(await store.vote(id, 'you', 'up', 'playground')).toEqual({ result: 'unknown-answer' });
+    expect(await store.tallies({ platform: 'slack', workspace: team })).toEqual([]);
+    expect((await store.vote(id, 'U1', 'up', 'slack')).result).toBe('recorded');
+  });
+
   it('counts a vote once per user and answer: the same vote again is unchanged', async () => {
     const team = freshTeam();
     const id = await remembered(slackAnswer(team, 'C1'));

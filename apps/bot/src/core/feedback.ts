@@ -25,6 +25,7 @@ const voteReplySchema = z.tuple([voteResultSchema, z.string()]);
 const VOTE_SCRIPT = `
 local dims = redis.call('HGET', KEYS[1], 'dims')
 if not dims then return {'unknown-answer', ''} end
+if ARGV[3] ~= '' and string.sub(dims, 1, string.len(ARGV[3])) ~= ARGV[3] then return {'unknown-answer', ''} end
 local field = 'vote:' .. ARGV[1]
 local old = redis.call('HGET', KEYS[1], field)
 if old == ARGV[2] then return {'unchanged', dims} end
@@ -94,11 +95,16 @@ export class FeedbackStore {
     await this.redis.multi().hset(key, 'dims', JSON.stringify(DIMENSIONS.map((d) => dims[d]))).expire(key, ANSWER_TTL_SEC).exec();
   }
 
-  /** Counts `userId`'s vote on the answer to `requestId`, once; throws a `FEEDBACK_UNAVAILABLE` BotError when Redis fails. */
-  async vote(requestId: string, userId: string, vote: FeedbackVote): Promise<{ result: VoteResult; answer?: AnswerDimensions }> {
+  /**
+   * Counts `userId`'s vote on the answer to `requestId`, once; throws a `FEEDBACK_UNAVAILABLE`
+   * BotError when Redis fails. With `platform`, an answer given on another platform counts as
+   * unknown: a click on one platform can never vote on another's answers.
+   */
+  async vote(requestId: string, userId: string, vote: FeedbackVote, platform?: string): Promise<{ result: VoteResult; answer?: AnswerDimensions }> {
     let reply: unknown;
     try {
-      reply = await this.redis.eval(VOTE_SCRIPT, 2, this.answerKey(requestId), this.talliesKey, userId, vote);
+      const platformPrefix = platform === undefined ? '' : `[${JSON.stringify(platform)},`;
+      reply = await this.redis.eval(VOTE_SCRIPT, 2, this.answerKey(requestId), this.talliesKey, userId, vote, platformPrefix);
     } catch (err) {
       throw unavailable(err);
     }

@@ -30,7 +30,7 @@ export function voteConfirmation(result: VoteResult, vote: FeedbackVote): string
  * it changed something, and logged with the request id (never the answer's text).
  */
 export async function castVote(deps: VoteDeps, platform: string, requestId: string, userId: string, vote: FeedbackVote): Promise<{ result: VoteResult; confirmation: string }> {
-  const { result, answer } = await deps.feedback.vote(requestId, userId, vote);
+  const { result, answer } = await deps.feedback.vote(requestId, userId, vote, platform);
   if (answer && (result === 'recorded' || result === 'changed')) deps.metrics.feedbackVoted(platform, answer, vote);
   deps.log.info({ requestId, platform, vote, result }, 'feedback vote');
   return { result, confirmation: voteConfirmation(result, vote) };

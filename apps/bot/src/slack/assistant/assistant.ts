@@ -16,8 +16,9 @@ export interface AssistantDeps extends SlackRequestDeps {
   assistantContexts: AssistantContexts;
 }
 
-const OPEN_A_CHANNEL = 'Open a channel next to me first, then ask again.';
-const TOO_LONG = `That message is too long for me: please keep it under ${askJobSchema.shape.question.maxLength ?? 2000} characters.`;
+// Parley's notices start with :information_source:, so reading the chat back never takes them for answers.
+const OPEN_A_CHANNEL = ':information_source: Open a channel next to me first, then ask again.';
+const TOO_LONG = `:information_source: That message is too long for me: please keep it under ${askJobSchema.shape.question.maxLength ?? 2000} characters.`;
 const LOOKUP_FAILED = ':warning: Something went wrong. Please try again.';
 
 const slackTs = z.string().regex(/^\d+\.\d+$/);
@@ -148,7 +149,7 @@ async function chatTurn(deps: AssistantDeps, client: WebClient, msg: DmMessage, 
     }
     // Only the channel Slack says the user has open is read: a prompt naming another is stale.
     if (!viewed || (action.channelId && action.channelId !== viewed)) {
-      await notify(action.channelId ? `Open <#${action.channelId}> next to me first, then ask again.` : OPEN_A_CHANNEL);
+      await notify(action.channelId ? `:information_source: Open <#${action.channelId}> next to me first, then ask again.` : OPEN_A_CHANNEL);
       return;
     }
     const made = channelTask(action.action, viewed, deps.maxMessages);

@@ -28,8 +28,14 @@ const threadPayload = z.object({
   assistant_thread: z.object({ channel_id: z.string(), thread_ts: z.string(), context: z.unknown().optional() }).optional(),
 });
 
-/** As long as someone may come back to a chat and ask about the channel they had open. */
+/** As long as someone may come back to a chat: the thread's title is set once within it. */
 const TTL_SEC = 30 * 24 * 3600;
+/**
+ * The channel the user has open, for a day: Slack says it again whenever the user opens one, and
+ * an older one may be a channel the user has since left, which Parley (reading with its own
+ * token) would otherwise still read for them.
+ */
+const CONTEXT_TTL_SEC = 24 * 3600;
 
 /**
  * Which channel each assistant thread's user is viewing, in Redis under the queue prefix, so every
@@ -65,7 +71,7 @@ export class AssistantContexts {
   async save(ref: AssistantThreadRef, context: unknown): Promise<void> {
     const parsed = contextSchema.safeParse(context ?? {});
     if (!parsed.success) return;
-    await this.redis.set(this.key(ref, 'context'), JSON.stringify(parsed.data), 'EX', TTL_SEC);
+    await this.redis.set(this.key(ref, 'context'), JSON.stringify(parsed.data), 'EX', CONTEXT_TTL_SEC);
   }
 
   /** True the first time it is asked for a thread: its title is set from its first message only. */

@@ -107,10 +107,14 @@ export function slackRequest(deps: SlackRequestDeps, client: WebClient, requeste
       return target;
     },
     queued: async ({ task, messages, ahead }) => {
-      // In a thread, the thread's status says it; elsewhere (or where Slack refuses it) a placeholder does.
-      if (!input.private && target && (await deps.streams.waiting(input.requestId, target, { task, messages, ahead })) === 'stream') return;
-      const working = `:hourglass_flowing_sand: ${waitingText(task, messages)}`;
       const position = ahead > 0 ? `you're #${ahead + 1} in the queue` : undefined;
+      // In a thread, the thread's status says it; elsewhere (or where Slack refuses it) a placeholder does.
+      const status = !input.private && target ? await deps.streams.waiting(input.requestId, target, { task, messages, ahead }) : undefined;
+      if (status?.mode === 'stream') {
+        if (position && !status.shown) await requester.notify(`:hourglass_flowing_sand: Queued: ${position}; the answer will follow.`);
+        return;
+      }
+      const working = `:hourglass_flowing_sand: ${waitingText(task, messages)}`;
       // Delivery and streaming find the placeholder through Redis, by request id.
       const placeholderTs = input.private ? undefined : await deps.placeholders.post(input.requestId, where, position ? `${working} (${position})` : working);
       if (position && !placeholderTs) await requester.notify(`:hourglass_flowing_sand: Queued: ${position}; the answer will follow.`);

@@ -21,7 +21,7 @@ type Block = { type?: string; text?: string | { text?: string } };
 type ChatMessage = SlackMessage & { blocks?: Block[] };
 
 /** Parley's words that are not an answer: a waiting placeholder, streamed text, a refusal or queue notice. */
-const NOT_AN_ANSWER = /^:(?:hourglass(?:_flowing_sand)?|warning):|:writing_hand:$/;
+const NOT_AN_ANSWER = /^:(?:hourglass(?:_flowing_sand)?|warning|information_source):|:writing_hand:$/;
 /** The footer under an answer, and the marker on a reply's later parts ("_continued (2 of 3)_"). */
 const FOOTER = /^_[^\n]* · [^\n]*_$/;
 const CONTINUED = /^_continued \(\d+ of \d+\)_$/;

@@ -4,6 +4,7 @@ import { ErrorCode, type ChatStreamer, type WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { PlatformMetrics } from '../../core/bot-metrics.js';
 import type { StillStreaming } from '../../core/frozen-keys.js';
+import { streamKeys } from '../../core/progress-stream.js';
 import { queueText, stageText, waitingText } from '../../core/reply-words.js';
 import { escapeSlackText, streamingText } from './format-reply.js';
 import type { Placeholders } from './placeholders.js';
@@ -19,7 +20,15 @@ const TTL_SEC = 7 * 24 * 3600;
 const PENDING = 'pending';
 /** No stream for this request: it fell back, or the answer came first. */
 const NONE = 'none';
-const SETTLE_MS = 3000;
+/**
+ * The start was sent but its answer was lost: a stream may exist, but Parley does not know its ts.
+ * The key then holds `lost:` and the text the start carried, so whichever bot delivers the answer can find it.
+ */
+const LOST = 'lost:';
+/** Longer than a start can take (the client's 5 s timeout): then a `pending` start is given up. */
+const SETTLE_MS = 7000;
+/** Sets KEYS[1] to ARGV[2] only while it still holds ARGV[1]; 1 if it did. */
+const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0`;
 /** A streamed message stays well inside the 12,000 characters one markdown payload may hold; the answer fixes the rest. */
 const MAX_STREAMED_CHARS = 11_000;
 const STATUS = 'is working on it…';
@@ -52,6 +61,8 @@ interface LiveStream {
   /** An append whose answer was lost may or may not have landed: the answer must replace the whole message. */
   uncertain: boolean;
   fellBack: boolean;
+  /** chat.startStream was sent and got no answer. */
+  lostStart: boolean;
 }
 
 export interface SlackStreamsOptions {
@@ -98,6 +109,8 @@ export class SlackStreams {
   private modeKey = (requestId: string) => `${this.opts.prefix}:slack-mode:${requestId}`;
   private streamKey = (requestId: string) => `${this.opts.prefix}:slack-stream:${requestId}`;
   private refusedKey = (team: string) => `${this.opts.prefix}:slack-streams-refused:${team}`;
+  /** The status line is refused apart from the stream methods (it may need a scope they don't). */
+  private statusRefusedKey = (team: string) => `${this.opts.prefix}:slack-status-refused:${team}`;
   /** Set once the worker's stage is the status: the queue position, said later, would be stale. */
   private stagedKey = (requestId: string) => `${this.opts.prefix}:slack-staged:${requestId}`;
 
@@ -112,10 +125,15 @@ export class SlackStreams {
   }
 
   private async remember(target: SlackTarget, method: string, code: string): Promise<void> {
-    this.opts.log.warn({ team: target.teamId, method, err: code }, 'Slack refused a streaming surface; using placeholders');
+    const status = method === 'assistant.threads.setStatus';
+    this.opts.log.warn({ team: target.teamId, method, err: code }, status ? 'Slack refused the status line' : 'Slack refused the stream methods; using placeholders');
     if (!WORKSPACE_REFUSALS.has(code)) return;
-    this.refusedTeams.set(target.teamId, Date.now() + REFUSAL_TTL_SEC * 1000);
-    await this.opts.redis.set(this.refusedKey(target.teamId), `${method}:${code}`, 'EX', REFUSAL_TTL_SEC);
+    if (!status) this.refusedTeams.set(target.teamId, Date.now() + REFUSAL_TTL_SEC * 1000);
+    await this.opts.redis.set((status ? this.statusRefusedKey : this.refusedKey)(target.teamId), `${method}:${code}`, 'EX', REFUSAL_TTL_SEC);
+  }
+
+  private compareAndSet(key: string, from: string, to: string): Promise<boolean> {
+    return this.opts.redis.eval(COMPARE_AND_SET, 1, key, from, to, String(TTL_SEC)).then((r) => r === 1);
   }
 
   async modeOf(requestId: string): Promise<ReplyMode | undefined> {
@@ -134,25 +152,28 @@ export class SlackStreams {
   }
 
   /**
-   * The request is queued: its status in the thread says where it stands. Resolves 'placeholder'
-   * when this request's partial text must go into a placeholder message instead.
+   * The request is queued: its status in the thread says where it stands. Resolves the mode, and
+   * whether the thread shows where it stands (when it does not, the caller says it privately).
    */
-  async waiting(requestId: string, target: SlackTarget, status: { task: Task; messages: number; ahead: number }): Promise<ReplyMode> {
-    const key = this.modeKey(requestId);
-    if ((await this.modeOf(requestId)) !== 'stream') return 'placeholder';
-    if (await this.opts.redis.exists(this.stagedKey(requestId))) return 'stream';
+  async waiting(requestId: string, target: SlackTarget, status: { task: Task; messages: number; ahead: number }): Promise<{ mode: ReplyMode; shown: boolean }> {
+    if ((await this.modeOf(requestId)) !== 'stream') return { mode: 'placeholder', shown: false };
+    // The worker's stage already shows, or the answer is out: the queue position would be stale.
+    const [staged, answered, statusRefused] = await Promise.all([
+      this.opts.redis.exists(this.stagedKey(requestId)),
+      this.opts.redis.exists(streamKeys.final(this.opts.prefix, requestId)),
+      this.opts.redis.exists(this.statusRefusedKey(target.teamId)),
+    ]);
+    if (staged || answered) return { mode: 'stream', shown: true };
+    if (statusRefused) return { mode: 'stream', shown: false };
     const lines = [queueText(status.ahead), waitingText(status.task, status.messages)].filter((l): l is string => Boolean(l));
-    if ((await this.setStatus(target, lines)) !== 'refused') return 'stream';
-    // Text may already be streaming (a fast worker); then it stays a stream.
-    if (await this.opts.redis.exists(this.streamKey(requestId))) return 'stream';
-    await this.opts.redis.set(key, 'placeholder', 'EX', TTL_SEC);
-    return 'placeholder';
+    return { mode: 'stream', shown: (await this.setStatus(target, lines)) === 'shown' };
   }
 
   /** What the worker is doing, as the thread's status, until its text streams. */
   async stage(requestId: string, target: SlackTarget, stage: ProgressStage): Promise<void> {
     if (this.streams.get(requestId)?.handed) return;
     if ((await this.modeOf(requestId)) !== 'stream' || (await this.opts.redis.exists(this.streamKey(requestId)))) return;
+    if (await this.opts.redis.exists(this.statusRefusedKey(target.teamId))) return;
     await this.opts.redis.set(this.stagedKey(requestId), '1', 'EX', 3600);
     await this.setStatus(target, [stageText(stage)]);
   }
@@ -209,6 +230,7 @@ export class SlackStreams {
         frozen: false,
         uncertain: false,
         fellBack: false,
+        lostStart: false,
       };
       this.streams.set(requestId, stream);
       if (this.streams.size > 10_000) this.streams.delete(this.streams.keys().next().value!);
@@ -262,7 +284,12 @@ export class SlackStreams {
       await s.streamer.append({ markdown_text: delta });
       if (starting) {
         s.ts = s.streamer.ts;
-        await this.opts.redis.set(this.streamKey(requestId), s.ts ?? NONE, 'EX', TTL_SEC);
+        // An answer that gave up waiting for this start has been posted: this stream would be a second message.
+        if (!s.ts || !(await this.compareAndSet(this.streamKey(requestId), PENDING, s.ts))) {
+          s.frozen = true;
+          if (s.ts) await this.opts.client.chat.delete({ channel: s.target.channelId, ts: s.ts }).catch(() => {});
+          s.ts = undefined;
+        }
       }
     } catch (err) {
       const e = err as SlackError;
@@ -273,7 +300,15 @@ export class SlackStreams {
         return;
       }
       const code = e.data?.error;
-      if (starting) return this.fallBack(requestId, s, code);
+      if (starting && code) return this.fallBack(requestId, s, code);
+      if (starting) {
+        // No answer: the stream may exist. No placeholder (it would be a second message); the answer looks for it.
+        s.frozen = true;
+        s.lostStart = true;
+        await this.opts.redis.set(this.streamKey(requestId), `${LOST}${s.handed.slice(0, 500)}`, 'EX', TTL_SEC);
+        this.opts.log.warn({ requestId, method, err: e.code }, 'stream start got no answer; the answer will look for the stream');
+        return;
+      }
       s.frozen = true;
       // Without Slack's answer the append may have landed: only a full replacement is certain.
       if (!code) s.uncertain = true;
@@ -282,12 +317,11 @@ export class SlackStreams {
   }
 
   /** The stream methods were refused: this request's text goes into a placeholder from now on. */
-  private async fallBack(requestId: string, s: LiveStream, code: string | undefined): Promise<void> {
+  private async fallBack(requestId: string, s: LiveStream, code: string): Promise<void> {
     s.fellBack = true;
     await this.opts.redis.set(this.streamKey(requestId), NONE, 'EX', TTL_SEC);
     await this.opts.redis.set(this.modeKey(requestId), 'placeholder', 'EX', TTL_SEC);
-    if (code) await this.remember(s.target, 'chat.startStream', code);
-    else this.opts.log.warn({ requestId, method: 'chat.startStream' }, 'stream start got no answer; using a placeholder');
+    await this.remember(s.target, 'chat.startStream', code);
     const { target } = s;
     await this.opts.placeholders.post(requestId, { channelId: target.channelId, ...(target.threadTs && { threadTs: target.threadTs }) }, streamingText(s.latest));
   }
@@ -308,33 +342,47 @@ export class SlackStreams {
       await s.inFlight;
     }
     const key = this.streamKey(requestId);
-    if (s && s.ts === undefined) {
+    if (s && s.ts === undefined && !s.lostStart) {
       // This instance claimed the start but never made it (waiting for the budget, or refused): no stream.
       this.streams.delete(requestId);
       await this.opts.redis.set(key, NONE, 'EX', TTL_SEC);
       return undefined;
     }
     if ((await this.opts.redis.set(key, NONE, 'EX', TTL_SEC, 'NX')) === 'OK') return undefined;
-    const ts = await this.settled(key);
+    let ts = await this.settled(key);
+    if (ts?.startsWith(LOST)) ts = await this.findLostStream(target, ts.slice(LOST.length));
     if (!ts) return undefined;
     const first = parts[0]!;
     const { markdown, after } = markdownOf(first);
     const { client } = this.opts;
+    // Gone: deleted by someone, or never there; the caller posts the answer.
+    const gone = (err: SlackError) => err.data?.error === 'message_not_found';
     let stopped = false;
     if (s?.ts === ts && !s.uncertain && parts.length === 1 && markdown.startsWith(s.handed)) {
       const rest = markdown.slice(s.handed.length);
-      stopped = await s.streamer
+      const result = await s.streamer
         .stop({ ...(rest && { markdown_text: rest }), blocks: after, metadata: metadata as never })
-        .then(() => true)
+        .then(() => 'stopped' as const)
         .catch((err: SlackError) => {
-          if (err.data?.error !== 'message_not_in_streaming_state') throw err;
-          return false;
+          if (err.data?.error === 'message_not_in_streaming_state') return 'replace' as const;
+          if (gone(err)) return 'gone' as const;
+          // The helper keeps `rest` in its buffer after a failed stop: a retry must replace the whole message instead.
+          s.uncertain = true;
+          throw err;
         });
+      if (result === 'gone') return this.forget(requestId);
+      stopped = result === 'stopped';
     } else {
-      await client.chat.stopStream({ channel: target.channelId, ts }).catch((err: SlackError) => {
-        // Already stopped: by an earlier attempt of this delivery, or by Slack.
-        if (err.data?.error !== 'message_not_in_streaming_state') throw err;
-      });
+      const result = await client.chat
+        .stopStream({ channel: target.channelId, ts })
+        .then(() => 'stopped' as const)
+        .catch((err: SlackError) => {
+          // Already stopped: by an earlier attempt of this delivery, or by Slack.
+          if (err.data?.error === 'message_not_in_streaming_state') return 'replace' as const;
+          if (gone(err)) return 'gone' as const;
+          throw err;
+        });
+      if (result === 'gone') return this.forget(requestId);
     }
     if (s) this.streams.delete(requestId);
     if (stopped) return ts;
@@ -348,12 +396,32 @@ export class SlackStreams {
     return updated ? ts : undefined;
   }
 
+  private forget(requestId: string): undefined {
+    this.streams.delete(requestId);
+    return undefined;
+  }
+
+  /** The stream a start with no answer may have opened: Parley's message in the thread, not yet an answer, that shows the text sent. */
+  private async findLostStream(target: SlackTarget, sent: string): Promise<string | undefined> {
+    if (!sent) return undefined;
+    const page = await this.opts.client.conversations.replies({ channel: target.channelId, ts: target.threadTs!, include_all_metadata: true, limit: 200 }).catch(() => undefined);
+    const lost = (page?.messages ?? []).find((m) => {
+      const meta = (m as { metadata?: { event_type?: string } }).metadata;
+      return m.bot_id !== undefined && meta?.event_type !== 'parley_reply' && (m.text ?? '').startsWith(sent);
+    });
+    return lost?.ts;
+  }
+
+  /** The stream's ts once its start is settled; a start still pending after SETTLE_MS is given up, so it can no longer land. */
   private async settled(key: string): Promise<string | undefined> {
     const until = Date.now() + SETTLE_MS;
     for (;;) {
       const value = await this.opts.redis.get(key);
       if (value !== PENDING) return value && value !== NONE ? value : undefined;
-      if (Date.now() > until) return undefined;
+      if (Date.now() > until) {
+        if (await this.compareAndSet(key, PENDING, NONE)) return undefined;
+        continue;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
