@@ -48,7 +48,8 @@ function reachOf(client: Client, interaction: BaseInteraction): Reach {
   const { guildId } = interaction.authorizingIntegrationOwners;
   return {
     canRead: interaction.guildId !== null && guildId === interaction.guildId && client.guilds.cache.has(interaction.guildId),
-    userInstallOnly: guildId === null,
+    // A server install without the bot user (applications.commands only) cannot post in the channel either.
+    userInstallOnly: guildId === null || (interaction.guildId !== null && !client.guilds.cache.has(interaction.guildId)),
   };
 }
 
