@@ -153,10 +153,21 @@ describe('prefill limit', () => {
 describe('gathering a burst (seq2seq rows merge only at equal decoder lengths)', () => {
   it('while rows decode, requests arriving a few milliseconds apart are prefilled and decoded as one batch within the gather window', async () => {
     const model = await loadSeq2Seq();
-    const busy = { prompt: model.tokenizer.encode(PROMPTS[4]!), config: configFor(model, { maxNewTokens: 200, minNewTokens: 200 }) };
     const requests = requestsFor(model, PROMPTS.slice(0, 3)).map((r) => ({ ...r, config: configFor(model, { maxNewTokens: 6, minNewTokens: 6 }) }));
     const solo = await alone(model, requests);
     const burst = async (gatherMs: number) => {
+      // The busy row takes at least 1 ms a step (≥ 500 ms in all), so the burst (three timers 10 ms
+      // apart, late on a loaded machine) lands while it decodes; it is stopped once the burst is in.
+      const stop = new AbortController();
+      const busy = {
+        prompt: model.tokenizer.encode(PROMPTS[4]!),
+        config: configFor(model, { maxNewTokens: 500, minNewTokens: 500 }),
+        signal: stop.signal,
+        onStepLogits: () => {
+          const until = performance.now() + 1;
+          while (performance.now() < until);
+        },
+      };
       const batcher = new Batcher(model, { gatherMs, maxReplaySteps: 0 });
       // An idle batcher starts at once; the burst arrives while this row decodes.
       const running = batcher.submit(busy);
@@ -166,8 +177,10 @@ describe('gathering a burst (seq2seq rows merge only at equal decoder lengths)',
         results.push(batcher.submit(r));
         await new Promise((done) => setTimeout(done, 10));
       }
+      const answered = await Promise.all(results);
+      stop.abort();
       await running;
-      return { results: await Promise.all(results), largest: batcher.stats.largest };
+      return { results: answered, largest: batcher.stats.largest };
     };
     const gathered = await burst(500);
     expectSame(gathered.results, solo);
