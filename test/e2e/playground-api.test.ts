@@ -189,6 +189,54 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     expect(show.reply).not.toHaveProperty('votable');
   });
 
+  it('a question in a thread Parley answered is a follow-up: the thread and its answers are the turns of a chat; a summary stays a summary', async () => {
+    const root = (await post('Lighthouse tour planning: we meet at the pier.')).message;
+    // Parley has not answered in this thread yet: a plain line is only a message.
+    const plain = await post('The ferry leaves at nine.', root.id);
+    expect(plain.reply).toBeUndefined();
+    expect(plain.requestId).toBeUndefined();
+    const turns = (job: { messages: { author: string; text: string; isBot: boolean }[] }) => job.messages.map(({ author, text, isBot }) => ({ author, text, isBot }));
+    const you = (text: string) => ({ author: 'You', text, isBot: false });
+    const parley = (text: string) => ({ author: 'Parley', text, isBot: false });
+    const before = [you(root.text), you('The ferry leaves at nine.')];
+
+    const q1 = await post('@Parley when does the lighthouse open?', root.id);
+    expect(q1.reply).toMatchObject({ threadId: root.id, state: 'waiting' });
+    const job1 = await queuedJob(prefix, q1.requestId!);
+    expect(job1).toMatchObject({ task: 'ask', question: 'when does the lighthouse open?' });
+    expect(job1).not.toHaveProperty('chat');
+    expect(turns(job1)).toEqual(before);
+    const a1 = await finalOf(q1.requestId!);
+    expect(a1).toMatchObject({ state: 'done', votable: true, threadId: root.id });
+    expect(a1.footer).toMatch(/^ask · /);
+
+    // No mention: in a thread Parley answered, a plain question is for Parley.
+    const q2 = await post('and who brings the tickets?', root.id);
+    expect(q2.reply).toMatchObject({ threadId: root.id, state: 'waiting' });
+    const job2 = await queuedJob(prefix, q2.requestId!);
+    expect(job2).toMatchObject({ task: 'ask', question: 'and who brings the tickets?', chat: true, target: { threadId: root.id } });
+    expect(turns(job2)).toEqual([...before, you('when does the lighthouse open?'), parley(a1.text)]);
+    const a2 = await finalOf(q2.requestId!);
+    expect(a2.state, a2.text).toBe('done');
+    expect(a2.footer).toMatch(/^chat · (4 earlier turns|last \d+ of 4 turns) · /);
+
+    const q3 = await post('@Parley what time should we leave?', root.id);
+    const job3 = await queuedJob(prefix, q3.requestId!);
+    expect(job3).toMatchObject({ task: 'ask', question: 'what time should we leave?', chat: true });
+    expect(turns(job3)).toEqual([...before, you('when does the lighthouse open?'), parley(a1.text), you('and who brings the tickets?'), parley(a2.text)]);
+    const a3 = await finalOf(q3.requestId!);
+    expect(a3).toMatchObject({ state: 'done', threadId: root.id });
+    expect(a3.footer).toMatch(/^chat · /);
+
+    // A summary of the same thread reads its messages, not Parley's answers nor the requests.
+    const summary = await post('@Parley summarize', root.id);
+    const summaryJob = await queuedJob(prefix, summary.requestId!);
+    expect(summaryJob).toMatchObject({ task: 'summarize' });
+    expect(summaryJob).not.toHaveProperty('chat');
+    expect(turns(summaryJob)).toEqual([...before, you('and who brings the tickets?')]);
+    expect((await finalOf(summary.requestId!)).footer).toMatch(/^summarize · 3 messages · /);
+  });
+
   it('a page open on another bot instance sees the reply too (events go through Redis pub/sub)', async () => {
     const other = new AppProcess('bot', { REDIS_URL, PARLEY_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info', PLAYGROUND_PORT: '0', RATE_LIMIT_USER_PER_MINUTE: '100' });
     try {
@@ -217,5 +265,7 @@ describe('playground over HTTP: a command in, the streamed reply out of the even
     expect(everything).not.toContain('Good morning, everyone');
     expect(everything).not.toContain('who owns the backfill');
     expect(everything).not.toContain('see you at the standup');
+    expect(everything).not.toContain('who brings the tickets');
+    expect(everything).not.toContain('what time should we leave');
   });
 });

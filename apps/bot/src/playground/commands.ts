@@ -1,14 +1,18 @@
 import type { TaskRequest } from '@parley/jobs';
 import type { Settings } from '@parley/settings';
 import { BotError } from '../core/bot-error.js';
+import { followUpTask } from '../core/follow-up.js';
 import { isPrivateWord, readCommandPrefix } from '../core/command-prefix.js';
 import { takeWindow, type ChannelWindow } from '../core/channel-window.js';
 import { leadingLanguage } from '../core/leading-language.js';
 import { parseMentionRequest } from '../core/mention-intent.js';
 import { isSettingsVerb, type SettingsVerb } from '../core/settings-command.js';
 
-/** What a request reads: the thread it was typed in (or a window of the channel), the latest message, or typed text. */
-export type PlaygroundSource = { kind: 'context'; window?: ChannelWindow } | { kind: 'text'; text: string } | { kind: 'latest' };
+/**
+ * What a request reads: the thread it was typed in (or a window of the channel), the latest message,
+ * typed text, or the thread as a chat with Parley's answers as its turns (a follow-up).
+ */
+export type PlaygroundSource = { kind: 'context'; window?: ChannelWindow } | { kind: 'text'; text: string } | { kind: 'latest' } | { kind: 'chat' };
 
 export type PlaygroundInput =
   | { kind: 'message' }
@@ -27,16 +31,29 @@ function usage(why: string): BotError {
 
 const MENTION = /(^|\s)@parley\b[,:]?/gi;
 
+/** The line without its @Parley mentions. */
+export function withoutMention(text: string): string {
+  return text.replace(MENTION, '$1').replace(/\s+/g, ' ').trim();
+}
+
 /**
  * Reads what was typed into the message box: a slash command (the same ones as in Slack and
- * Discord), an @Parley mention, or an ordinary message. Problems throw a coded error.
+ * Discord), an @Parley mention, or an ordinary message. `parleyAnsweredHere` says the line was
+ * typed into a thread Parley has answered in: there a question, mentioned or plain, is a follow-up.
+ * Problems throw a coded error.
  */
-export function parseInput(text: string, opts: { maxMessages: number }): PlaygroundInput {
+export function parseInput(text: string, opts: { maxMessages: number; parleyAnsweredHere?: boolean }): PlaygroundInput {
   const trimmed = text.trim();
   if (!trimmed.startsWith('/')) {
-    if (!MENTION.test(trimmed)) return { kind: 'message' };
+    const mentioned = MENTION.test(trimmed);
     MENTION.lastIndex = 0;
+    const answered = opts.parleyAnsweredHere === true;
+    if (!mentioned && !answered) return { kind: 'message' };
     const { intent, private: privately } = parseMentionRequest(trimmed.replace(MENTION, '$1<@parley>'), 'parley');
+    const followUp = followUpTask(intent, answered);
+    if (followUp) return { kind: 'task', task: followUp, source: { kind: 'chat' }, overrides: {}, private: privately };
+    // Unmentioned, only a question is for Parley: a plain "summarize" in its thread is just a message.
+    if (!mentioned) return { kind: 'message' };
     if (intent.task === 'help') return { kind: 'help' };
     return { kind: 'task', task: intent, source: { kind: 'context' }, overrides: {}, private: privately };
   }

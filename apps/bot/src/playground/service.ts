@@ -1,5 +1,5 @@
 import { isCodedError } from '@parley/errors';
-import { requestJobId, type ConversationMessage, type PlaygroundTarget } from '@parley/jobs';
+import { PARLEY_AUTHOR, requestJobId, type ConversationMessage, type PlaygroundTarget } from '@parley/jobs';
 import type { Logger } from '@parley/service-kit';
 import { describeSettings, type Settings, type SettingsChanges } from '@parley/settings';
 import { BotError } from '../core/bot-error.js';
@@ -9,7 +9,7 @@ import { waitingText } from '../core/reply-words.js';
 import type { RequestPipeline } from '../core/request-pipeline.js';
 import { changeSettings, describeSaved, samplingNote } from '../core/settings-command.js';
 import type { ChannelScope, SettingsStore } from '../core/settings-store.js';
-import { parseInput, PLAYGROUND_USAGE, type PlaygroundInput, type PlaygroundSource } from './commands.js';
+import { parseInput, PLAYGROUND_USAGE, withoutMention, type PlaygroundInput, type PlaygroundSource } from './commands.js';
 import type { EventHub } from './hub.js';
 import { newMessageId, type PlaygroundMessage, type PlaygroundStore } from './store.js';
 
@@ -48,6 +48,7 @@ export interface ChannelSettings {
 function sourceKind(request: PlaygroundMessage, source: PlaygroundSource): SourceKind {
   if (source.kind === 'text') return 'text';
   if (source.kind === 'latest') return 'message';
+  if (source.kind === 'chat') return 'thread';
   return request.threadId ? 'thread' : 'channel';
 }
 
@@ -68,6 +69,33 @@ export function channelScope(channelId: string): ChannelScope {
 /** A typed request or a bot answer is no part of the conversation a model reads. */
 function isConversation(m: PlaygroundMessage): boolean {
   return !m.isBot && !m.text.trimStart().startsWith('/') && !/(^|\s)@parley\b/i.test(m.text);
+}
+
+/** One of Parley's answers (not a placeholder, a refusal, help or a settings reply): exactly those that can be voted on. */
+function isAnswer(m: PlaygroundMessage): boolean {
+  return m.isBot && m.author === BOT_NAME && m.state === 'done' && m.votable === true && m.requestId !== undefined;
+}
+
+function threadOf(all: readonly PlaygroundMessage[], threadId: string): PlaygroundMessage[] {
+  return all.filter((m) => m.id === threadId || m.threadId === threadId);
+}
+
+/**
+ * A thread as the turns of a chat: the messages typed (a request as what was asked of Parley)
+ * and Parley's answers under `PARLEY_AUTHOR`, as non-bot turns so the worker keeps them.
+ */
+function asChatTurn(m: PlaygroundMessage, maxMessages: number): ConversationMessage | undefined {
+  if (m.isBot) return isAnswer(m) ? { id: m.id, author: PARLEY_AUTHOR, text: m.text, isBot: false } : undefined;
+  const typed = m.text.trim();
+  if (!typed.startsWith('/')) return { id: m.id, author: m.author, text: withoutMention(typed), isBot: false };
+  let parsed: PlaygroundInput | undefined;
+  try {
+    parsed = parseInput(typed, { maxMessages });
+  } catch {
+    // A command that was refused got no answer: nothing of it belongs to the chat.
+  }
+  if (parsed?.kind !== 'task') return undefined;
+  return { id: m.id, author: m.author, text: parsed.task.task === 'ask' ? parsed.task.question : typed, isBot: false };
 }
 
 /** Messages of a channel as the job carries them. */
@@ -130,9 +158,10 @@ export class PlaygroundService {
   /** The bot's side of a new message: nothing, help, a settings change, or a request for the pipeline. */
   private async answer(message: PlaygroundMessage): Promise<PostResult> {
     const { channelId, threadId, text } = message;
+    const parleyAnsweredHere = threadId !== undefined && threadOf(await this.deps.store.messages(channelId), threadId).some(isAnswer);
     let parsed: PlaygroundInput;
     try {
-      parsed = parseInput(text, { maxMessages: this.deps.maxMessages });
+      parsed = parseInput(text, { maxMessages: this.deps.maxMessages, parleyAnsweredHere });
     } catch (err) {
       if (!isCodedError(err)) throw err;
       let reply: PlaygroundMessage | undefined;
@@ -165,9 +194,13 @@ export class PlaygroundService {
     return `${said} Change them in the settings panel, or with \`/genconfig set temperature=0.7 sample\`, \`/genconfig preset creative\`, \`/genconfig reset\`.`;
   }
 
-  /** The messages a request reads: its thread, a window of the channel with its threads, or the latest one. */
+  /** The messages a request reads: its thread (as a chat for a follow-up), a window of the channel with its threads, or the latest one. */
   private async read(request: PlaygroundMessage, source: PlaygroundSource): Promise<ConversationMessage[]> {
     if (source.kind === 'text') return [{ id: request.id, author: PLAYGROUND_USER.name, text: source.text, isBot: false }];
+    if (source.kind === 'chat') {
+      const thread = threadOf(await this.deps.store.messages(request.channelId), request.threadId ?? request.id).filter((m) => m.id !== request.id);
+      return thread.flatMap((m) => asChatTurn(m, this.deps.maxMessages) ?? []).slice(-this.deps.maxMessages);
+    }
     const all = (await this.deps.store.messages(request.channelId)).filter((m) => m.id !== request.id && isConversation(m));
     let picked: PlaygroundMessage[];
     if (request.threadId) {
