@@ -223,6 +223,14 @@ export class FakeDiscord {
     return message;
   }
 
+  /** A reply by `author` to `target` that pings no one (no mention of Parley), through the gateway. */
+  replyTo(target: Record<string, unknown>, author: FakeUser, text: string): Record<string, unknown> {
+    const channelId = target['channel_id'] as string;
+    const message = this.addMessage(channelId, author, text, { type: 19, message_reference: { message_id: target['id'], channel_id: channelId, guild_id: FAKE_DISCORD.guildId } });
+    this.dispatch('MESSAGE_CREATE', { ...message, referenced_message: target, guild_id: FAKE_DISCORD.guildId, member: this.member(author) });
+    return message;
+  }
+
   /** A slash command or message context menu as INTERACTION_CREATE; returns its id and token. */
   interact(
     data: Record<string, unknown>,

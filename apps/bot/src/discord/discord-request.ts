@@ -4,13 +4,15 @@ import type { Logger } from '@parley/service-kit';
 import type { Settings } from '@parley/settings';
 import type { Message, TextBasedChannel } from 'discord.js';
 import type { ChatRequest, RequestReplies, SourceKind } from '../core/chat-request.js';
+import { followUpTask } from '../core/follow-up.js';
+import type { MentionIntent } from '../core/mention-intent.js';
 import type { RequestPipeline } from '../core/request-pipeline.js';
 import { waitingText } from '../core/reply-words.js';
 import { discordWorkspace } from '../core/target-scope.js';
 import { asUserFacing } from './discord-errors.js';
 import type { DisplayNames } from './display-names.js';
 import { discordFailureText } from './format-reply.js';
-import { readHistory, starterOf, toConversation, type HistoryWindow } from './read-history.js';
+import { parleyAnsweredIn, readHistory, starterOf, toConversation, type HistoryWindow } from './read-history.js';
 import type { ReplyEditor } from './reply-editor.js';
 import type { ReplyHandle } from './reply-handle.js';
 
@@ -55,6 +57,8 @@ export interface DiscordRequestInput {
   messageId?: string;
   /** A mention is the request, not content: it is left out of what is read. */
   skipMessageId?: string;
+  /** A mention's intent: a question where what is read holds an answer of Parley's becomes a follow-up. */
+  mentionIntent?: MentionIntent;
 }
 
 /** The window of a channel a request reads when it names none; a thread is read whole. */
@@ -78,15 +82,18 @@ function nothingIn(source: DiscordSource): string {
   return `I found no messages I can work on ${span} in this channel.`;
 }
 
-async function read(deps: DiscordRequestDeps, input: DiscordRequestInput): Promise<ConversationMessage[]> {
+/** What was read, and the follow-up the request becomes when a mention's question comes after an answer of Parley's. */
+async function read(deps: DiscordRequestDeps, input: DiscordRequestInput): Promise<{ messages: ConversationMessage[]; followUp?: TaskRequest }> {
   const opts = { guildId: input.guildId ?? '', botUserId: deps.botUserId, names: deps.names, messageContent: deps.messageContent };
   const { source } = input;
-  if (source.kind === 'text') return [{ id: 'typed-text', author: source.authorName, text: source.text, isBot: false }];
-  if (source.kind === 'messages') return toConversation(source.messages, { ...opts, chosen: true });
+  if (source.kind === 'text') return { messages: [{ id: 'typed-text', author: source.authorName, text: source.text, isBot: false }] };
+  if (source.kind === 'messages') return { messages: await toConversation(source.messages, { ...opts, chosen: true }) };
   const history = await readHistory(source.channel, source.window);
   const starter = source.window.sinceMs === undefined && history.length < source.window.limit ? await starterOf(source.channel) : null;
-  const read = starter && !history.some((m) => m.id === starter.id) ? [starter, ...history] : history;
-  return toConversation(input.skipMessageId ? read.filter((m) => m.id !== input.skipMessageId) : read, opts);
+  const all = starter && !history.some((m) => m.id === starter.id) ? [starter, ...history] : history;
+  const read = input.skipMessageId ? all.filter((m) => m.id !== input.skipMessageId) : all;
+  const followUp = input.mentionIntent && followUpTask(input.mentionIntent, parleyAnsweredIn(read, deps.botUserId));
+  return { messages: await toConversation(read, { ...opts, parleyTurns: Boolean(followUp) }), ...(followUp && { followUp }) };
 }
 
 /** How a refusal reaches the requester: in the deferred reply, or as a reply to the mention. */
@@ -109,20 +116,27 @@ export function discordRefusal(deps: Pick<DiscordRequestDeps, 'editor'>, waiting
  */
 export function discordRequest(deps: DiscordRequestDeps, waiting: DiscordWaiting, input: DiscordRequestInput): { request: ChatRequest; replies: RequestReplies<DiscordTarget> } {
   let handle: ReplyHandle | undefined;
+  let task = input.task;
   const request: ChatRequest = {
     requestId: input.requestId,
     scope: { platform: 'discord', workspace: discordWorkspace(input.guildId, input.userId), channel: input.channelId },
     userId: input.userId,
-    task: input.task,
+    // Whether a mention is a follow-up is known only from what was read, and the pipeline takes the task after reading.
+    get task() {
+      return task;
+    },
     overrides: input.overrides,
     private: Boolean(input.private),
     source: {
       kind: kindOf(input.source),
       nothingToRead: nothingIn(input.source),
-      read: () =>
-        read(deps, input).catch((err: unknown) => {
+      read: async () => {
+        const { messages, followUp } = await read(deps, input).catch((err: unknown) => {
           throw asUserFacing(err);
-        }),
+        });
+        if (followUp) task = followUp;
+        return messages;
+      },
     },
   };
   const replies: RequestReplies<DiscordTarget> = {

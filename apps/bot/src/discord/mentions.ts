@@ -15,10 +15,15 @@ const HELP =
  * is the source; in a channel, a reply's referenced message is (for translate and entities) or
  * else the channel's recent messages. The answer replies to the mentioning message: a
  * placeholder first, edited as text streams in. Bots (Parley included) are never answered.
+ * A reply to one of Parley's messages counts as a mention where Discord gives Parley its text
+ * (the Message Content intent). A question after one of Parley's answers in what is read is a
+ * follow-up: the next turn of a chat whose earlier turns include Parley's answers.
  */
 export function registerMentions(client: Client, deps: DiscordRequestDeps & { redis: Redis; prefix: string }): void {
   const run = async (message: Message): Promise<void> => {
-    if (message.author.bot || !message.inGuild() || !client.user || !message.mentions.users.has(client.user.id)) return;
+    if (message.author.bot || !message.inGuild() || !client.user) return;
+    const repliedToParley = deps.messageContent && message.reference !== null && message.mentions.repliedUser?.id === client.user.id;
+    if (!message.mentions.users.has(client.user.id) && !repliedToParley) return;
     // A dispatch replayed after a resume, or seen by a second bot instance, is handled once.
     const claimed = await deps.redis.set(`${deps.prefix}:discord-mention:${message.id}`, '1', 'EX', 3600, 'NX');
     if (claimed !== 'OK') return;
@@ -48,6 +53,7 @@ export function registerMentions(client: Client, deps: DiscordRequestDeps & { re
       task,
       messageId: message.id,
       skipMessageId: message.id,
+      ...(source.kind === 'channel' && { mentionIntent: intent }),
     });
     await deps.pipeline.run(request, replies);
   };
