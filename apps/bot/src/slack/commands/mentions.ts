@@ -1,12 +1,14 @@
 import { requestJobId } from '@parley/jobs';
 import type { App } from '@slack/bolt';
+import { followUpTask } from '../../core/follow-up.js';
 import { parseMentionRequest } from '../../core/mention-intent.js';
+import type { TaskSource } from '../reading/read-source.js';
 import { ignoredBecause, type SlackEventMessage } from './event-filter.js';
 import { slackRequest, type Notify, type SlackRequestDeps } from './slack-request.js';
 
 const HELP =
   'Ask me a question about this thread, or say *summarize*, *translate to French* or *extract entities*. ' +
-  'Inside a thread I work on that thread. Say *privately* to see the answer alone.';
+  'Inside a thread I work on that thread, and a question after my answer there follows on from it. Say *privately* to see the answer alone.';
 
 /**
  * `@Parley summarize`, `@Parley translate to French`, `@Parley extract entities`, or any question:
@@ -32,14 +34,19 @@ export function registerMentions(app: App, deps: SlackRequestDeps & { answerBots
       await notify(HELP);
       return;
     }
+    // A question inside a thread is a follow-up when Parley has already answered there; the
+    // thread's own read says so, and the mention (the question) is never read as content.
+    const source: TaskSource =
+      intent.task === 'ask' && event.thread_ts
+        ? { kind: 'chat', inChannel: true, channelId: event.channel, threadTs, currentTs: event.ts, currentText: intent.question }
+        : { kind: 'thread', channelId: event.channel, threadTs, skipTs: event.ts };
     const { request, replies } = slackRequest(deps, client, { notify }, {
       requestId: requestJobId('mention', teamId, event.channel, event.ts),
       teamId,
       userId: asker,
-      // The mention is the request, not thread content.
-      source: { kind: 'thread', channelId: event.channel, threadTs, skipTs: event.ts },
+      source,
       overrides: {},
-      task: intent,
+      task: (parleyAnsweredHere) => followUpTask(intent, parleyAnsweredHere) ?? intent,
       private: privately,
     });
     await deps.pipeline.run(request, replies);

@@ -49,7 +49,8 @@ export interface SlackRequestInput {
   userId: string;
   source: TaskSource;
   overrides: Settings;
-  task: TaskRequest;
+  /** The task, or the task for what the source turned out to hold: a chat with Parley or not (a mention's follow-up). */
+  task: TaskRequest | ((chat: boolean) => TaskRequest);
   private?: boolean;
 }
 
@@ -68,12 +69,13 @@ export function slackRequest(deps: SlackRequestDeps, client: WebClient, requeste
   let acknowledged = requester.acknowledge === undefined;
   let where: { channelId: string; threadTs?: string } = { channelId };
   let target: SlackTarget | undefined;
+  const taskFor = (chat: boolean) => (typeof input.task === 'function' ? input.task(chat) : input.task);
 
   const request: ChatRequest = {
     requestId: input.requestId,
     scope: { platform: 'slack', workspace: input.teamId, channel: channelId },
     userId: input.userId,
-    task: input.task,
+    task: taskFor(false),
     overrides: input.overrides,
     private: Boolean(input.private),
     source: {
@@ -81,7 +83,10 @@ export function slackRequest(deps: SlackRequestDeps, client: WebClient, requeste
       nothingToRead: nothingIn(input.source),
       read: async () => {
         resolved = await resolveLatest(client, input.source, me);
-        return readSource(client, resolved, { ...me, limit: deps.maxMessages, names: deps.names, requesterId: input.userId });
+        const read = await readSource(client, resolved, { ...me, limit: deps.maxMessages, names: deps.names, requesterId: input.userId });
+        // The pipeline builds the job from the request's task after the read, so the one read decides it.
+        request.task = taskFor(read.chat);
+        return read.messages;
       },
     },
   };

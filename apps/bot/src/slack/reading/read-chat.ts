@@ -1,7 +1,7 @@
 import { PARLEY_AUTHOR, type ConversationMessage } from '@parley/jobs';
 import type { WebClient } from '@slack/web-api';
 import { fromSlackError } from './slack-api-error.js';
-import { compareTs, withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
+import { compareTs, isContent, toConversation, withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
 import type { UserNames } from './user-names.js';
 
 /** A chat with Parley: an assistant thread or a DM thread (`threadTs`), or a DM's top level. */
@@ -18,7 +18,7 @@ export interface ChatRef {
 const MAX_PAGES = 10;
 
 type Block = { type?: string; text?: string | { text?: string } };
-type ChatMessage = SlackMessage & { blocks?: Block[] };
+type ChatMessage = SlackMessage & { blocks?: Block[]; metadata?: { event_type?: string } };
 
 /** Parley's words that are not an answer: a waiting placeholder, streamed text, a refusal or queue notice. */
 const NOT_AN_ANSWER = /^:(?:hourglass(?:_flowing_sand)?|warning|information_source):|:writing_hand:$/;
@@ -48,6 +48,14 @@ export function answerText(m: ChatMessage): string | undefined {
   return body ? unescape(body) : undefined;
 }
 
+/** What Parley says it posted: the metadata on its answers, read with include_all_metadata. */
+const REPLY_EVENT = 'parley_reply';
+
+/** Parley's own message: by its user or bot id, or by the metadata on its replies. */
+function isParleys(m: ChatMessage, me: Readers): boolean {
+  return m.user === me.botUserId || m.bot_id === me.botId || m.metadata?.event_type === REPLY_EVENT;
+}
+
 /**
  * The earlier turns of a chat, oldest first: the user's messages and Parley's answers (which are
  * the conversation here, unlike in a thread Parley is asked about, so they are not marked as a
@@ -60,12 +68,38 @@ export async function readChatTurns(
   chat: ChatRef,
   opts: Readers & { limit: number; names: UserNames; requesterId: string },
 ): Promise<ConversationMessage[]> {
-  const raw = await fetchBefore(client, chat, opts.limit);
+  return turnsOf(await fetchChat(client, chat, { limit: opts.limit, before: chat.currentTs }), chat, opts);
+}
+
+/**
+ * A question asked in a channel thread, read with one conversations.replies walk: when Parley
+ * has already answered there it is a follow-up (`chat`), the thread's messages before the
+ * question as turns with Parley's answers among them; otherwise the thread as any thread request
+ * reads it (Parley's messages left out, the question itself too).
+ */
+export async function readThreadQuestion(
+  client: WebClient,
+  chat: ChatRef & { threadTs: string },
+  opts: Readers & { limit: number; names: UserNames; requesterId: string },
+): Promise<{ messages: ConversationMessage[]; chat: boolean }> {
+  const raw = await fetchChat(client, chat, { limit: opts.limit });
+  const before = raw.filter((m) => m.ts && compareTs(m.ts, chat.currentTs) < 0);
+  if (before.some((m) => isParleys(m, opts) && answerText(m) !== undefined)) {
+    // Earlier questions were mentions too: the turn is the words, not the ping.
+    const ping = new RegExp(`<@${opts.botUserId}(?:\\|[^>]*)?>`, 'g');
+    const unpinged = before.map((m) => (isParleys(m, opts) || !m.text ? m : { ...m, text: m.text.replace(ping, ' ').replace(/\s+/g, ' ').trim() }));
+    return { messages: await turnsOf(unpinged, chat, opts), chat: true };
+  }
+  const content = raw.filter((m) => isContent(m, opts) && m.ts !== chat.currentTs).map((m) => toConversation(m as SlackMessage & { ts: string }));
+  return { messages: await withDisplayNames(content.slice(0, opts.limit), opts.names), chat: false };
+}
+
+/** A chat's messages as turns: see `readChatTurns`. */
+async function turnsOf(raw: ChatMessage[], chat: ChatRef, opts: Readers & { limit: number; names: UserNames; requesterId: string }): Promise<ConversationMessage[]> {
   const turns: ConversationMessage[] = [];
   for (const m of raw) {
     if (!m.ts || m.ts === chat.currentTs) continue;
-    const mine = m.user === opts.botUserId || m.bot_id === opts.botId;
-    if (mine) {
+    if (isParleys(m, opts)) {
       const text = answerText(m);
       // Marked as a bot's for the name lookup only; it is flipped below.
       if (text) turns.push({ id: m.ts, author: PARLEY_AUTHOR, text, isBot: true });
@@ -83,8 +117,11 @@ export async function readChatTurns(
   return named.map((t) => (t.author === PARLEY_AUTHOR && t.isBot ? { ...t, isBot: false } : t));
 }
 
-/** The chat's messages before the current one: the thread's replies, or the DM's history. */
-async function fetchBefore(client: WebClient, chat: ChatRef, limit: number): Promise<ChatMessage[]> {
+/**
+ * The chat's messages, with their metadata: the thread's replies (before `before` when given),
+ * or the DM's history before it.
+ */
+async function fetchChat(client: WebClient, chat: ChatRef, { limit, before }: { limit: number; before?: string }): Promise<ChatMessage[]> {
   const messages: ChatMessage[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -95,8 +132,8 @@ async function fetchBefore(client: WebClient, chat: ChatRef, limit: number): Pro
         const page = await client.conversations.replies({
           channel: chat.channelId,
           ts: chat.threadTs,
-          latest: chat.currentTs,
-          inclusive: false,
+          ...(before && { latest: before, inclusive: false }),
+          include_all_metadata: true,
           limit: 200,
           ...(cursor && { cursor }),
         });

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { SourceKind } from '../../core/chat-request.js';
 import { describeWindow, type ChannelWindow } from '../../core/channel-window.js';
 import { latestMessage, readChannelWindow } from './read-channel.js';
-import { readChatTurns, type ChatRef } from './read-chat.js';
+import { readChatTurns, readThreadQuestion, type ChatRef } from './read-chat.js';
 import { readThread } from './read-thread.js';
 import { withDisplayNames, type Readers, type SlackMessage } from './slack-messages.js';
 import type { UserNames } from './user-names.js';
@@ -23,8 +23,12 @@ type ReadableSource =
 
 type Resolved<S> = S extends { kind: 'latest' } ? never : S;
 
-/** A chat with Parley (an assistant thread, a DM): the earlier turns, Parley's answers included. */
-export type ChatSource = { kind: 'chat' } & ChatRef;
+/**
+ * A chat with Parley (an assistant thread, a DM): the earlier turns, Parley's answers included.
+ * In a channel thread (`inChannel`, a question asked by mention) it is a chat only once Parley has
+ * answered there; until then the thread is read as a `thread` source reads it.
+ */
+export type ChatSource = { kind: 'chat'; inChannel?: boolean } & ChatRef;
 
 /**
  * Another channel read for a chat: `of` is what is read (the channel the user has open next to
@@ -60,7 +64,7 @@ export function sourceKindOf(source: TaskSource): SourceKind {
 export function nothingIn(source: TaskSource): string {
   switch (source.kind) {
     case 'chat':
-      return 'Write me a question, and I will answer it.';
+      return source.inChannel ? 'That thread has no messages I can work on.' : 'Write me a question, and I will answer it.';
     case 'relayed':
       return source.of.kind === 'window' ? `I found no messages I can work on in ${describeWindow(source.of.window)} of <#${source.of.channelId}>.` : nothingIn(source.of);
     case 'thread':
@@ -94,13 +98,25 @@ export function replyThreadOf(source: ResolvedSource): string | undefined {
   return undefined;
 }
 
+/** What a source held: its messages, and whether they are the turns of a chat with Parley (its answers among them). */
+export interface SourceRead {
+  messages: ConversationMessage[];
+  chat: boolean;
+}
+
 /** The source's messages, oldest first, authors as display names. */
-export async function readSource(client: WebClient, source: ResolvedSource, opts: Readers & { limit: number; names: UserNames; requesterId: string }): Promise<ConversationMessage[]> {
+export async function readSource(client: WebClient, source: ResolvedSource, opts: Readers & { limit: number; names: UserNames; requesterId: string }): Promise<SourceRead> {
+  if (source.kind === 'chat') {
+    if (source.inChannel && source.threadTs) return readThreadQuestion(client, { ...source, threadTs: source.threadTs }, opts);
+    return { messages: await readChatTurns(client, source, opts), chat: true };
+  }
+  return { messages: await readOther(client, source, opts), chat: false };
+}
+
+async function readOther(client: WebClient, source: Exclude<ResolvedSource, ChatSource>, opts: Readers & { limit: number; names: UserNames; requesterId: string }): Promise<ConversationMessage[]> {
   switch (source.kind) {
-    case 'chat':
-      return readChatTurns(client, source, opts);
     case 'relayed':
-      return readSource(client, source.of, opts);
+      return readOther(client, source.of, opts);
     case 'thread':
       return (await readThread(client, source, opts)).filter((m) => m.id !== source.skipTs);
     case 'window':
