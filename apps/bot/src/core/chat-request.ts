@@ -32,6 +32,10 @@ export interface ChatRequest {
   /** The platform, workspace (team, guild) and channel: settings, rate limits and fair share are kept per scope. */
   scope: ChannelScope;
   userId: string;
+  /**
+   * What to do. The pipeline reads it only after `source.read()`, so a source that finds Parley
+   * has already answered in the thread may turn a question into a follow-up (`follow-up.ts`).
+   */
   task: TaskRequest;
   /** Settings typed into the command, over the channel's. */
   overrides: Settings;

@@ -63,6 +63,7 @@ export class RequestPipeline {
       const messages = keepRecentWithinPayload(await request.source.read());
       if (!hasContent(messages)) throw new BotError('NOTHING_TO_READ', request.source.nothingToRead);
       const { settings: effective } = await settings.effective(scope, { command: request.overrides });
+      // After the read, by contract: reading may have made the request a follow-up (ChatRequest.task).
       const task = jobTask(request.task, effective);
       const status = { task: task.task, messages: messages.length };
       const target = await replies.working(status);
