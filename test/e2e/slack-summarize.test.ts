@@ -354,14 +354,15 @@ describe('Slack /summarize end to end: Bolt → Redis → ONNX worker → thread
       expect(fake.answers()).toHaveLength(posted + 1);
     });
 
-    it('a question becomes an ask job with the thread as context, answered in the thread', async () => {
+    it('a question in a thread Parley already answered is a follow-up: a chat ask with its answers as turns, answered in the thread', async () => {
       const posted = fake.answers().length;
       await postEvent(commandUrl, mention(`<@${FAKE_BOT.userId}> who owns the rollback plan?`, '1790000101.000100'), SIGNING_SECRET);
       const post = await waitFor(() => fake.answers()[posted], 30_000, 'the answer');
       expect(post).toMatchObject({ channel: CHANNEL, threadTs: THREAD_TS });
-      expect(post.text).toMatch(/_ask · \d+ messages · /);
+      // Earlier tests of this file answered in this thread.
+      expect(post.text).toMatch(/_chat · (\d+ earlier turns?|last \d+ of \d+ turns) /);
       const job = (await inference.getJob(requestJobId('mention', FAKE_TEAM.id, CHANNEL, '1790000101.000100')))!;
-      expect(job.data).toMatchObject({ task: 'ask', question: 'who owns the rollback plan?' });
+      expect(job.data).toMatchObject({ task: 'ask', question: 'who owns the rollback plan?', chat: true });
     });
 
     it("another bot's mention is ignored", async () => {
