@@ -131,5 +131,11 @@ describe('Discord follow-ups: a question after one of Parley\'s answers in a thr
       { author: PARLEY_AUTHOR, text: answerBody(summaryAnswer), isBot: false },
     ]);
     expect(footerOf(await answerTo(q5))).toMatch(/^-# chat · /);
+
+    // "translate" as a reply to Parley's answer works on that answer's words (a V2 message has no content of its own).
+    const q6 = fake.replyTo(answer3, OMAR, 'translate to German');
+    const job6 = await jobOf(q6);
+    expect(job6.data).toMatchObject({ task: 'translate', language: 'German' });
+    expect(turns(job6.data.messages)).toEqual([{ author: expect.any(String), text: answerBody(answer3), isBot: false }]);
   });
 });

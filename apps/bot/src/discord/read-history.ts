@@ -80,8 +80,10 @@ export async function toConversation(
   messages: readonly Message[],
   opts: { guildId: string; botUserId: string; names: DisplayNames; messageContent: boolean; chosen?: boolean; parleyTurns?: boolean },
 ): Promise<ConversationMessage[]> {
+  // A V2 answer of Parley's has no content: its words are in its text displays.
+  const textOf = (m: Message) => (m.content.trim() === '' && m.author.id === opts.botUserId ? (answerPart(m)?.text ?? '') : m.content);
   const theirs = opts.chosen ? messages : messages.filter((m) => m.author.id !== opts.botUserId && !m.system);
-  const withText = theirs.filter((m) => m.content.trim() !== '');
+  const withText = theirs.filter((m) => textOf(m).trim() !== '');
   if (!opts.chosen && theirs.length > 0 && withText.length === 0 && !opts.messageContent) {
     throw new BotError(
       'NO_MESSAGE_CONTENT',
@@ -91,7 +93,7 @@ export async function toConversation(
   const one = async (m: Message): Promise<ConversationMessage> => ({
     id: m.id,
     author: (await opts.names.nameOf(opts.guildId, m.author, m.member?.displayName)).slice(0, 200),
-    text: m.content.slice(0, 40_000),
+    text: textOf(m).slice(0, 40_000),
     isBot: !opts.chosen && m.author.bot,
   });
   if (opts.chosen || !opts.parleyTurns) return Promise.all(withText.map(one));
