@@ -10,6 +10,7 @@ COPY package.json package-lock.json .npmrc tsconfig.base.json tsconfig.json ./
 COPY packages/errors/package.json packages/errors/
 COPY packages/jobs/package.json packages/jobs/
 COPY packages/settings/package.json packages/settings/
+COPY packages/retrieval/package.json packages/retrieval/
 COPY packages/prompts/package.json packages/prompts/
 COPY packages/engine/package.json packages/engine/
 COPY packages/tiny-models/package.json packages/tiny-models/

@@ -94,6 +94,13 @@ export default tseslint.config(
     '@parley/*',
     '!@parley/errors',
   ]),
+  layer(['packages/retrieval/**'], 'Retrieval is pure and depends on zod, minisearch and the error shape only: no model runtime, chat, queue, Redis or I/O code.', [
+    ...MODEL_RUNTIME,
+    ...CHAT_AND_QUEUE,
+    ...IO,
+    '@parley/*',
+    '!@parley/errors',
+  ]),
   layer(['packages/tiny-models/**', 'packages/service-kit/**'], 'Packages never import apps.', [...APPS]),
   layer(['packages/models/**'], 'The model downloader only moves files: no model runtime, chat or queue code, and packages never import apps.', [
     ...MODEL_RUNTIME,
