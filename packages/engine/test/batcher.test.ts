@@ -55,6 +55,22 @@ async function staggered<S>(model: GenerativeModel<S>, requests: RowRequest[], j
   return { results: await Promise.all(results), reports };
 }
 
+/**
+ * A row that keeps the batcher busy for 500 steps of at least `msPerStep` each, however fast the
+ * machine, until `stop` aborts it: what arrives meanwhile arrives while it decodes.
+ */
+function busyRow(model: GenerativeModel, stop: AbortController, msPerStep: number): RowRequest {
+  return {
+    prompt: model.tokenizer.encode(PROMPTS[4]!),
+    config: configFor(model, { maxNewTokens: 500, minNewTokens: 500 }),
+    signal: stop.signal,
+    onStepLogits: () => {
+      const until = performance.now() + msPerStep;
+      while (performance.now() < until);
+    },
+  };
+}
+
 function expectSame(batched: GenerationResult[], solo: GenerationResult[]): void {
   batched.forEach((r, i) => {
     expect({ row: i, ids: r.tokenIds, text: r.text, finish: r.finishReason }).toEqual({ row: i, ids: solo[i]!.tokenIds, text: solo[i]!.text, finish: solo[i]!.finishReason });
@@ -159,15 +175,7 @@ describe('gathering a burst (seq2seq rows merge only at equal decoder lengths)',
       // The busy row takes at least 1 ms a step (≥ 500 ms in all), so the burst (three timers 10 ms
       // apart, late on a loaded machine) lands while it decodes; it is stopped once the burst is in.
       const stop = new AbortController();
-      const busy = {
-        prompt: model.tokenizer.encode(PROMPTS[4]!),
-        config: configFor(model, { maxNewTokens: 500, minNewTokens: 500 }),
-        signal: stop.signal,
-        onStepLogits: () => {
-          const until = performance.now() + 1;
-          while (performance.now() < until);
-        },
-      };
+      const busy = busyRow(model, stop, 1);
       const batcher = new Batcher(model, { gatherMs, maxReplaySteps: 0 });
       // An idle batcher starts at once; the burst arrives while this row decodes.
       const running = batcher.submit(busy);
@@ -197,15 +205,7 @@ describe('held newcomers (seq2seq)', () => {
     // The busy row takes at least 0.5 ms a step (≥ 250 ms in all, far past the window) and is
     // stopped once the test has seen the join, however fast or slow the machine is.
     const stop = new AbortController();
-    const busy = {
-      prompt: model.tokenizer.encode(PROMPTS[4]!),
-      config: configFor(model, { maxNewTokens: 500, minNewTokens: 500 }),
-      signal: stop.signal,
-      onStepLogits: () => {
-        const until = performance.now() + 0.5;
-        while (performance.now() < until);
-      },
-    };
+    const busy = busyRow(model, stop, 0.5);
     const [late] = requestsFor(model, [PROMPTS[0]!]).map((r) => ({ ...r, config: configFor(model, { maxNewTokens: 6, minNewTokens: 6 }) }));
     const [solo] = await alone(model, [late!]);
     const gatherMs = 100;
