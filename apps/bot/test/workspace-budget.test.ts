@@ -1,39 +1,39 @@
-import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dropPrefix, REDIS_URL, uniquePrefix } from '../../../test/helpers/redis.js';
 import { WorkspaceBudget } from '../src/slack/replies/workspace-budget.js';
 
-describe('WorkspaceBudget: a per-workspace rolling minute', () => {
-  it('lets a burst up to the tier through at once, then waits until the oldest call leaves the minute', () => {
-    let now = 0;
-    const budget = new WorkspaceBudget(3, () => now);
-    expect([budget.take('T1'), budget.take('T1'), budget.take('T1')]).toEqual([true, true, true]);
-    expect(budget.take('T1')).toBe(false);
-    now = 10_000;
-    expect(budget.waitMs('T1')).toBe(50_000);
-    now = 60_001;
-    expect(budget.take('T1')).toBe(true);
-    expect(budget.take('T1')).toBe(true);
-    expect(budget.take('T1')).toBe(true);
-    expect(budget.take('T1')).toBe(false);
+describe('WorkspaceBudget: a per-workspace rolling minute in Redis (real Redis)', () => {
+  const prefix = uniquePrefix('budget');
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  afterAll(async () => {
+    await dropPrefix(prefix);
+    redis.disconnect();
   });
 
-  it('never lets more than the tier into any 60 s', () => {
-    let now = 0;
-    const budget = new WorkspaceBudget(5, () => now);
-    const taken: number[] = [];
-    for (now = 0; now < 300_000; now += 700) if (budget.take('T1')) taken.push(now);
-    for (const t of taken) expect(taken.filter((u) => u > t - 60_000 && u <= t).length).toBeLessThanOrEqual(5);
-    expect(taken.length).toBeGreaterThanOrEqual(25);
+  it('lets a burst up to the tier through at once, then says how long until the oldest call leaves the minute', async () => {
+    const budget = new WorkspaceBudget(redis, prefix, 'chat.appendStream', 3);
+    expect(await Promise.all([budget.take('T1'), budget.take('T1'), budget.take('T1')])).toEqual([0, 0, 0]);
+    const wait = await budget.take('T1');
+    expect(wait).toBeGreaterThan(59_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
   });
 
-  it('keeps workspaces apart, and a 429 pauses only its workspace for as long as Slack said', () => {
-    let now = 0;
-    const budget = new WorkspaceBudget(100, () => now);
-    budget.pause('T1', 2000);
-    expect(budget.take('T1')).toBe(false);
-    expect(budget.take('T2')).toBe(true);
-    now = 1500;
-    expect(budget.waitMs('T1')).toBe(500);
-    now = 2000;
-    expect(budget.take('T1')).toBe(true);
+  it('is one budget for every bot instance: two instances together never pass the tier', async () => {
+    const a = new WorkspaceBudget(redis, prefix, 'chat.update', 5);
+    const b = new WorkspaceBudget(redis, prefix, 'chat.update', 5);
+    const taken = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).take('T2')));
+    expect(taken.filter((w) => w === 0)).toHaveLength(5);
+  });
+
+  it('keeps workspaces and methods apart, and a 429 pauses its workspace for every instance as long as Slack said', async () => {
+    const a = new WorkspaceBudget(redis, prefix, 'assistant.threads.setStatus', 100);
+    const b = new WorkspaceBudget(redis, prefix, 'assistant.threads.setStatus', 100);
+    await a.pause('T3', 2000);
+    const wait = await b.take('T3');
+    expect(wait).toBeGreaterThan(1500);
+    expect(wait).toBeLessThanOrEqual(2000);
+    expect(await b.take('T4')).toBe(0);
+    expect(await new WorkspaceBudget(redis, prefix, 'chat.startStream', 100).take('T3')).toBe(0);
   });
 });

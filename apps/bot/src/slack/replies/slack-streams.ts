@@ -101,9 +101,9 @@ export class SlackStreams {
   private closed = false;
 
   constructor(private readonly opts: SlackStreamsOptions) {
-    this.appends = new WorkspaceBudget(opts.appendsPerMinute);
-    this.starts = new WorkspaceBudget(opts.startsPerMinute);
-    this.statuses = new WorkspaceBudget(opts.statusesPerMinute);
+    this.appends = new WorkspaceBudget(opts.redis, opts.prefix, 'chat.appendStream', opts.appendsPerMinute);
+    this.starts = new WorkspaceBudget(opts.redis, opts.prefix, 'chat.startStream', opts.startsPerMinute);
+    this.statuses = new WorkspaceBudget(opts.redis, opts.prefix, 'assistant.threads.setStatus', opts.statusesPerMinute);
   }
 
   private modeKey = (requestId: string) => `${this.opts.prefix}:slack-mode:${requestId}`;
@@ -180,7 +180,7 @@ export class SlackStreams {
 
   private async setStatus(target: SlackTarget, loadingMessages: string[]): Promise<'shown' | 'skipped' | 'refused'> {
     // A status is lossy: one that does not fit the budget is skipped, not queued.
-    if (!this.statuses.take(target.teamId)) return 'skipped';
+    if ((await this.statuses.take(target.teamId)) > 0) return 'skipped';
     try {
       await this.opts.client.assistant.threads.setStatus({ channel_id: target.channelId, thread_ts: target.threadTs!, status: STATUS, loading_messages: loadingMessages });
       return 'shown';
@@ -188,7 +188,7 @@ export class SlackStreams {
       const e = err as SlackError;
       if (e.code === ErrorCode.RateLimitedError) {
         this.opts.metrics.rateLimited('slack', 'assistant.threads.setStatus');
-        this.statuses.pause(target.teamId, (e.retryAfter ?? 1) * 1000);
+        await this.statuses.pause(target.teamId, (e.retryAfter ?? 1) * 1000);
         return 'skipped';
       }
       const code = e.data?.error;
@@ -242,29 +242,38 @@ export class SlackStreams {
     return 'stream';
   }
 
-  private pump(requestId: string, s: LiveStream): void {
-    if (s.inFlight || s.timer || s.frozen || s.fellBack || this.closed) return;
+  /** The text not yet handed to the stream, or undefined when there is none to send (or it may not be sent). */
+  private nextDelta(s: LiveStream): string | undefined {
     const escaped = escapeSlackText(s.latest);
     // Appended text cannot be taken back: text that no longer extends it waits for the answer.
     if (!escaped.startsWith(s.handed) || escaped.length > MAX_STREAMED_CHARS) {
       s.frozen = s.ts !== undefined || s.handed !== '';
-      return;
+      return undefined;
     }
-    const delta = escaped.slice(s.handed.length);
-    if (!delta) return;
-    const budget = s.ts ? this.appends : this.starts;
-    const wait = Math.max(budget.waitMs(s.target.teamId), s.lastSentAt + streamIntervalMs(s.calls) - Date.now());
-    if (wait > 0) {
-      s.timer = setTimeout(() => {
-        s.timer = undefined;
-        this.pump(requestId, s);
-      }, wait);
-      return;
-    }
-    budget.take(s.target.teamId);
-    s.lastSentAt = Date.now();
-    s.calls++;
-    s.inFlight = this.send(requestId, s, delta)
+    return escaped.slice(s.handed.length) || undefined;
+  }
+
+  private later(requestId: string, s: LiveStream, ms: number): void {
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      this.pump(requestId, s);
+    }, ms);
+  }
+
+  private pump(requestId: string, s: LiveStream): void {
+    if (s.inFlight || s.timer || s.frozen || s.fellBack || this.closed || this.nextDelta(s) === undefined) return;
+    const paced = s.lastSentAt + streamIntervalMs(s.calls) - Date.now();
+    if (paced > 0) return this.later(requestId, s, paced);
+    s.inFlight = (async () => {
+      const wait = await (s.ts ? this.appends : this.starts).take(s.target.teamId);
+      if (wait > 0) return this.later(requestId, s, wait);
+      // The text may have grown (or the answer come) while the budget was asked.
+      const delta = s.frozen ? undefined : this.nextDelta(s);
+      if (!delta) return;
+      s.lastSentAt = Date.now();
+      s.calls++;
+      await this.send(requestId, s, delta);
+    })()
       .catch((err: Error) => this.opts.log.warn({ requestId, err: err.message }, 'streamed text skipped'))
       .finally(() => {
         s.inFlight = undefined;
@@ -296,7 +305,7 @@ export class SlackStreams {
       if (e.code === ErrorCode.RateLimitedError) {
         // The helper keeps unsent text in its buffer; the next call sends it with whatever came since.
         this.opts.metrics.rateLimited('slack', method);
-        (starting ? this.starts : this.appends).pause(s.target.teamId, (e.retryAfter ?? 1) * 1000);
+        await (starting ? this.starts : this.appends).pause(s.target.teamId, (e.retryAfter ?? 1) * 1000);
         return;
       }
       const code = e.data?.error;
