@@ -279,6 +279,22 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
       expect(fake.titles.get(key(thread))).toBe(`Is the release on track? ${CANARY}`);
     });
 
+    it('a title Slack refused is tried again with the next message, then set once', async () => {
+      const thread = newThread();
+      await driver().startAssistantThread(thread, eventId());
+      fake.failNext.set('assistant.threads.setTitle', ['internal_error']);
+      await say(thread, 'first question, its title refused');
+      await nthAnswer(dm, thread.threadTs, 1);
+      expect(fake.titles.get(key(thread))).toBeUndefined();
+      await say(thread, 'second question names the thread');
+      await nthAnswer(dm, thread.threadTs, 2);
+      expect(fake.titles.get(key(thread))).toBe('second question names the thread');
+      await say(thread, 'third question changes nothing');
+      await nthAnswer(dm, thread.threadTs, 3);
+      expect(fake.titles.get(key(thread))).toBe('second question names the thread');
+      expect(fake.callsTo('assistant.threads.setTitle').filter((c) => c.args['thread_ts'] === thread.threadTs)).toHaveLength(2);
+    });
+
     it("a DM's top level (no assistant thread) is a chat over the DM's recent messages, answered there", async () => {
       const first = newTs();
       await driver().sendDirectMessage({ channel: dm, ts: first, text: `Hello, what can you do? ${CANARY}` }, eventId());

@@ -85,6 +85,8 @@ export class FakeSlack {
   readonly rateLimits = new Map<string, { remaining: number; retryAfterSec: number }>();
   /** Views accepted by views.open, views.publish and views.update, in order. */
   readonly views: FakeSlackView[] = [];
+  /** The next calls of a method answer `{ok:false, error}` with these errors, one each, in order. */
+  readonly failNext = new Map<string, string[]>();
   /** Methods that answer `{ok:false, error}` for a channel, e.g. not_in_channel. */
   readonly channelErrors = new Map<string, string>();
   /** Channels whose reads answer `missing_scope`, with the scope Slack names as `needed`. */
@@ -192,6 +194,8 @@ export class FakeSlack {
     if (extra) return send(res, 200, extra(args, token));
     if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
     if (token !== FAKE_BOT.token) return send(res, 200, { ok: false, error: 'invalid_auth' });
+    const failure = this.failNext.get(method)?.shift();
+    if (failure) return send(res, 200, { ok: false, error: failure });
     const channelError = this.channelErrors.get(String(args['channel']));
     if (channelError) return send(res, 200, { ok: false, error: channelError });
     const needed = this.missingScopes.get(String(args['channel']));

@@ -132,7 +132,12 @@ async function chatTurn(deps: AssistantDeps, client: WebClient, msg: DmMessage, 
   if (thread) {
     const first = await deps.assistantContexts.firstTitle(thread.ref).catch(() => false);
     const title = first ? threadTitle(text) : undefined;
-    if (title) await thread.setTitle(title).catch((err: { data?: { error?: string } }) => deps.log.warn({ err: err.data?.error }, 'thread title not set'));
+    if (title) {
+      await thread.setTitle(title).catch(async (err: { data?: { error?: string } }) => {
+        deps.log.warn({ err: err.data?.error }, 'thread title not set');
+        await deps.assistantContexts.titleFailed(thread.ref).catch(() => {});
+      });
+    }
   }
 
   let task: TaskRequest;

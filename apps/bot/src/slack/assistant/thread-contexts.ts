@@ -79,6 +79,11 @@ export class AssistantContexts {
     return (await this.redis.set(this.key(ref, 'titled'), '1', 'EX', TTL_SEC, 'NX')) === 'OK';
   }
 
+  /** The title could not be set: the next message may try again. */
+  async titleFailed(ref: AssistantThreadRef): Promise<void> {
+    await this.redis.del(this.key(ref, 'titled'));
+  }
+
   /** The store Bolt's `Assistant` reads and writes through `getThreadContext` / `saveThreadContext`. */
   forBolt(): BoltContextStore {
     return {
