@@ -15,13 +15,18 @@ export type ChatPlatform = Exclude<Platform, 'demo'>;
 /** What a request works on, in the same words on every platform (logs, metrics, the conformance suite). */
 export type SourceKind = 'thread' | 'channel' | 'message' | 'text';
 
+/** What a source read: the messages, and the task when the read settles it. */
+export interface SourceRead {
+  /** Oldest first: Parley's own left out (or, for a follow-up, its answers as turns), other bots' marked `isBot`. */
+  messages: ConversationMessage[];
+  /** Replaces the request's task: a question in a thread Parley has already answered is a follow-up (`follow-up.ts`). */
+  task?: TaskRequest;
+}
+
 export interface RequestSource {
   kind: SourceKind;
-  /**
-   * The messages to work on, oldest first: Parley's own left out, other bots' marked `isBot`.
-   * A problem the user can act on (no access, nothing there) is thrown as a coded error.
-   */
-  read(): Promise<ConversationMessage[]>;
+  /** What to work on. A problem the user can act on (no access, nothing there) is thrown as a coded error. */
+  read(): Promise<SourceRead>;
   /** What the requester hears when what was read holds nothing to work on, naming what was looked at. */
   nothingToRead: string;
 }
@@ -32,10 +37,7 @@ export interface ChatRequest {
   /** The platform, workspace (team, guild) and channel: settings, rate limits and fair share are kept per scope. */
   scope: ChannelScope;
   userId: string;
-  /**
-   * What to do. The pipeline reads it only after `source.read()`, so a source that finds Parley
-   * has already answered in the thread may turn a question into a follow-up (`follow-up.ts`).
-   */
+  /** What to do, unless the source's read settles it otherwise. */
   task: TaskRequest;
   /** Settings typed into the command, over the channel's. */
   overrides: Settings;

@@ -60,11 +60,11 @@ export class RequestPipeline {
     }
     try {
       await replies.accepted?.();
-      const messages = keepRecentWithinPayload(await request.source.read());
+      const read = await request.source.read();
+      const messages = keepRecentWithinPayload(read.messages);
       if (!hasContent(messages)) throw new BotError('NOTHING_TO_READ', request.source.nothingToRead);
       const { settings: effective } = await settings.effective(scope, { command: request.overrides });
-      // After the read, by contract: reading may have made the request a follow-up (ChatRequest.task).
-      const task = jobTask(request.task, effective);
+      const task = jobTask(read.task ?? request.task, effective);
       const status = { task: task.task, messages: messages.length };
       const target = await replies.working(status);
       const job: RequestJob = { version: 1, requestId, target, messages, generation: generationFrom(effective, this.deps.maxNewTokens), ...task };

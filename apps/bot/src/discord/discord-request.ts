@@ -116,15 +116,11 @@ export function discordRefusal(deps: Pick<DiscordRequestDeps, 'editor'>, waiting
  */
 export function discordRequest(deps: DiscordRequestDeps, waiting: DiscordWaiting, input: DiscordRequestInput): { request: ChatRequest; replies: RequestReplies<DiscordTarget> } {
   let handle: ReplyHandle | undefined;
-  let task = input.task;
   const request: ChatRequest = {
     requestId: input.requestId,
     scope: { platform: 'discord', workspace: discordWorkspace(input.guildId, input.userId), channel: input.channelId },
     userId: input.userId,
-    // Whether a mention is a follow-up is known only from what was read, and the pipeline takes the task after reading.
-    get task() {
-      return task;
-    },
+    task: input.task,
     overrides: input.overrides,
     private: Boolean(input.private),
     source: {
@@ -134,8 +130,7 @@ export function discordRequest(deps: DiscordRequestDeps, waiting: DiscordWaiting
         const { messages, followUp } = await read(deps, input).catch((err: unknown) => {
           throw asUserFacing(err);
         });
-        if (followUp) task = followUp;
-        return messages;
+        return { messages, ...(followUp && { task: followUp }) };
       },
     },
   };

@@ -228,7 +228,7 @@ export class PlaygroundService {
       source: {
         kind: sourceKind(request, input.source),
         nothingToRead: 'There are no messages here to read yet. Load the sample thread, or write some.',
-        read: () => this.read(request, input.source),
+        read: async () => ({ messages: await this.read(request, input.source) }),
       },
     };
     const replies: RequestReplies<PlaygroundTarget> = {

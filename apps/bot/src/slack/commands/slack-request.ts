@@ -84,9 +84,7 @@ export function slackRequest(deps: SlackRequestDeps, client: WebClient, requeste
       read: async () => {
         resolved = await resolveLatest(client, input.source, me);
         const read = await readSource(client, resolved, { ...me, limit: deps.maxMessages, names: deps.names, requesterId: input.userId });
-        // The pipeline builds the job from the request's task after the read, so the one read decides it.
-        request.task = taskFor(read.chat);
-        return read.messages;
+        return { messages: read.messages, task: taskFor(read.chat) };
       },
     },
   };
