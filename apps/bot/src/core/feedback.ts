@@ -48,16 +48,8 @@ function unavailable(err: unknown): Error {
   return new BotError('FEEDBACK_UNAVAILABLE', "Parley can't count votes right now. Please try again in a minute.", { permanent: false, cause: err });
 }
 
-/** The answer a vote refers to, by the request it answered. */
-export interface AnswerDimensions {
-  platform: string;
-  workspace: string;
-  channel: string;
-  task: string;
-  model: string;
-  /** The prompt template and its version (e.g. `summarize@3`), or `none`. */
-  template: string;
-}
+/** The answer a vote refers to, by the request it answered: a tally's dimensions (template `none` when the reply named none). */
+export type AnswerDimensions = Omit<FeedbackTally, 'up' | 'down'>;
 
 /**
  * 👍/👎 on answers, in Redis: each answer's dimensions (platform, workspace, channel, task,

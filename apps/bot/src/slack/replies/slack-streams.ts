@@ -94,7 +94,6 @@ export interface SlackStreamsOptions {
  */
 export class SlackStreams {
   private readonly streams = new Map<string, LiveStream>();
-  private readonly refusedTeams = new Map<string, number>();
   private readonly appends: WorkspaceBudget;
   private readonly starts: WorkspaceBudget;
   private readonly statuses: WorkspaceBudget;
@@ -117,18 +116,13 @@ export class SlackStreams {
   /** A reply in a thread, seen by everyone, in a workspace that has not refused the stream methods. */
   private async streamable(target: SlackTarget): Promise<boolean> {
     if (!target.threadTs || target.private) return false;
-    const until = this.refusedTeams.get(target.teamId);
-    if (until !== undefined && until > Date.now()) return false;
-    const refused = await this.opts.redis.get(this.refusedKey(target.teamId));
-    if (refused) this.refusedTeams.set(target.teamId, Date.now() + 60_000);
-    return !refused;
+    return (await this.opts.redis.exists(this.refusedKey(target.teamId))) === 0;
   }
 
   private async remember(target: SlackTarget, method: string, code: string): Promise<void> {
     const status = method === 'assistant.threads.setStatus';
     this.opts.log.warn({ team: target.teamId, method, err: code }, status ? 'Slack refused the status line' : 'Slack refused the stream methods; using placeholders');
     if (!WORKSPACE_REFUSALS.has(code)) return;
-    if (!status) this.refusedTeams.set(target.teamId, Date.now() + REFUSAL_TTL_SEC * 1000);
     await this.opts.redis.set((status ? this.statusRefusedKey : this.refusedKey)(target.teamId), `${method}:${code}`, 'EX', REFUSAL_TTL_SEC);
   }
 
