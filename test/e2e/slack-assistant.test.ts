@@ -13,8 +13,9 @@ import { channelActionOf } from '../../apps/bot/src/slack/assistant/suggested-pr
 import { threadTitle } from '../../apps/bot/src/slack/assistant/thread-title.js';
 import { answerText } from '../../apps/bot/src/slack/reading/read-chat.js';
 import { AppProcess, type LogLine } from '../helpers/app-process.js';
-import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
+import { FAKE_BOT, FAKE_TEAM, FakeSlack } from '../helpers/fake-slack.js';
 import { FakeSlackSocket } from '../helpers/fake-slack-socket.js';
+import { answersIn as finishedAnswersIn, laterTs, nthAnswer as nthAnswerIn, parleyIn as parleyMessagesIn, seen } from '../helpers/slack-answers.js';
 import { startSlackBots } from '../helpers/slack-bot.js';
 import { MODEL_CACHE, REPO_ROOT } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
@@ -44,18 +45,7 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
   let drivers: Record<Transport, SlackDriver>;
   let worker: AppProcess;
   let inference: Queue;
-  let nextTs = NOW - 600;
-
-  /**
-   * A message ts after every message the fake holds, Parley's answers too, and before the next
-   * one the fake gives out (its counter moves a whole second per post): Slack's ts are in time order.
-   */
-  const newTs = () => {
-    const all = [...fake.threads.values(), ...fake.topLevel.values()].flat().map((m) => m.ts.split('.').map(Number) as [number, number]);
-    const [sec, frac] = all.reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a), [nextTs, 0]);
-    nextTs = sec;
-    return `${sec}.${String(frac + 1000).padStart(6, '0')}`;
-  };
+  const newTs = laterTs(fake, NOW - 600);
   const eventId = () => `Ev${randomUUID().slice(0, 10)}`;
 
   beforeAll(async () => {
@@ -95,19 +85,9 @@ describe('Slack assistant and DMs: a multi-turn chat over HTTP and Socket Mode',
     waitFor(async () => ((await inference.getJob(requestId))?.data as RequestJob | undefined) ?? undefined, 10_000, `the job ${requestId}`);
   const chatRequestId = (channel: string, ts: string) => requestJobId('chat', FAKE_TEAM.id, channel, ts);
 
-  /** Everything the user can see of a message: its text and its blocks. */
-  const seen = (m: FakeSlackMessage) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
-  /** The footer under a finished answer: "_ask · 3 messages · t5 … · greedy_". */
-  const FOOTER = /_[a-z][^_\n]* · [^_\n]*_/;
-  /** Parley's messages in a thread (or a DM's top level) as they stand now. */
-  const parleyIn = (channel: string, threadTs: string | undefined) =>
-    ((threadTs ? fake.threads.get(`${channel}/${threadTs}`) : fake.topLevel.get(channel)) ?? []).filter((m) => m.bot_id === FAKE_BOT.botId && m.text !== '');
-  /** Parley's finished answers there, in order: no longer streaming or waiting, with their footer. */
-  const answersIn = (channel: string, threadTs: string | undefined) => parleyIn(channel, threadTs).filter((m) => !m.streaming && FOOTER.test(seen(m)));
-  const nthAnswer = (channel: string, threadTs: string | undefined, n: number) =>
-    waitFor(() => answersIn(channel, threadTs)[n - 1], REPLY_MS, `answer ${n} in ${channel}/${threadTs ?? 'top level'}`).catch((err: Error) => {
-      throw new Error(`${err.message}; Parley's messages there: ${JSON.stringify(parleyIn(channel, threadTs))}`);
-    });
+  const parleyIn = (channel: string, threadTs: string | undefined) => parleyMessagesIn(fake, channel, threadTs);
+  const answersIn = (channel: string, threadTs: string | undefined) => finishedAnswersIn(fake, channel, threadTs);
+  const nthAnswer = (channel: string, threadTs: string | undefined, n: number) => nthAnswerIn(fake, channel, threadTs, n, REPLY_MS);
 
   async function jobsTo(channel: string, threadTs: string | undefined): Promise<RequestJob[]> {
     const jobs = await inference.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);

@@ -4,10 +4,11 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../helpers/app-process.js';
-import { FAKE_BOT, FAKE_TEAM, FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
+import { FAKE_BOT, FAKE_TEAM, FakeSlack } from '../helpers/fake-slack.js';
 import { FakeSlackSocket } from '../helpers/fake-slack-socket.js';
 import { MODEL_CACHE } from '../helpers/paths.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { laterTs, nthAnswer as nthAnswerIn, seen } from '../helpers/slack-answers.js';
 import { startSlackBots } from '../helpers/slack-bot.js';
 import type { SlackDriver, Transport } from '../helpers/slack-driver.js';
 import { waitFor } from '../helpers/slack-request.js';
@@ -32,15 +33,7 @@ describe('Slack follow-ups: a question in a thread Parley answered is the next c
   let drivers: Record<Transport, SlackDriver>;
   let worker: AppProcess;
   let inference: Queue;
-  let nextTs = NOW - 600;
-
-  /** A ts after every message the fake holds, Parley's answers too: Slack's ts are in time order. */
-  const newTs = () => {
-    const all = [...fake.threads.values(), ...fake.topLevel.values()].flat().map((m) => m.ts.split('.').map(Number) as [number, number]);
-    const [sec, frac] = all.reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a), [nextTs, 0]);
-    nextTs = sec;
-    return `${sec}.${String(frac + 1000).padStart(6, '0')}`;
-  };
+  const newTs = laterTs(fake, NOW - 600);
 
   beforeAll(async () => {
     const modelDir = await ensureTinySeq2Seq({ cacheDir: MODEL_CACHE });
@@ -71,18 +64,8 @@ describe('Slack follow-ups: a question in a thread Parley answered is the next c
   const jobOf = (requestId: string) =>
     waitFor(async () => ((await inference.getJob(requestId))?.data as RequestJob | undefined) ?? undefined, 10_000, `the job ${requestId}`);
 
-  /** Everything the user can see of a message: its text and its blocks. */
-  const seen = (m: FakeSlackMessage) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
   const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  /** The footer under a finished answer: "_ask · 3 messages · t5 … · greedy_". */
-  const FOOTER = /_[a-z][^_\n]* · [^_\n]*_/;
-  const parleyIn = (threadTs: string) => (fake.threads.get(`${CHANNEL}/${threadTs}`) ?? []).filter((m) => m.bot_id === FAKE_BOT.botId && m.text !== '');
-  /** Parley's finished answers in the thread, in order: no longer streaming or waiting, with their footer. */
-  const answersIn = (threadTs: string) => parleyIn(threadTs).filter((m) => !m.streaming && FOOTER.test(seen(m)));
-  const nthAnswer = (threadTs: string, n: number) =>
-    waitFor(() => answersIn(threadTs)[n - 1], REPLY_MS, `answer ${n} in ${threadTs}`).catch((err: Error) => {
-      throw new Error(`${err.message}; Parley's messages there: ${JSON.stringify(parleyIn(threadTs))}`);
-    });
+  const nthAnswer = (threadTs: string, n: number) => nthAnswerIn(fake, CHANNEL, threadTs, n, REPLY_MS);
 
   describe.each(['http', 'socket'] as const)('over %s', (transport) => {
     const driver = () => drivers[transport];
